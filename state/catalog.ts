@@ -1,0 +1,72 @@
+/**
+ * The tenant facet catalog: every facet a segment may use, with its synonyms and values.
+ * Grounding validation checks every condition against it; retrieval indexes it.
+ */
+import { z } from "zod";
+
+export const FacetValue = z.object({
+  /** The canonical value as stored in the warehouse (e.g. `EIRE`, `85099B`). */
+  value: z.string(),
+  /** Human label (e.g. `Ireland`, `JUMBO BAG RED RETROSPOT`). */
+  label: z.string(),
+  /** Other words users say for it (e.g. `Irish`, `Republic of Ireland`). */
+  synonyms: z.array(z.string()).default([]),
+});
+export type FacetValue = z.infer<typeof FacetValue>;
+
+export const FacetKind = z.enum([
+  /** A property of the customer (compiled against the customer table). */
+  "attribute",
+  /** A property of what was bought (filters order lines). */
+  "item",
+  /** An aggregate over the customer's orders or cancellations. */
+  "measure",
+  /** First or last purchase date. */
+  "recency",
+  /** The order date itself (windows of behavioural conditions). */
+  "date",
+]);
+export type FacetKind = z.infer<typeof FacetKind>;
+
+export const Facet = z.object({
+  /** Stable id used in segment definitions (`country`, `category`, `spend`, ...). */
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  label: z.string(),
+  description: z.string(),
+  kind: FacetKind,
+  /** enum: closed value list; text: free words matched in product names; number/money/date. */
+  type: z.enum(["enum", "text", "number", "money", "date"]),
+  /** Words users say for the facet itself ("spend", "revenue", "total spent"). */
+  synonyms: z.array(z.string()).default([]),
+  /** Closed value list for enum facets. */
+  values: z.array(FacetValue).optional(),
+  /** For number/money measures: the range of sensible thresholds. */
+  range: z.object({ min: z.number(), max: z.number() }).optional(),
+});
+export type Facet = z.infer<typeof Facet>;
+
+export const TenantCatalog = z.object({
+  tenant: z.string(),
+  /** ISO 4217 code amounts are in. */
+  currency: z.string().length(3),
+  facets: z.array(Facet),
+});
+export type TenantCatalog = z.infer<typeof TenantCatalog>;
+
+/** Tenant settings that steer interpretation. */
+export const TenantConfig = z.object({
+  tenant: z.string(),
+  /** The day relative windows end at (exclusive), `YYYY-MM-DD`. */
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** 1..12: the month the fiscal year starts. */
+  fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
+  /** Facet ids this tenant may not segment on. */
+  restrictedFacets: z.array(z.string()).default([]),
+  /** Tenant vocabulary: a term and what it means, cited in explanations. */
+  glossary: z.array(z.object({ term: z.string(), meaning: z.string() })).default([]),
+});
+export type TenantConfig = z.infer<typeof TenantConfig>;
+
+export function facetById(catalog: TenantCatalog, id: string): Facet | undefined {
+  return catalog.facets.find((f) => f.id === id);
+}
