@@ -135,7 +135,8 @@ export type Condition = z.infer<typeof Condition>;
 
 export type RuleNode =
   | Condition
-  | { type: "and" | "or"; children: RuleNode[] }
+  | { type: "and"; children: RuleNode[] }
+  | { type: "or"; children: RuleNode[] }
   | { type: "not"; child: RuleNode; provenance?: Provenance };
 
 export const RuleNode: z.ZodType<RuleNode> = z.lazy(() =>
@@ -143,7 +144,8 @@ export const RuleNode: z.ZodType<RuleNode> = z.lazy(() =>
     AttributeCondition,
     BehaviourCondition,
     RecencyCondition,
-    z.object({ type: z.enum(["and", "or"]), children: z.array(RuleNode).min(1) }),
+    z.object({ type: z.literal("and"), children: z.array(RuleNode).min(1) }),
+    z.object({ type: z.literal("or"), children: z.array(RuleNode).min(1) }),
     z.object({ type: z.literal("not"), child: RuleNode, provenance: Provenance.optional() }),
   ]),
 );

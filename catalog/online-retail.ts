@@ -1,0 +1,233 @@
+/**
+ * The online-retail tenant's facet catalog: every business term of its data contract, with
+ * the dataset's own value spellings and the words marketers use for them.
+ */
+import type pg from "pg";
+import type { Facet, FacetValue, TenantCatalog, TenantConfig } from "../state/catalog.ts";
+import { readCountries, readProducts } from "../warehouse/load-online-retail.ts";
+
+export const ONLINE_RETAIL = "online-retail";
+
+export const onlineRetailConfig: TenantConfig = {
+  tenant: ONLINE_RETAIL,
+  asOf: "2011-12-10",
+  fiscalYearStartMonth: 1,
+  restrictedFacets: [],
+  glossary: [
+    { term: "customer", meaning: "a distinct non-blank CustomerID" },
+    { term: "order", meaning: "a distinct invoice that is not a cancellation" },
+    { term: "cancellation", meaning: "an invoice whose number starts with C" },
+    { term: "spend", meaning: "sum of quantity × unit price over order lines (GBP)" },
+    { term: "country", meaning: "the country on the customer's most recent invoice line" },
+  ],
+};
+
+/** Natural names, demonyms and abbreviations for the dataset's country spellings. */
+const COUNTRY_SYNONYMS: Record<string, string[]> = {
+  "United Kingdom": ["UK", "U.K.", "Britain", "Great Britain", "British", "England", "English", "GB", "Scotland", "Wales"],
+  EIRE: ["Ireland", "Irish", "Republic of Ireland", "Eire"],
+  RSA: ["South Africa", "South African"],
+  USA: ["United States", "United States of America", "US", "U.S.", "America", "American", "Americans"],
+  Germany: ["German", "Germans"],
+  France: ["French"],
+  Spain: ["Spanish", "Spaniards"],
+  Belgium: ["Belgian", "Belgians"],
+  Switzerland: ["Swiss"],
+  Portugal: ["Portuguese"],
+  Italy: ["Italian", "Italians"],
+  Finland: ["Finnish", "Finns"],
+  Norway: ["Norwegian", "Norwegians"],
+  Australia: ["Australian", "Australians", "Aussie"],
+  Denmark: ["Danish", "Danes"],
+  Austria: ["Austrian", "Austrians"],
+  Netherlands: ["Dutch", "Holland", "The Netherlands"],
+  "Channel Islands": ["Jersey", "Guernsey"],
+  Japan: ["Japanese"],
+  Sweden: ["Swedish", "Swedes"],
+  Poland: ["Polish", "Poles"],
+  Cyprus: ["Cypriot", "Cypriots"],
+  Greece: ["Greek", "Greeks"],
+  Israel: ["Israeli", "Israelis"],
+  Canada: ["Canadian", "Canadians"],
+  "United Arab Emirates": ["UAE", "Emirati", "Emirates", "Dubai"],
+  Malta: ["Maltese"],
+  Bahrain: ["Bahraini"],
+  Lebanon: ["Lebanese"],
+  Singapore: ["Singaporean"],
+  "Saudi Arabia": ["Saudi", "Saudis", "KSA"],
+  Iceland: ["Icelandic"],
+  "European Community": ["EC", "European Community"],
+  Brazil: ["Brazilian", "Brazilians"],
+  Lithuania: ["Lithuanian", "Lithuanians"],
+  "Czech Republic": ["Czech", "Czechia", "Czechs"],
+  Unspecified: ["unknown country", "no country"],
+};
+
+/** Words marketers use for each merchandise category. */
+const CATEGORY_SYNONYMS: Record<string, string[]> = {
+  Christmas: ["christmas", "xmas", "christmas decorations", "christmas decoration", "festive", "christmas items", "christmas products", "christmas gifts"],
+  Easter: ["easter", "easter decorations", "easter items", "easter products"],
+  "Jewellery & Accessories": ["jewellery", "jewelry", "accessories", "jewellery and accessories", "necklaces", "bracelets", "earrings"],
+  "Candles & Lighting": ["candles", "candle", "lighting", "lights", "candles and lighting", "lanterns", "tea lights", "t-lights"],
+  "Party & Celebrations": ["party", "party supplies", "party goods", "celebrations", "party and celebrations", "birthday", "party items"],
+  "Kitchen & Dining": ["kitchen", "kitchenware", "dining", "kitchen and dining", "tableware", "cookware", "kitchen items", "kitchen products"],
+  "Garden & Outdoor": ["garden", "gardening", "outdoor", "garden and outdoor", "outdoors"],
+  "Stationery & Gift Wrap": ["stationery", "stationary", "gift wrap", "giftwrap", "wrapping paper", "stationery and gift wrap", "wrapping"],
+  "Toys & Kids": ["toys", "toy", "kids", "children", "childrens", "toys and kids", "kids products", "games"],
+  Bags: ["bags", "bag", "handbags", "shopping bags"],
+  Storage: ["storage", "storage products", "boxes", "tins", "storage boxes"],
+  Textiles: ["textiles", "textile", "fabric", "fabrics", "soft furnishings", "cushions"],
+  "Home Decor": ["home decor", "home décor", "decor", "homeware", "home decoration", "home furnishings", "homewares", "decorations", "decoration"],
+  "Fees & Adjustments": ["fees", "postage", "carriage", "fees and adjustments", "adjustments", "shipping fees"],
+  Other: ["other", "other products", "miscellaneous", "misc"],
+};
+
+const MEASURE_FACETS: Facet[] = [
+  {
+    id: "spend",
+    label: "Spend",
+    description: "Sum of quantity × unit price over order lines in the window (GBP).",
+    kind: "measure",
+    type: "money",
+    synonyms: ["spend", "spent", "spending", "revenue", "total spend", "total spent", "sales", "value", "paid", "purchases worth"],
+    range: { min: 0, max: 10_000_000 },
+  },
+  {
+    id: "orders",
+    label: "Order count",
+    description: "Distinct non-cancelled invoices.",
+    kind: "measure",
+    type: "number",
+    synonyms: ["orders", "order", "ordered", "purchases", "transactions", "times", "invoices", "visits"],
+    range: { min: 0, max: 100_000 },
+  },
+  {
+    id: "aov",
+    label: "Average order value",
+    description: "Spend divided by the number of orders.",
+    kind: "measure",
+    type: "money",
+    synonyms: ["average order value", "aov", "average basket", "average basket size", "average order", "average spend per order", "basket value"],
+    range: { min: 0, max: 1_000_000 },
+  },
+  {
+    id: "units",
+    label: "Units",
+    description: "Sum of quantity over order lines.",
+    kind: "measure",
+    type: "number",
+    synonyms: ["units", "items", "pieces", "quantity", "articles"],
+    range: { min: 0, max: 10_000_000 },
+  },
+  {
+    id: "distinct_products",
+    label: "Distinct products",
+    description: "Distinct stock codes bought.",
+    kind: "measure",
+    type: "number",
+    synonyms: ["distinct products", "different products", "unique products", "distinct items", "different items", "unique items", "skus", "distinct skus"],
+    range: { min: 0, max: 100_000 },
+  },
+  {
+    id: "cancellations",
+    label: "Cancelled orders",
+    description: "Distinct cancellation invoices (invoice number starting with C).",
+    kind: "measure",
+    type: "number",
+    synonyms: ["cancelled", "canceled", "cancellations", "cancellation", "cancelled orders", "returns", "refunds"],
+    range: { min: 0, max: 100_000 },
+  },
+  {
+    id: "first_purchase",
+    label: "First purchase date",
+    description: "Date of the customer's first order.",
+    kind: "recency",
+    type: "date",
+    synonyms: ["first order", "first purchase", "first bought", "joined", "became a customer", "acquired", "new customers"],
+  },
+  {
+    id: "last_purchase",
+    label: "Last purchase date",
+    description: "Date of the customer's most recent order.",
+    kind: "recency",
+    type: "date",
+    synonyms: ["last order", "last purchase", "most recent order", "latest order", "last bought", "last ordered", "lapsed"],
+  },
+  {
+    id: "order_date",
+    label: "Order date",
+    description: "The invoice date of an order, for windows of behaviour.",
+    kind: "date",
+    type: "date",
+    synonyms: ["order date", "purchase date", "invoice date", "active", "bought", "purchased", "shopped"],
+  },
+];
+
+export interface ProductRow {
+  stock_code: string;
+  description: string;
+  category: string;
+}
+
+export function buildOnlineRetailCatalog(countries: string[], products: ProductRow[]): TenantCatalog {
+  const countryValues: FacetValue[] = countries.map((c) => ({
+    value: c,
+    label: c === "EIRE" ? "Ireland" : c === "RSA" ? "South Africa" : c,
+    synonyms: COUNTRY_SYNONYMS[c] ?? [],
+  }));
+  const categories = [...new Set(products.map((p) => p.category))].sort();
+  const facets: Facet[] = [
+    {
+      id: "country",
+      label: "Country",
+      description: "The country on the customer's most recent invoice line.",
+      kind: "attribute",
+      type: "enum",
+      synonyms: ["country", "countries", "nationality"],
+      values: countryValues,
+    },
+    {
+      id: "category",
+      label: "Merchandise category",
+      description: "One of the tenant's merchandise categories, from products.csv.",
+      kind: "item",
+      type: "enum",
+      synonyms: ["category", "categories", "department", "product category"],
+      values: categories.map((c) => ({ value: c, label: c, synonyms: CATEGORY_SYNONYMS[c] ?? [] })),
+    },
+    {
+      id: "product",
+      label: "Product",
+      description: "A specific product, by stock code and canonical description.",
+      kind: "item",
+      type: "enum",
+      synonyms: ["product", "stock code", "sku", "item"],
+      values: products.map((p) => ({
+        value: p.stock_code,
+        label: p.description.replace(/\s+/g, " ").trim(),
+        synonyms: [p.stock_code],
+      })),
+    },
+    {
+      id: "product_word",
+      label: "Word in product name",
+      description: "A word or phrase contained in the product's canonical description.",
+      kind: "item",
+      type: "text",
+      synonyms: ["in the name", "in the description", "named", "called", "containing"],
+    },
+    ...MEASURE_FACETS,
+  ];
+  return { tenant: ONLINE_RETAIL, currency: "GBP", facets };
+}
+
+export async function loadOnlineRetailCatalog(pool: pg.Pool): Promise<{
+  catalog: TenantCatalog;
+  productNames: string[];
+}> {
+  const [countries, products] = await Promise.all([readCountries(pool), readProducts(pool)]);
+  return {
+    catalog: buildOnlineRetailCatalog(countries, products),
+    productNames: products.map((p) => p.description),
+  };
+}

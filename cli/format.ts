@@ -1,0 +1,23 @@
+/** The readable report of `segment create`. */
+import type { RunResult } from "../runtime/run.ts";
+
+export function formatResult(r: RunResult, withMembers: boolean): string {
+  const out: string[] = [];
+  if (r.status === "rejected") {
+    out.push(`Rejected: ${r.message}`);
+  } else if (r.status === "needs_clarification" && r.clarification) {
+    out.push(`Needs clarification: ${r.clarification.question}`);
+    r.clarification.options.forEach((o, i) => {
+      out.push(`  ${i + 1}. ${o.label}${o.size === undefined ? "" : `  (${o.size} customers)`}`);
+    });
+    out.push("", `Answer with: segment create --thread ${r.thread_id} --answer "<number or text>"`);
+  } else {
+    out.push(`Segment (${r.segment?.tenant}, as of ${r.segment?.asOf}): "${r.segment?.request}"`, "");
+    out.push(...r.explanation.map((l) => `  ${l}`), "");
+    out.push("SQL:", `  ${r.sql}`, `  params: ${JSON.stringify(r.params)}`, "");
+    out.push(`Size: ${r.size} customers`);
+    if (withMembers && r.members) out.push(`Members: ${r.members.join(", ")}`);
+  }
+  out.push(`Thread: ${r.thread_id}`);
+  return `${out.join("\n")}\n`;
+}

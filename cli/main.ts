@@ -1,0 +1,189 @@
+/**
+ * The `segment` command line: create a segment from plain English, answer its clarifying
+ * questions, run a batch, load the warehouse. Results on stdout, progress on stderr.
+ *
+ * Exit codes: 0 ok or needs_clarification, 2 rejected input, 1 internal error.
+ */
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { z } from "zod";
+import { parseEnv } from "../state/config.ts";
+import { InputError, runRequest, type RunResult } from "../runtime/run.ts";
+import { startServices, type Services } from "../runtime/services.ts";
+import { formatResult } from "./format.ts";
+import { createProgress } from "./progress.ts";
+
+const EXIT = { ok: 0, needs_clarification: 0, rejected: 2, error: 1 } as const;
+
+interface CreateOptions {
+  tenant?: string;
+  asOf?: string;
+  json?: boolean;
+  members?: boolean;
+  thread?: string;
+  answer?: string;
+  batch?: string;
+  quiet?: boolean;
+}
+
+function isoDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError("expected a date as YYYY-MM-DD");
+  }
+  return value;
+}
+
+function toJson(result: RunResult, withMembers: boolean): Record<string, unknown> {
+  const { audit: _audit, explanation: _explanation, members, ...rest } = result;
+  return withMembers ? { ...rest, members: members ?? [] } : rest;
+}
+
+async function withServices<T>(quiet: boolean, fn: (s: Services, progress: ReturnType<typeof createProgress>) => Promise<T>): Promise<T> {
+  const progress = createProgress(quiet);
+  const env = parseEnv();
+  const services = await startServices(env, { onStatus: progress.status, onLoadProgress: progress.load });
+  try {
+    return await fn(services, progress);
+  } finally {
+    await services.close();
+  }
+}
+
+/** Asks the pending question in the terminal until the segment is done or rejected. */
+async function converse(services: Services, first: RunResult, opts: CreateOptions, progress: ReturnType<typeof createProgress>): Promise<RunResult> {
+  let result = first;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    while (result.status === "needs_clarification" && result.clarification) {
+      process.stderr.write(`\n? ${result.clarification.question}\n`);
+      result.clarification.options.forEach((o, i) => {
+        const size = o.size === undefined ? "" : `  (${o.size} customers)`;
+        process.stderr.write(`  ${i + 1}. ${o.label}${size}\n`);
+      });
+      const answer = (await rl.question("Your answer (number or text): ")).trim();
+      if (!answer) continue;
+      result = await runRequest(services, { threadId: result.thread_id, answer, members: opts.members, onStep: progress.step });
+    }
+  } finally {
+    rl.close();
+  }
+  return result;
+}
+
+async function createCommand(request: string | undefined, opts: CreateOptions): Promise<number> {
+  if (opts.batch) return batchCommand(opts);
+  if (opts.answer === undefined && request === undefined) throw new InputError("give the request in quotes, or --thread and --answer");
+  if (opts.answer !== undefined && !opts.thread) throw new InputError("--answer needs --thread");
+  const interactive = !opts.json && process.stdin.isTTY && process.stderr.isTTY;
+  return withServices(Boolean(opts.quiet || opts.json), async (services, progress) => {
+    let result = await runRequest(services, {
+      tenant: opts.tenant,
+      asOf: opts.asOf,
+      request,
+      threadId: opts.thread,
+      answer: opts.answer,
+      members: opts.members,
+      onStep: progress.step,
+    });
+    if (interactive && result.status === "needs_clarification") result = await converse(services, result, opts, progress);
+    process.stdout.write(opts.json ? `${JSON.stringify(toJson(result, Boolean(opts.members)))}\n` : formatResult(result, Boolean(opts.members)));
+    return EXIT[result.status];
+  });
+}
+
+const BatchLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string() });
+
+async function batchCommand(opts: CreateOptions): Promise<number> {
+  if (!opts.tenant) throw new InputError("--batch needs --tenant");
+  let text: string;
+  try {
+    text = readFileSync(opts.batch!, "utf8");
+  } catch (err) {
+    throw new InputError(`cannot read ${opts.batch}: ${(err as Error).message}`);
+  }
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  let failed = 0;
+  return withServices(Boolean(opts.quiet), async (services, progress) => {
+    for (const [n, line] of lines.entries()) {
+      let id: string | number = n + 1;
+      try {
+        const parsed = BatchLine.safeParse(JSON.parse(line));
+        if (!parsed.success) throw new InputError(`line ${n + 1}: expected {"id", "query"}`);
+        id = parsed.data.id;
+        progress.status(`[${n + 1}/${lines.length}] ${parsed.data.query}`);
+        const result = await runRequest(services, { tenant: opts.tenant, asOf: opts.asOf, request: parsed.data.query, members: opts.members });
+        process.stdout.write(`${JSON.stringify({ id, ...toJson(result, Boolean(opts.members)) })}\n`);
+      } catch (err) {
+        const internal = !(err instanceof InputError || err instanceof SyntaxError);
+        if (internal) failed++;
+        process.stdout.write(`${JSON.stringify({ id, status: internal ? "error" : "rejected", message: (err as Error).message })}\n`);
+      }
+    }
+    return failed ? EXIT.error : EXIT.ok;
+  });
+}
+
+async function loadCommand(opts: { force?: boolean; quiet?: boolean }): Promise<number> {
+  const progress = createProgress(Boolean(opts.quiet));
+  const services = await startServices(parseEnv(), { onStatus: progress.status, onLoadProgress: progress.load, forceReload: opts.force });
+  try {
+    const { rows } = await services.db.pool.query<{ row_counts: Record<string, number>; loaded_at: Date }>(
+      "select row_counts, loaded_at from app.warehouse_loads where tenant_id = 'online-retail'",
+    );
+    process.stdout.write(`online-retail loaded at ${rows[0]?.loaded_at.toISOString()}: ${JSON.stringify(rows[0]?.row_counts)}\n`);
+    return 0;
+  } finally {
+    await services.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command("segment")
+    .description("Turn a plain-English customer segment request into a validated, executable segment.")
+    .showHelpAfterError()
+    .exitOverride();
+  program
+    .command("create")
+    .description("create a segment from a request, or answer a clarifying question")
+    .argument("[request]", "the segment in plain English, in quotes")
+    .option("--tenant <id>", "tenant to run against (online-retail)")
+    .option("--as-of <date>", "as-of date for relative windows (YYYY-MM-DD)", isoDate)
+    .option("--json", "print one JSON object instead of the readable report")
+    .option("--members", "include the sorted member customer IDs")
+    .option("--thread <id>", "conversation to resume (with --answer)")
+    .option("--answer <text>", "answer to the pending clarifying question: option number, option label or text")
+    .option("--batch <file>", "JSONL file of {\"id\",\"query\"} lines; one JSON result per line")
+    .option("--quiet", "no progress on stderr")
+    .action(async (request: string | undefined, opts: CreateOptions) => {
+      process.exitCode = await createCommand(request, opts);
+    });
+  program
+    .command("load")
+    .description("load (or verify) the online-retail warehouse from ONLINE_RETAIL_DIR")
+    .option("--force", "reload even when the source files did not change")
+    .option("--quiet", "no progress on stderr")
+    .action(async (opts: { force?: boolean; quiet?: boolean }) => {
+      process.exitCode = await loadCommand(opts);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; a bad flag or argument is rejected input.
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT.rejected;
+      return;
+    }
+    const input = err instanceof InputError;
+    const json = argv.includes("--json");
+    const message = (err as Error).message;
+    if (json) process.stdout.write(`${JSON.stringify({ status: input ? "rejected" : "error", message })}\n`);
+    process.stderr.write(`${input ? "error" : "internal error"}: ${message}\n`);
+    process.exitCode = input ? EXIT.rejected : EXIT.error;
+  }
+}
+

@@ -1,0 +1,57 @@
+/**
+ * New Segment Creation: request -> validated, sized segment definition.
+ * Wiring only; each node lives in nodes/, each router in graphs/routes.ts.
+ */
+import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { NscState } from "../state/graph-state.ts";
+import { clarify } from "../nodes/clarify.ts";
+import { decompose } from "../nodes/decompose.ts";
+import { estimateSize } from "../nodes/estimate-size.ts";
+import { formatSegment } from "../nodes/format-segment.ts";
+import { improve } from "../nodes/improve.ts";
+import { mapFacets } from "../nodes/map-facets.ts";
+import { perceive } from "../nodes/perceive.ts";
+import { reject } from "../nodes/reject.ts";
+import { shortlistFacets } from "../nodes/shortlist-facets.ts";
+import { tagDates } from "../nodes/tag-dates.ts";
+import { validate } from "../nodes/validate.ts";
+import { routeAfterPerceive, routeAfterValidate } from "./routes.ts";
+
+export const nscBuilder = new StateGraph(NscState)
+  .addNode("perceive", perceive)
+  .addNode("decompose", decompose)
+  .addNode("tagDates", tagDates)
+  .addNode("shortlistFacets", shortlistFacets)
+  .addNode("mapFacets", mapFacets)
+  .addNode("validate", validate)
+  .addNode("improve", improve)
+  .addNode("clarify", clarify)
+  .addNode("reject", reject)
+  .addNode("formatSegment", formatSegment)
+  .addNode("estimateSize", estimateSize)
+  .addEdge(START, "perceive")
+  // Rejected input (empty, SQL, injection, out of scope) ends before any parsing.
+  .addConditionalEdges("perceive", routeAfterPerceive, ["decompose", END])
+  // Dates and catalog linking need only the sub-segments, so they run in parallel.
+  .addEdge("decompose", "tagDates")
+  .addEdge("decompose", "shortlistFacets")
+  .addEdge(["tagDates", "shortlistFacets"], "mapFacets")
+  .addEdge("mapFacets", "validate")
+  .addConditionalEdges("validate", routeAfterValidate, ["improve", "clarify", "formatSegment", "reject"])
+  .addEdge("improve", "validate")
+  // An answer rewrites the request, so the whole understanding runs again on it.
+  .addEdge("clarify", "perceive")
+  .addEdge("reject", END)
+  .addEdge("formatSegment", "estimateSize")
+  .addEdge("estimateSize", END);
+
+/** For langgraph.json: the platform supplies its own checkpointer. */
+export const graph = nscBuilder.compile();
+graph.name = "New Segment Creation";
+
+/** For the CLI and the server: checkpoints in Postgres so a run resumes in any process. */
+export function createNscGraph(checkpointer: BaseCheckpointSaver) {
+  const compiled = nscBuilder.compile({ checkpointer });
+  compiled.name = "New Segment Creation";
+  return compiled;
+}

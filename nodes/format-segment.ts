@@ -1,0 +1,32 @@
+/** Format: the validated draft becomes a segment definition, its SQL and its explanation. */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { timed } from "../state/audit-entry.ts";
+import { requireContext } from "../state/context.ts";
+import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
+import { SegmentDefinition } from "../state/segment.ts";
+import { explainTree } from "../segment/explain.ts";
+import { compileSegment } from "../warehouse/compile.ts";
+
+export async function formatSegment(
+  state: NscStateType,
+  config: LangGraphRunnableConfig,
+): Promise<NscUpdate> {
+  const ctx = requireContext(config);
+  const tenant = ctx.tenant(state.tenant);
+  if (!tenant || !state.draft) throw new Error("formatSegment needs a tenant and a validated draft");
+  const { result, audit } = await timed("formatSegment", () => {
+    const segment = SegmentDefinition.parse({
+      version: 1,
+      tenant: state.tenant,
+      asOf: state.asOf,
+      request: state.text,
+      root: state.draft,
+    });
+    return {
+      segment,
+      sql: compileSegment(segment.root, tenant.binding),
+      explanation: explainTree(segment.root, tenant.catalog),
+    };
+  });
+  return { ...result, audit };
+}

@@ -1,0 +1,27 @@
+/** Map facets: turn sub-segments, dates and mentions into a draft rule tree. */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { timed } from "../state/audit-entry.ts";
+import { requireContext, skillContextFor } from "../state/context.ts";
+import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
+
+export async function mapFacets(
+  state: NscStateType,
+  config: LangGraphRunnableConfig,
+): Promise<NscUpdate> {
+  const ctx = requireContext(config);
+  const { result, audit } = await timed(
+    "mapFacets",
+    () =>
+      ctx.skills.map.map(
+        {
+          text: state.text,
+          subSegments: state.decomposition?.subSegments ?? [],
+          dates: state.dates ?? { tags: [], producer: "none" },
+          shortlist: state.shortlist ?? { mentions: [], producer: "none" },
+        },
+        skillContextFor(ctx, state.tenant, state.asOf),
+      ),
+    (r) => ({ confidence: r.confidence, ambiguities: r.ambiguities.map((a) => a.key), producer: r.producer }),
+  );
+  return { draft: result.root, ambiguities: result.ambiguities, confidence: result.confidence, audit };
+}

@@ -1,0 +1,121 @@
+/**
+ * Perceive: normalise the request, reject what cannot be a segment request (empty, too long,
+ * binary, SQL, instructions to the system, out of scope, unknown tenant) and reset the
+ * per-run fields so a rewritten request (after a clarification) starts clean.
+ */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { CatalogRetriever } from "../catalog/retriever.ts";
+import { nscConfigFrom } from "../state/config.ts";
+import { requireContext } from "../state/context.ts";
+import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
+import { timed } from "../state/audit-entry.ts";
+import { BUY_VERBS, CANCEL_WORDS, HEAD_NOUNS } from "../skills/rules/lexicon.ts";
+import { normaliseRequest, tokenize } from "../skills/rules/text.ts";
+
+export interface Rejection {
+  code: "empty" | "too_long" | "unreadable" | "unsupported_language" | "sql" | "injection" | "out_of_scope" | "unknown_tenant";
+  message: string;
+}
+
+const SQL_PATTERNS = [
+  /;\s*(drop|delete|insert|update|alter|truncate|create|grant|revoke|copy)\b/i,
+  /\b(drop|truncate|alter)\s+(table|schema|database)\b/i,
+  /\bunion\s+(all\s+)?select\b/i,
+  /\bselect\b[^.]*\bfrom\b\s+[a-z_]+\s*(where|;|$)/i,
+  /'\s*or\s+'?1'?\s*=\s*'?1/i,
+  /--\s*$|\/\*|\*\//,
+  /\bpg_sleep\b|\binformation_schema\b|\bpg_catalog\b/i,
+];
+
+const INJECTION_PATTERNS = [
+  /\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(rules?|instructions?|prompts?|guardrails?|restrictions?|polic(y|ies)|above|previous)\b/i,
+  /\b(system|developer)\s+prompt\b/i,
+  /\byou\s+are\s+now\b|\bact\s+as\b|\bpretend\s+(to\s+be|you)\b|\bjailbreak\b/i,
+  /\b(reveal|print|show|dump)\b.{0,30}\b(prompt|instructions|api\s*keys?|password|secrets?|credentials)\b/i,
+  /\b(other|another|all)\s+tenants?\b|\btenant[_\s-]?id\b/i,
+];
+
+/** A request for a segment names customers, buying, or something in the catalog. */
+function looksLikeSegmentRequest(text: string, retriever: CatalogRetriever): boolean {
+  const tokens = tokenize(text);
+  if (tokens.some((t) => HEAD_NOUNS.has(t.lower) || BUY_VERBS.has(t.lower) || CANCEL_WORDS.has(t.lower))) {
+    return true;
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    for (let n = 1; n <= 3 && i + n <= tokens.length; n++) {
+      const phrase = text.slice(tokens[i]!.start, tokens[i + n - 1]!.end);
+      if (retriever.exactLookup(phrase).length) return true;
+    }
+  }
+  return false;
+}
+
+export function screenRequest(
+  raw: string,
+  maxChars: number,
+  retriever: CatalogRetriever,
+): { text: string; rejection: Rejection | null } {
+  if (raw.length > maxChars * 4) {
+    return { text: "", rejection: { code: "too_long", message: `The request is ${raw.length} characters; the limit is ${maxChars}. Describe the segment in a sentence or two.` } };
+  }
+  const text = normaliseRequest(raw);
+  if (!text) return { text, rejection: { code: "empty", message: "The request is empty. Describe the customers you want, e.g. \"customers in France who spent over £500\"." } };
+  if (text.length > maxChars) {
+    return { text, rejection: { code: "too_long", message: `The request is ${text.length} characters; the limit is ${maxChars}. Describe the segment in a sentence or two.` } };
+  }
+  const letters = (text.match(/\p{L}/gu) ?? []).length;
+  const latin = (text.match(/[A-Za-z\u00C0-\u024F]/g) ?? []).length;
+  if (/\uFFFD/.test(text) || letters < text.replace(/\s/g, "").length * 0.5) {
+    return { text, rejection: { code: "unreadable", message: "The request does not look like readable text." } };
+  }
+  if (latin < letters * 0.7) {
+    return { text, rejection: { code: "unsupported_language", message: "Only English requests are supported for this tenant." } };
+  }
+  if (SQL_PATTERNS.some((p) => p.test(text))) {
+    return { text, rejection: { code: "sql", message: "The request contains SQL. Describe the customers in words; segments are compiled to SQL by the system." } };
+  }
+  if (INJECTION_PATTERNS.some((p) => p.test(text))) {
+    return { text, rejection: { code: "injection", message: "The request contains instructions to the system, which are not accepted. Describe the customers you want." } };
+  }
+  if (!looksLikeSegmentRequest(text, retriever)) {
+    return { text, rejection: { code: "out_of_scope", message: "This does not look like a customer segment request (only English is supported). Try e.g. \"UK customers who bought Christmas products in November 2011\"." } };
+  }
+  return { text, rejection: null };
+}
+
+export async function perceive(
+  state: NscStateType,
+  config: LangGraphRunnableConfig,
+): Promise<NscUpdate> {
+  const ctx = requireContext(config);
+  const { maxRequestChars } = nscConfigFrom(config.configurable);
+  const { result, audit } = await timed("perceive", () => {
+    const tenant = ctx.tenant(state.tenant);
+    if (!tenant) {
+      return { text: "", asOf: state.asOf, rejection: { code: "unknown_tenant", message: `Unknown tenant "${state.tenant}".` } as Rejection };
+    }
+    const screened = screenRequest(state.request ?? "", maxRequestChars, tenant.retriever);
+    return { ...screened, asOf: state.asOf || tenant.config.asOf };
+  }, (r) => ({ rejection: r.rejection?.code ?? null }));
+  return {
+    text: result.text,
+    asOf: result.asOf,
+    status: result.rejection ? "rejected" : "running",
+    rejection: result.rejection,
+    decomposition: null,
+    dates: null,
+    shortlist: null,
+    draft: null,
+    ambiguities: [],
+    confidence: 0,
+    findings: [],
+    improveAttempts: 0,
+    pendingQuestion: null,
+    answers: state.answers ?? {},
+    segment: null,
+    sql: null,
+    size: null,
+    explanation: [],
+    audit,
+  };
+}

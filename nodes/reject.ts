@@ -1,0 +1,17 @@
+/** Reject: end the run with a reason when the request cannot be turned into a segment. */
+import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
+
+export async function reject(state: NscStateType): Promise<NscUpdate> {
+  const errors = (state.findings ?? []).filter((f) => f.severity === "error");
+  const rejection = state.rejection ?? {
+    code: errors[0]?.code ?? "unresolved",
+    message:
+      errors.map((f) => f.message).join(" ") ||
+      "The request could not be turned into a valid segment.",
+  };
+  return {
+    status: "rejected",
+    rejection,
+    audit: [{ step: "reject", ms: 0, at: new Date().toISOString(), detail: { code: rejection.code } }],
+  };
+}

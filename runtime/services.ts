@@ -1,0 +1,80 @@
+/**
+ * Builds everything a run needs, once per process: database (embedded or DATABASE_URL),
+ * migrations, the online-retail warehouse, its catalog and retriever, the skills, the
+ * Postgres checkpointer and the compiled graph.
+ */
+import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { resolve } from "node:path";
+import type pg from "pg";
+import { CatalogRetriever } from "../catalog/retriever.ts";
+import { loadOnlineRetailCatalog, ONLINE_RETAIL, onlineRetailConfig } from "../catalog/online-retail.ts";
+import { createNscGraph } from "../graphs/nsc.ts";
+import { rulesSkills } from "../skills/rules/index.ts";
+import { TenantConfig } from "../state/catalog.ts";
+import type { AppEnv } from "../state/config.ts";
+import type { NscContext, TenantRuntime } from "../state/context.ts";
+import { createCheckpointer } from "../storage/checkpointer.ts";
+import { openDatabase, type Database } from "../storage/database.ts";
+import { migrate } from "../storage/migrations.ts";
+import { onlineRetailBinding } from "../warehouse/binding.ts";
+import { Warehouse } from "../warehouse/execute.ts";
+import { loadOnlineRetail, type LoadProgress } from "../warehouse/load-online-retail.ts";
+
+export interface Services {
+  db: Database;
+  warehouse: Warehouse;
+  tenants: Map<string, TenantRuntime>;
+  context: NscContext;
+  checkpointer: PostgresSaver;
+  graph: ReturnType<typeof createNscGraph>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Human-readable start-up steps. */
+  onStatus?: (msg: string) => void;
+  /** Warehouse load progress (bytes copied, steps derived). */
+  onLoadProgress?: (p: LoadProgress) => void;
+  /** Reload the warehouse even when the source files did not change. */
+  forceReload?: boolean;
+}
+
+/** The tenant's stored configuration, created from the defaults on first start. */
+async function tenantConfig(pool: pg.Pool, defaults: TenantConfig): Promise<TenantConfig> {
+  await pool.query(
+    "insert into app.tenants (id, config) values ($1, $2) on conflict (id) do nothing",
+    [defaults.tenant, JSON.stringify(defaults)],
+  );
+  const { rows } = await pool.query<{ config: unknown }>("select config from app.tenants where id = $1", [defaults.tenant]);
+  return TenantConfig.parse(rows[0]?.config ?? defaults);
+}
+
+export async function startServices(env: AppEnv, opts: StartOptions = {}): Promise<Services> {
+  const say = opts.onStatus ?? (() => {});
+  say(env.DATABASE_URL ? "connecting to DATABASE_URL" : `starting embedded Postgres in ${env.DATA_DIR}`);
+  const db = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: resolve(env.DATA_DIR),
+    port: env.EMBEDDED_PG_PORT,
+    onProgress: say,
+  });
+  try {
+    await migrate(db.pool);
+    say("loading the online-retail warehouse");
+    await loadOnlineRetail(db.pool, resolve(env.ONLINE_RETAIL_DIR), opts.onLoadProgress, { force: opts.forceReload });
+    const config = await tenantConfig(db.pool, onlineRetailConfig);
+    const { catalog, productNames } = await loadOnlineRetailCatalog(db.pool);
+    const retriever = new CatalogRetriever(catalog, { texts: { product_word: productNames } });
+    const tenants = new Map<string, TenantRuntime>([
+      [ONLINE_RETAIL, { config, catalog, retriever, binding: onlineRetailBinding }],
+    ]);
+    const warehouse = new Warehouse(db.pool, { statementTimeoutMs: env.SEGMENT_TIMEOUT_MS });
+    const context: NscContext = { tenant: (id) => tenants.get(id), warehouse, skills: rulesSkills() };
+    const checkpointer = await createCheckpointer(db.pool);
+    const graph = createNscGraph(checkpointer);
+    return { db, warehouse, tenants, context, checkpointer, graph, close: () => db.close() };
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}

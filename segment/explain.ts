@@ -1,0 +1,95 @@
+/**
+ * Round-trip of a rule tree to plain English, one line per condition with where it came
+ * from, so a marketer can check the system understood them.
+ */
+import type { TenantCatalog } from "../state/catalog.ts";
+import type { Comparison, Condition, DateWindow, RuleNode } from "../state/segment.ts";
+
+const MONEY = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 2 });
+
+function previousDay(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export function describeWindow(w: DateWindow | undefined): string {
+  if (!w) return "at any time";
+  if (w.from && w.to) return `from ${w.from} to ${previousDay(w.to)}`;
+  if (w.from) return `on or after ${w.from}`;
+  return `before ${w.to}`;
+}
+
+function describeComparison(c: Comparison, fmt: (n: number) => string): string {
+  switch (c.op) {
+    case "gt":
+      return `more than ${fmt(c.value)}`;
+    case "gte":
+      return `at least ${fmt(c.value)}`;
+    case "lt":
+      return `less than ${fmt(c.value)}`;
+    case "lte":
+      return `at most ${fmt(c.value)}`;
+    case "eq":
+      return `exactly ${fmt(c.value)}`;
+    case "between":
+      return `between ${fmt(c.value)} and ${fmt(c.value2 ?? c.value)}`;
+  }
+}
+
+function valueLabel(catalog: TenantCatalog, facetId: string, value: string): string {
+  const facet = catalog.facets.find((f) => f.id === facetId);
+  const v = facet?.values?.find((x) => x.value === value);
+  if (facetId === "product") return `${v?.label ?? value} (${value})`;
+  if (facetId === "product_word") return `a product whose name contains "${value}"`;
+  return v && v.label !== value ? `${v.label} (${value})` : value;
+}
+
+export function describeCondition(c: Condition, catalog: TenantCatalog): string {
+  if (c.type === "attribute") {
+    const facet = catalog.facets.find((f) => f.id === c.facet)?.label ?? c.facet;
+    const values = c.values.map((v) => valueLabel(catalog, c.facet, v)).join(" or ");
+    return `${facet} is ${c.op === "not_in" ? "not " : ""}${values}`;
+  }
+  if (c.type === "recency") {
+    return `${c.which === "first" ? "First" : "Last"} purchase ${describeWindow(c.window)}`;
+  }
+  const what = c.item
+    ? c.item.facet === "category"
+      ? `${c.item.values.join(" or ")} products`
+      : c.item.values.map((v) => valueLabel(catalog, c.item!.facet, v)).join(" or ")
+    : "anything";
+  const when = describeWindow(c.window);
+  const verb = c.event === "order" ? "Bought" : "Cancelled an order of";
+  if (c.measure === "exists") return `${verb} ${what} ${when}`;
+  const cmp = c.comparison!;
+  const on = c.item ? ` on ${what}` : "";
+  switch (c.measure) {
+    case "spend":
+      return `Spent ${describeComparison(cmp, (n) => MONEY.format(n))}${on} ${when}`;
+    case "aov":
+      return `Average order value ${describeComparison(cmp, (n) => MONEY.format(n))}${on} ${when}`;
+    case "orders":
+      return `${c.event === "order" ? "Placed" : "Cancelled"} ${describeComparison(cmp, String)} ${c.event === "order" ? "orders" : "orders"}${c.item ? ` including ${what}` : ""} ${when}`;
+    case "units":
+      return `Bought ${describeComparison(cmp, String)} units${on} ${when}`;
+    case "distinct_products":
+      return `Bought ${describeComparison(cmp, String)} distinct products${c.item ? ` among ${what}` : ""} ${when}`;
+  }
+}
+
+/** Indented plain-English lines, each followed by its provenance. */
+export function explainTree(node: RuleNode, catalog: TenantCatalog, indent = ""): string[] {
+  if (node.type === "and" || node.type === "or") {
+    const lines = [`${indent}${node.type === "and" ? "ALL of" : "ANY of"}:`];
+    for (const child of node.children) lines.push(...explainTree(child, catalog, indent + "  "));
+    return lines;
+  }
+  if (node.type === "not") {
+    return [`${indent}NOT:`, ...explainTree(node.child, catalog, indent + "  ")];
+  }
+  const p = node.provenance;
+  return [
+    `${indent}${describeCondition(node, catalog)}   [from "${p.span}"; ${p.source}; confidence ${p.confidence.toFixed(2)}]`,
+  ];
+}

@@ -1,0 +1,123 @@
+/**
+ * Splits a request into sub-segments at clause boundaries, keeping each one's verbatim
+ * span. Coordination inside a clause ("jewellery and bags", "German or Swiss") stays in
+ * the clause: the mapper decides what it means.
+ */
+import type { DecomposeResult, SubSegment } from "../types.ts";
+import {
+  CLAUSE_OPENERS,
+  CLAUSE_STARTERS,
+  CONTRAST,
+  EXCLUDERS,
+  HEAD_NOUNS,
+} from "./lexicon.ts";
+import { tokenize, type Token } from "./text.ts";
+
+export const DECOMPOSE_PRODUCER = "rules/decompose@1";
+
+interface Boundary {
+  /** Token index where the new clause starts (its opener included). */
+  at: number;
+  connective: "and" | "or";
+  negated: boolean;
+}
+
+function excluderAt(tokens: Token[], i: number): number {
+  for (const phrase of EXCLUDERS) {
+    const words = phrase.split(" ");
+    if (words.every((w, k) => tokens[i + k]?.lower === w)) return words.length;
+  }
+  return 0;
+}
+
+export function decomposeRequest(text: string): DecomposeResult {
+  const tokens = tokenize(text);
+  if (tokens.length === 0) return { subSegments: [], confidence: 0, producer: DECOMPOSE_PRODUCER };
+
+  // The first head noun ("customers") splits pre-modifiers from what follows; a leading
+  // determiner or verb phrase ("show me all") is not a constraint.
+  const head = tokens.findIndex((t) => HEAD_NOUNS.has(t.lower));
+  const boundaries: Boundary[] = [];
+  const skip = new Set<number>();
+  if (head >= 0) skip.add(head);
+
+  const startPost = head >= 0 ? head + 1 : 0;
+  if (head > 0) boundaries.push({ at: 0, connective: "and", negated: false });
+  boundaries.push({ at: startPost, connective: "and", negated: false });
+
+  for (let i = startPost; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const lower = t.lower;
+    const prev = tokens[i - 1]?.lower;
+    const excl = excluderAt(tokens, i);
+    if (excl) {
+      boundaries.push({ at: i, connective: "and", negated: true });
+      // "except those who bought X": the relative pronoun belongs to the excluded clause.
+      i += excl - 1;
+      continue;
+    }
+    if (CONTRAST.has(lower) || lower === ";") {
+      boundaries.push({ at: i, connective: "and", negated: false });
+      continue;
+    }
+    if (lower === "and" || lower === "or" || lower === ",") {
+      // "and who", "or spent", "and not": a new clause; "jewellery and bags": coordination.
+      const next = tokens[i + 1]?.lower ?? "";
+      const connective = lower === "or" ? "or" : "and";
+      if (CLAUSE_STARTERS.has(next) || CLAUSE_OPENERS.has(next)) {
+        boundaries.push({ at: i, connective, negated: false });
+      }
+      continue;
+    }
+    if (CLAUSE_OPENERS.has(lower)) {
+      const last = boundaries[boundaries.length - 1]!;
+      // An opener right after a split ("but who", "and whose") belongs to that split.
+      if (last.at === i - 1 && (CONTRAST.has(prev ?? "") || prev === "and" || prev === "or" || prev === ",")) continue;
+      if (last.at === i) continue;
+      // "with" inside a product phrase ("bag with handle") is rare; a clause is the norm.
+      boundaries.push({ at: i, connective: "and", negated: false });
+      continue;
+    }
+    if (lower === "outside" && i > startPost) {
+      // "customers outside the UK" / "who bought bags outside the UK": its own constraint.
+      boundaries.push({ at: i, connective: "and", negated: false });
+    }
+  }
+
+  // Materialise spans; drop empty ones and the head noun.
+  const subSegments: SubSegment[] = [];
+  const sorted = boundaries
+    .filter((b, idx, all) => all.findIndex((o) => o.at === b.at) === idx)
+    .sort((a, b) => a.at - b.at);
+  for (let b = 0; b < sorted.length; b++) {
+    const from = sorted[b]!.at;
+    const to = (b + 1 < sorted.length ? sorted[b + 1]!.at : tokens.length) - 1;
+    const inSpan = [];
+    for (let k = from; k <= to; k++) if (!skip.has(k)) inSpan.push(k);
+    if (inSpan.length === 0) continue;
+    // Spans never cross the head noun.
+    const groups: number[][] = [];
+    for (const k of inSpan) {
+      const g = groups[groups.length - 1];
+      if (g && g[g.length - 1] === k - 1) g.push(k);
+      else groups.push([k]);
+    }
+    for (const g of groups) {
+      const first = tokens[g[0]!]!;
+      const lastTok = tokens[g[g.length - 1]!]!;
+      const zone = head >= 0 && g[0]! < head ? "pre" : "post";
+      subSegments.push({
+        id: `s${subSegments.length + 1}`,
+        text: text.slice(first.start, lastTok.end),
+        start: first.start,
+        end: lastTok.end,
+        connective: sorted[b]!.connective,
+        negatedByConnective: sorted[b]!.negated,
+        zone,
+      });
+    }
+  }
+  // One clause is certain; every extra split is a guess the mapper may still undo.
+  const confidence = head >= 0 ? 0.9 : 0.75;
+  return { subSegments, confidence, producer: DECOMPOSE_PRODUCER };
+}

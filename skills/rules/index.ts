@@ -1,0 +1,38 @@
+/**
+ * The rules tier as a SkillSet: every language step with no model and no network.
+ */
+import type { SkillSet } from "../types.ts";
+import { tagDates } from "./dates.ts";
+import { decomposeRequest } from "./decompose.ts";
+import { shortlistRequest } from "./link.ts";
+import { mapRequest } from "./map.ts";
+
+export const DATES_PRODUCER = "rules/dates@1";
+
+export function rulesSkills(): SkillSet {
+  return {
+    decompose: {
+      decompose: async (text) => decomposeRequest(text),
+    },
+    tagDates: {
+      tag: async (text, subSegments, ctx) => ({
+        tags: subSegments.flatMap((seg) =>
+          tagDates(text.slice(seg.start, seg.end), ctx.dates).map((t) => ({
+            ...t,
+            start: t.start + seg.start,
+            end: t.end + seg.start,
+            subSegmentId: seg.id,
+          })),
+        ),
+        producer: DATES_PRODUCER,
+      }),
+    },
+    shortlist: {
+      shortlist: async (text, subSegments, ctx) => shortlistRequest(text, subSegments, ctx.retriever),
+    },
+    map: {
+      map: async ({ text, subSegments, dates, shortlist }, ctx) =>
+        mapRequest({ text, subSegments, dates, mentions: shortlist.mentions }, ctx),
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Catalog linking: finds the spans of each sub-segment that name a facet or a value
+ * (countries, categories, products, measures), exact first, then fuzzy for what is left,
+ * plus words of product names ("with 'heart' in the name", "teapots").
+ */
+import { MIN_LINK_SCORE, type CatalogHit, type CatalogRetriever } from "../../catalog/retriever.ts";
+import type { Mention, ShortlistResult, SubSegment } from "../types.ts";
+import { BUY_VERBS, CANCEL_WORDS, FILLERS, NEGATORS, NUMBER_WORDS } from "./lexicon.ts";
+import { singular, tokenize, type Token } from "./text.ts";
+
+export const LINK_PRODUCER = "rules/link@1";
+const MAX_NGRAM = 8;
+/** Fuzzy hits below this are not used without asking. */
+export const FUZZY_ACCEPT = 0.72;
+
+// Ties between equally long exact hits go to the facet users most often mean.
+const FACET_PRIORITY: Record<string, number> = {
+  country: 0,
+  category: 1,
+  product: 2,
+  aov: 3,
+  distinct_products: 3,
+  cancellations: 4,
+  first_purchase: 4,
+  last_purchase: 4,
+  spend: 5,
+  orders: 5,
+  units: 6,
+};
+
+function priority(facetId: string): number {
+  return FACET_PRIORITY[facetId] ?? 9;
+}
+
+function isStructural(t: Token): boolean {
+  return (
+    t.kind !== "word" ||
+    FILLERS.has(t.lower) ||
+    NEGATORS.has(t.lower) ||
+    BUY_VERBS.has(t.lower) ||
+    CANCEL_WORDS.has(t.lower) ||
+    t.lower in NUMBER_WORDS
+  );
+}
+
+interface Candidate {
+  first: number;
+  last: number;
+  hit: CatalogHit;
+}
+
+function toMention(text: string, tokens: Token[], seg: SubSegment, c: Candidate): Mention {
+  const start = tokens[c.first]!.start;
+  const end = tokens[c.last]!.end;
+  return {
+    subSegmentId: seg.id,
+    start,
+    end,
+    text: text.slice(start, end),
+    facetId: c.hit.facetId,
+    value: c.hit.value,
+    label: c.hit.label,
+    score: c.hit.score,
+    exact: c.hit.exact,
+  };
+}
+
+/** Quoted words and "named X" / "X in the name" phrases are product-name words. */
+function quotedWords(text: string, seg: SubSegment): { start: number; end: number; word: string }[] {
+  const out: { start: number; end: number; word: string }[] = [];
+  const slice = text.slice(seg.start, seg.end);
+  for (const m of slice.matchAll(/(["'])([^"']{1,60})\1/g)) {
+    const start = seg.start + (m.index ?? 0);
+    out.push({ start, end: start + m[0].length, word: m[2]!.trim() });
+  }
+  for (const m of slice.matchAll(
+    /\b(?:named|called|containing|contains|with|labelled|labeled)\s+(?:the\s+(?:word|term)\s+)?([a-z][a-z-]{1,30})\s+(?:in\s+(?:the|their|its)\s+(?:name|description|title)s?)/gi,
+  )) {
+    const start = seg.start + (m.index ?? 0);
+    out.push({ start, end: start + m[0].length, word: m[1]! });
+  }
+  return out;
+}
+
+export function linkSubSegment(
+  text: string,
+  seg: SubSegment,
+  retriever: CatalogRetriever,
+): Mention[] {
+  const tokens = tokenize(text.slice(seg.start, seg.end)).map((t) => ({
+    ...t,
+    start: t.start + seg.start,
+    end: t.end + seg.start,
+  }));
+  const mentions: Mention[] = [];
+  const used = new Set<number>();
+
+  // 1. Quoted product words claim their tokens first: 'heart' is never a category.
+  for (const q of quotedWords(text, seg)) {
+    const word = q.word.toLowerCase();
+    mentions.push({
+      subSegmentId: seg.id,
+      start: q.start,
+      end: q.end,
+      text: text.slice(q.start, q.end),
+      facetId: "product_word",
+      value: word,
+      label: `"${word}" in the product name`,
+      score: retriever.textMatches("product_word", word) > 0 ? 1 : 0,
+      exact: true,
+    });
+    tokens.forEach((t, k) => {
+      if (t.start >= q.start && t.end <= q.end) used.add(k);
+    });
+  }
+
+  // 2. Exact hits on every n-gram, longest first.
+  const candidates: Candidate[] = [];
+  for (let first = 0; first < tokens.length; first++) {
+    if (used.has(first)) continue;
+    for (let last = Math.min(tokens.length - 1, first + MAX_NGRAM - 1); last >= first; last--) {
+      const phrase = text.slice(tokens[first]!.start, tokens[last]!.end);
+      for (const hit of retriever.exactLookup(phrase)) candidates.push({ first, last, hit });
+    }
+  }
+  candidates.sort(
+    (a, b) =>
+      b.last - b.first - (a.last - a.first) ||
+      Number(b.hit.value !== undefined) - Number(a.hit.value !== undefined) ||
+      priority(a.hit.facetId) - priority(b.hit.facetId),
+  );
+  for (const c of candidates) {
+    let free = true;
+    for (let k = c.first; k <= c.last; k++) if (used.has(k)) free = false;
+    if (!free) continue;
+    // A one-word value that is only a filler ("other") is too weak to claim on its own.
+    if (c.first === c.last && FILLERS.has(tokens[c.first]!.lower) && c.hit.facetId !== "orders") continue;
+    for (let k = c.first; k <= c.last; k++) used.add(k);
+    mentions.push(toMention(text, tokens, seg, c));
+  }
+
+  // 3. Runs of content words nobody claimed: fuzzy values, else product-name words.
+  let k = 0;
+  while (k < tokens.length) {
+    if (used.has(k) || isStructural(tokens[k]!)) {
+      k++;
+      continue;
+    }
+    let last = k;
+    while (last + 1 < tokens.length && !used.has(last + 1) && !isStructural(tokens[last + 1]!)) last++;
+    const phrase = text.slice(tokens[k]!.start, tokens[last]!.end);
+    const best = retriever
+      .search(phrase, { limit: 3, kinds: ["attribute", "item"] })
+      .filter((h) => h.value !== undefined && h.score >= MIN_LINK_SCORE)
+      // A few words of a long product name name many products, not that one.
+      .filter((h) => h.facetId !== "product" || last - k + 1 >= 0.8 * h.label.split(/\s+/).length)[0];
+    if (best && best.score >= FUZZY_ACCEPT) {
+      mentions.push(toMention(text, tokens, seg, { first: k, last, hit: best }));
+    } else {
+      const word = singular(phrase.toLowerCase());
+      const matches = retriever.textMatches("product_word", word);
+      if (matches > 0) {
+        mentions.push({
+          subSegmentId: seg.id,
+          start: tokens[k]!.start,
+          end: tokens[last]!.end,
+          text: phrase,
+          facetId: "product_word",
+          value: word,
+          label: `"${word}" in the product name`,
+          score: 0.8,
+          exact: false,
+        });
+      }
+    }
+    k = last + 1;
+  }
+  return mentions.sort((a, b) => a.start - b.start);
+}
+
+export function shortlistRequest(
+  text: string,
+  subSegments: SubSegment[],
+  retriever: CatalogRetriever,
+): ShortlistResult {
+  return {
+    mentions: subSegments.flatMap((s) => linkSubSegment(text, s, retriever)),
+    producer: LINK_PRODUCER,
+  };
+}

@@ -1,0 +1,525 @@
+/**
+ * The rules-tier mapper: turns each sub-segment, its date tags and its catalog mentions
+ * into conditions — attribute, behavioural (with aggregates) and recency — with negation
+ * scope, coordination ("jewellery and bags", "German or Swiss") and clause frames that
+ * carry the verb and window into elliptical clauses ("but not Christmas items").
+ */
+import type {
+  AttributeCondition,
+  BehaviourCondition,
+  DateWindow,
+  Measure,
+  Provenance,
+  RecencyCondition,
+  RuleNode,
+} from "../../state/segment.ts";
+import type { Ambiguity, DateTagResult, MapResult, Mention, SkillContext, SubSegment } from "../types.ts";
+import type { DateTag } from "./dates.ts";
+import { BUY_VERBS, CANCEL_WORDS, FILLERS, NEGATORS } from "./lexicon.ts";
+import { tagQuantities, type QuantityTag } from "./quantities.ts";
+import { tokenize, type Token } from "./text.ts";
+
+export const MAP_PRODUCER = "rules/map@1";
+
+const ITEM_FACETS = new Set(["category", "product", "product_word"]);
+const MEASURE_FACETS = new Set(["spend", "orders", "units", "distinct_products", "aov", "cancellations"]);
+const RECENCY_FACETS = new Set(["first_purchase", "last_purchase"]);
+const DURATION_UNITS: Record<string, "day" | "week" | "month" | "year"> = {
+  day: "day", days: "day", week: "week", weeks: "week", month: "month", months: "month",
+  year: "year", years: "year",
+};
+
+interface Frame {
+  event: "order" | "cancellation";
+  window?: DateWindow;
+  windowSpan?: { start: number; end: number };
+}
+
+interface ClauseResult {
+  nodes: RuleNode[];
+  frame?: Frame;
+}
+
+type Tagged = DateTag & { subSegmentId: string };
+
+function minusDuration(iso: string, n: number, unit: "day" | "week" | "month" | "year"): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  if (unit === "day") d.setUTCDate(d.getUTCDate() - n);
+  if (unit === "week") d.setUTCDate(d.getUTCDate() - 7 * n);
+  if (unit === "month") d.setUTCMonth(d.getUTCMonth() - n);
+  if (unit === "year") d.setUTCFullYear(d.getUTCFullYear() - n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Intersection of windows; undefined when the intersection is empty (a contradiction). */
+export function intersectWindows(windows: DateWindow[]): DateWindow | undefined | "empty" {
+  if (windows.length === 0) return undefined;
+  let from: string | undefined;
+  let to: string | undefined;
+  for (const w of windows) {
+    if (w.from && (!from || w.from > from)) from = w.from;
+    if (w.to && (!to || w.to < to)) to = w.to;
+  }
+  if (from && to && from >= to) return "empty";
+  const label = windows.map((w) => w.label).join(" ∩ ");
+  return { from, to, label };
+}
+
+function windowOf(tag: DateTag): DateWindow | undefined {
+  if (!tag.from && !tag.to) return undefined;
+  return { from: tag.from, to: tag.to, label: tag.text };
+}
+
+function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+class ClauseMapper {
+  readonly ambiguities: Ambiguity[] = [];
+  confidence = 1;
+
+  constructor(
+    private readonly text: string,
+    private readonly ctx: SkillContext,
+  ) {}
+
+  private provenance(
+    parts: { start: number; end: number }[],
+    source: Provenance["source"],
+    confidence: number,
+  ): Provenance {
+    const start = Math.min(...parts.map((p) => p.start));
+    const end = Math.max(...parts.map((p) => p.end));
+    this.confidence = Math.min(this.confidence, confidence);
+    return { span: this.text.slice(start, end), start, end, source, confidence, producer: MAP_PRODUCER };
+  }
+
+  /** Coordination between two spans: the nearest "or" makes it a union, otherwise "and". */
+  private coordination(a: { end: number }, b: { start: number }): "and" | "or" {
+    const between = this.text.slice(a.end, b.start).toLowerCase();
+    if (/\b(or|either|nor)\b|\//.test(between)) return "or";
+    return "and";
+  }
+
+  mapClause(
+    seg: SubSegment,
+    mentionsIn: Mention[],
+    tagsIn: Tagged[],
+    prev: Frame | undefined,
+  ): ClauseResult {
+    const tokens: Token[] = tokenize(this.text.slice(seg.start, seg.end)).map((t) => ({
+      ...t,
+      start: t.start + seg.start,
+      end: t.end + seg.start,
+    }));
+    // Dates win over mentions they cover ("at Christmas 2010"), unless the mention is longer.
+    const tags = tagsIn.filter(
+      (t) => !mentionsIn.some((m) => overlaps(m, t) && m.end - m.start > t.end - t.start),
+    );
+    const mentions = mentionsIn.filter((m) => !tags.some((t) => overlaps(m, t)));
+
+    const masked = new Set<number>();
+    tokens.forEach((tok, k) => {
+      if (tags.some((t) => overlaps(t, tok))) masked.add(k);
+      if (mentions.some((m) => m.value !== undefined && overlaps(m, tok))) masked.add(k);
+    });
+    const quantities = tagQuantities(this.text, tokens, masked);
+    const inQuantity = (tok: Token) => quantities.some((q) => overlaps(q, tok));
+
+    const lower = (k: number) => tokens[k]?.lower ?? "";
+    const hasWord = (set: Set<string>) => tokens.some((t) => set.has(t.lower) && !inQuantity(t));
+    const negTokens = tokens.filter(
+      (t) => (NEGATORS.has(t.lower) || t.lower.endsWith("n't")) && !inQuantity(t),
+    );
+    const negated = negTokens.length > 0 || seg.negatedByConnective;
+
+    const attrs = mentions.filter((m) => m.facetId === "country" && m.value !== undefined);
+    const items = mentions.filter((m) => ITEM_FACETS.has(m.facetId) && m.value !== undefined);
+    const measureMentions = mentions.filter((m) => MEASURE_FACETS.has(m.facetId));
+    const recencyMentions = mentions.filter((m) => RECENCY_FACETS.has(m.facetId));
+    const cancel =
+      hasWord(CANCEL_WORDS) || measureMentions.some((m) => m.facetId === "cancellations");
+    const buyVerb = hasWord(BUY_VERBS);
+    const verbTokens = tokens.filter(
+      (t) => (BUY_VERBS.has(t.lower) || CANCEL_WORDS.has(t.lower)) && !inQuantity(t),
+    );
+
+    // Window: every date in the clause narrows it; "N months ago" bounds it; a bare "since"
+    // continues from where the previous clause's window ended.
+    const windows: DateWindow[] = [];
+    const windowParts: { start: number; end: number }[] = [];
+    let windowConfidence = 1;
+    for (const t of tags) {
+      const w = windowOf(t);
+      if (w) {
+        windows.push(w);
+        windowParts.push(t);
+        windowConfidence = Math.min(windowConfidence, t.confidence);
+      }
+    }
+    const agoQuantities = quantities.filter(
+      (q) => DURATION_UNITS[q.unit[0] ?? ""] && q.unit[1] === "ago",
+    );
+    for (const q of agoQuantities) {
+      const boundary = minusDuration(this.ctx.dates.asOf, q.value, DURATION_UNITS[q.unit[0]!]!);
+      // "more than 3 months ago": before the boundary; "less than 30 days ago": after it.
+      const before = q.op === "gt" || q.op === "gte";
+      windows.push(before ? { to: boundary, label: q.text + " ago" } : { from: boundary, label: q.text + " ago" });
+      windowParts.push(q);
+    }
+    const sinceIdx = tokens.findIndex(
+      (t) => t.lower === "since" && !tags.some((tag) => overlaps(tag, t)),
+    );
+    if (sinceIdx >= 0 && prev?.window?.to) {
+      windows.push({ from: prev.window.to, label: `since ${prev.window.label}` });
+      windowParts.push(tokens[sinceIdx]!);
+    }
+    let window: DateWindow | undefined;
+    const inter = intersectWindows(windows);
+    if (inter === "empty") {
+      this.ambiguities.push({
+        key: `empty-window:${seg.start}`,
+        kind: "ambiguous_value",
+        span: { text: seg.text, start: seg.start, end: seg.end },
+        question: `The dates in "${seg.text}" do not overlap, so no order can match. Which period did you mean?`,
+        options: windows.map((w) => ({ label: w.label, replacement: w.label })),
+      });
+    } else {
+      window = inter;
+    }
+
+    const nodes: RuleNode[] = [];
+    const countQuantities = quantities.filter((q) => !agoQuantities.includes(q));
+
+    // Attributes: countries in one clause are alternatives (a customer has one country).
+    if (attrs.length) {
+      const outside = tokens.some((t) => t.lower === "outside" || t.lower.startsWith("non-"));
+      const attrNegated = outside || (negated && !buyVerb && !items.length && !countQuantities.length);
+      const values = [...new Set(attrs.map((m) => m.value!))];
+      const condition: AttributeCondition = {
+        type: "attribute",
+        facet: "country",
+        op: attrNegated ? "not_in" : "in",
+        values,
+        provenance: this.provenance(
+          attrs,
+          attrs.every((m) => m.exact) ? "catalog" : "inferred",
+          Math.min(...attrs.map((m) => m.score)),
+        ),
+      };
+      nodes.push(condition);
+    }
+
+    const frameEvent: Frame["event"] = cancel ? "cancellation" : (prev?.event ?? "order");
+    const effectiveWindow = window ?? (buyVerb || cancel ? undefined : prev?.window);
+    const itemFilter = (group: Mention[]) => {
+      const facet = group[0]!.facetId;
+      return { facet, values: [...new Set(group.filter((m) => m.facetId === facet).map((m) => m.value!))] };
+    };
+    // Items joined by "or" share one condition; "and"/"both" need each bought.
+    const itemGroups: Mention[][] = [];
+    for (const m of items) {
+      const last = itemGroups[itemGroups.length - 1];
+      const prevItem = last?.[last.length - 1];
+      if (last && prevItem && prevItem.facetId === m.facetId && this.coordination(prevItem, m) === "or") last.push(m);
+      else itemGroups.push([m]);
+    }
+    const orBetweenGroups =
+      itemGroups.length > 1 &&
+      itemGroups.every((g, i) => i === 0 || this.coordination(itemGroups[i - 1]!.at(-1)!, g[0]!) === "or");
+
+    const behaviourNodes: RuleNode[] = [];
+    // Aggregates: each comparison becomes one condition on what was bought in the window.
+    for (const q of countQuantities) {
+      const measure = this.measureFor(q, measureMentions, tokens, cancel);
+      if (!measure) {
+        this.ambiguities.push({
+          key: `measure:${q.text.toLowerCase()}`,
+          kind: "missing_value",
+          span: { text: q.text, start: q.start, end: q.end },
+          question: `"${q.text}" of what?`,
+          options: [
+            { label: `${q.text} orders`, replacement: `${q.text} orders` },
+            { label: `spent ${q.text} pounds`, replacement: `spent ${q.text} pounds` },
+            { label: `${q.text} units`, replacement: `${q.text} units` },
+          ],
+        });
+        continue;
+      }
+      const comparison = { op: q.op, value: q.value, ...(q.value2 !== undefined ? { value2: q.value2 } : {}) };
+      const parts: { start: number; end: number }[] = [q, ...windowParts, ...measureMentions, ...verbTokens];
+      const groups = itemGroups.length ? itemGroups : [undefined];
+      for (const g of groups) {
+        const condition: BehaviourCondition = {
+          type: "behaviour",
+          event: measure.event,
+          ...(g ? { item: itemFilter(g) } : {}),
+          ...(effectiveWindow ? { window: effectiveWindow } : {}),
+          measure: measure.measure,
+          comparison,
+          provenance: this.provenance(
+            [...parts, ...(g ?? [])],
+            measure.fromCatalog ? "catalog" : "inferred",
+            Math.min(q.confidence, windowConfidence, measure.confidence, ...(g ?? []).map((m) => m.score)),
+          ),
+        };
+        behaviourNodes.push(condition);
+      }
+    }
+
+    // Recency: "whose first order was in Q1 2011", "last purchase before March".
+    let recencyUsed = false;
+    if (recencyMentions.length && effectiveWindow && !countQuantities.length) {
+      const m = recencyMentions[0]!;
+      const condition: RecencyCondition = {
+        type: "recency",
+        which: m.facetId === "first_purchase" ? "first" : "last",
+        window: effectiveWindow,
+        provenance: this.provenance([m, ...windowParts], "catalog", Math.min(m.score, windowConfidence)),
+      };
+      behaviourNodes.push(condition);
+      recencyUsed = true;
+    } else if (recencyMentions.length && !effectiveWindow) {
+      const m = recencyMentions[0]!;
+      this.ambiguities.push({
+        key: `recency-window:${m.text.toLowerCase()}`,
+        kind: "missing_value",
+        span: { text: m.text, start: m.start, end: m.end },
+        question: `When should the ${m.label.toLowerCase()} be?`,
+        options: [
+          { label: "in the last 30 days", replacement: `${m.text} in the last 30 days` },
+          { label: "in the last 90 days", replacement: `${m.text} in the last 90 days` },
+          { label: "before the last 6 months", replacement: `${m.text} before the last 6 months` },
+        ],
+      });
+      recencyUsed = true;
+    }
+
+    // Plain "bought X": one existence condition per item group, or any order when the
+    // clause only has a verb, an inherited frame or a window ("active in 2011", "nothing in
+    // December").
+    if (!countQuantities.length && !recencyUsed) {
+      const anyObject = tokens.some((t) => ["nothing", "anything", "none", "any"].includes(t.lower));
+      const wantsExists =
+        itemGroups.length > 0 || buyVerb || cancel || anyObject || (prev !== undefined && window !== undefined && !attrs.length);
+      if (wantsExists) {
+        const groups = itemGroups.length ? itemGroups : [undefined];
+        for (const g of groups) {
+          const parts = [...(g ?? []), ...windowParts, ...verbTokens];
+          if (parts.length === 0) parts.push(seg);
+          const condition: BehaviourCondition = {
+            type: "behaviour",
+            event: frameEvent,
+            ...(g ? { item: itemFilter(g) } : {}),
+            ...(effectiveWindow ? { window: effectiveWindow } : {}),
+            measure: "exists",
+            provenance: this.provenance(
+              parts,
+              g && g.every((m) => m.exact) ? "catalog" : "inferred",
+              Math.min(windowConfidence, ...(g ?? []).map((m) => m.score)),
+            ),
+          };
+          behaviourNodes.push(condition);
+        }
+      }
+    }
+
+    let behaviour: RuleNode | undefined;
+    if (behaviourNodes.length === 1) behaviour = behaviourNodes[0];
+    else if (behaviourNodes.length > 1) behaviour = { type: orBetweenGroups ? "or" : "and", children: behaviourNodes };
+    if (behaviour && negated) behaviour = this.negate(behaviour, negTokens[0] ?? seg);
+    if (behaviour) nodes.push(behaviour);
+
+    this.reportUnmapped(seg, tokens, { tags, mentions, quantities, nodes });
+
+    const frame: Frame | undefined =
+      buyVerb || cancel || itemGroups.length || countQuantities.length
+        ? { event: frameEvent, window: effectiveWindow }
+        : prev;
+    return { nodes, frame };
+  }
+
+  /**
+   * "Have not purchased in the last 90 days" / "nothing since June": per the data contract a
+   * lapse means the customer has orders and the latest is before the boundary, so an
+   * open-ended negated existence becomes a last-purchase condition.
+   */
+  private negate(node: RuleNode, cue: { start: number; end: number }): RuleNode {
+    if (
+      node.type === "behaviour" &&
+      node.event === "order" &&
+      node.measure === "exists" &&
+      !node.item &&
+      node.window?.from &&
+      (!node.window.to || node.window.to >= this.ctx.dates.asOf)
+    ) {
+      const recency: RecencyCondition = {
+        type: "recency",
+        which: "last",
+        window: { to: node.window.from, label: `no order since ${node.window.label}` },
+        provenance: {
+          ...node.provenance,
+          ...this.spanOf([node.provenance, cue]),
+          source: "inferred",
+        },
+      };
+      return recency;
+    }
+    return { type: "not", child: node, provenance: this.provenance([cue], "inferred", 0.95) };
+  }
+
+  private spanOf(parts: { start: number; end: number }[]) {
+    const start = Math.min(...parts.map((p) => p.start));
+    const end = Math.max(...parts.map((p) => p.end));
+    return { span: this.text.slice(start, end), start, end };
+  }
+
+  private measureFor(
+    q: QuantityTag,
+    measureMentions: Mention[],
+    tokens: Token[],
+    cancel: boolean,
+  ): { measure: Exclude<Measure, "exists">; event: "order" | "cancellation"; fromCatalog: boolean; confidence: number } | undefined {
+    const unit = q.unit.join(" ");
+    const event = cancel ? "cancellation" : "order";
+    const distinct = /\b(distinct|different|unique|separate)\b/.test(unit);
+    if (/^(times|orders?|purchases?|transactions?|invoices?|visits?)\b/.test(unit) || /\bcancell?ed orders?\b/.test(unit)) {
+      return { measure: "orders", event, fromCatalog: true, confidence: 1 };
+    }
+    if (/^(cancell?ations?|cancell?ed|returns?|refunds?)\b/.test(unit)) {
+      return { measure: "orders", event: "cancellation", fromCatalog: true, confidence: 1 };
+    }
+    if (distinct || /^(skus?|products?|lines?|styles?)\b/.test(unit)) {
+      return { measure: "distinct_products", event, fromCatalog: true, confidence: distinct ? 1 : 0.7 };
+    }
+    if (/^(units?|items?|pieces?|articles?)\b/.test(unit)) {
+      return { measure: "units", event, fromCatalog: true, confidence: 1 };
+    }
+    // The closest measure word before or after the number decides ("spent over £500").
+    const nearest = [...measureMentions].sort(
+      (a, b) => Math.abs(a.start - q.start) - Math.abs(b.start - q.start),
+    )[0];
+    const aov = measureMentions.some((m) => m.facetId === "aov");
+    if (aov) return { measure: "aov", event, fromCatalog: true, confidence: 1 };
+    if (q.currency) return { measure: "spend", event, fromCatalog: nearest?.facetId === "spend", confidence: 1 };
+    if (nearest) {
+      const id = nearest.facetId;
+      if (id === "cancellations") return { measure: "orders", event: "cancellation", fromCatalog: true, confidence: 0.9 };
+      if (id === "spend" || id === "orders" || id === "units" || id === "distinct_products") {
+        return { measure: id, event, fromCatalog: true, confidence: 0.9 };
+      }
+    }
+    if (tokens.some((t) => t.lower === "spent" || t.lower === "spend" || t.lower === "spending")) {
+      return { measure: "spend", event, fromCatalog: false, confidence: 0.8 };
+    }
+    return undefined;
+  }
+
+  /** Content words that nothing claimed make the request ambiguous: ask, don't guess. */
+  private reportUnmapped(
+    seg: SubSegment,
+    tokens: Token[],
+    claimed: { tags: DateTag[]; mentions: Mention[]; quantities: QuantityTag[]; nodes: RuleNode[] },
+  ): void {
+    const covered = (t: Token) =>
+      claimed.tags.some((x) => overlaps(x, t)) ||
+      claimed.mentions.some((x) => overlaps(x, t)) ||
+      claimed.quantities.some((q) => overlaps(q, t) || q.unit.slice(0, 2).includes(t.lower));
+    const leftovers = tokens.filter(
+      (t) =>
+        t.kind === "word" &&
+        !covered(t) &&
+        !FILLERS.has(t.lower) &&
+        !NEGATORS.has(t.lower) &&
+        !t.lower.endsWith("n't") &&
+        !BUY_VERBS.has(t.lower) &&
+        !CANCEL_WORDS.has(t.lower) &&
+        !["outside", "not", "nothing", "since", "ago", "and", "or", "but", "except", "excluding", "without"].includes(t.lower),
+    );
+    const runs: Token[][] = [];
+    for (const t of leftovers) {
+      const run = runs[runs.length - 1];
+      const last = run?.[run.length - 1];
+      if (run && last && /^\s*$/.test(this.text.slice(last.end, t.start))) run.push(t);
+      else runs.push([t]);
+    }
+    for (const run of runs) {
+      const start = run[0]!.start;
+      const end = run[run.length - 1]!.end;
+      const phrase = this.text.slice(start, end);
+      const suggestions = this.ctx.retriever
+        .search(phrase, { limit: 3, kinds: ["attribute", "item", "measure"] })
+        .filter((h) => h.score > 0.3);
+      this.ambiguities.push({
+        key: `unmapped:${phrase.toLowerCase()}`,
+        kind: "unmapped",
+        span: { text: phrase, start, end },
+        question:
+          `I could not match "${phrase}" to anything in the ${this.ctx.catalog.tenant} catalog` +
+          ` (in "${seg.text}"). What did you mean?`,
+        options: [
+          ...suggestions.map((h) => ({
+            label: h.value ? `${h.label} (${h.facetId})` : h.label,
+            replacement: h.value ? h.label : h.matched,
+          })),
+          { label: `Ignore "${phrase}"`, replacement: "" },
+        ],
+      });
+    }
+  }
+}
+
+function combine(parts: { connective: "and" | "or"; node: RuleNode }[]): RuleNode | null {
+  if (parts.length === 0) return null;
+  // "or" binds the clause to the one before it; "and" separates.
+  const conjuncts: RuleNode[][] = [];
+  for (const p of parts) {
+    if (p.connective === "or" && conjuncts.length) conjuncts[conjuncts.length - 1]!.push(p.node);
+    else conjuncts.push([p.node]);
+  }
+  const children = conjuncts.map((c) => (c.length === 1 ? c[0]! : ({ type: "or", children: c } as RuleNode)));
+  const flat = children.flatMap((c) => (c.type === "and" ? c.children : [c]));
+  return flat.length === 1 ? flat[0]! : { type: "and", children: flat };
+}
+
+/** Drops "bought anything in W" when a sibling already requires buying something in W. */
+function simplify(node: RuleNode): RuleNode {
+  if (node.type === "not") return { ...node, child: simplify(node.child) };
+  if (node.type !== "and" && node.type !== "or") return node;
+  const children = node.children.map(simplify);
+  if (node.type === "or") return { ...node, children };
+  const key = (w?: DateWindow) => `${w?.from ?? ""}|${w?.to ?? ""}`;
+  const kept = children.filter((c) => {
+    if (c.type !== "behaviour" || c.measure !== "exists" || c.item) return true;
+    return !children.some(
+      (o) => o !== c && o.type === "behaviour" && o.event === c.event && key(o.window) === key(c.window),
+    );
+  });
+  return kept.length === 1 ? kept[0]! : { ...node, children: kept };
+}
+
+export function mapRequest(
+  input: { text: string; subSegments: SubSegment[]; dates: DateTagResult; mentions: Mention[] },
+  ctx: SkillContext,
+): MapResult {
+  const mapper = new ClauseMapper(input.text, ctx);
+  const parts: { connective: "and" | "or"; node: RuleNode }[] = [];
+  let frame: Frame | undefined;
+  for (const seg of input.subSegments) {
+    const result = mapper.mapClause(
+      seg,
+      input.mentions.filter((m) => m.subSegmentId === seg.id),
+      input.dates.tags.filter((t) => t.subSegmentId === seg.id),
+      frame,
+    );
+    frame = result.frame ?? frame;
+    result.nodes.forEach((node, i) => parts.push({ connective: i === 0 ? seg.connective : "and", node }));
+  }
+  const root = combine(parts);
+  return {
+    root: root && simplify(root),
+    ambiguities: mapper.ambiguities,
+    confidence: root ? mapper.confidence : 0,
+    producer: MAP_PRODUCER,
+  };
+}

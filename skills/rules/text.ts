@@ -1,0 +1,66 @@
+/**
+ * Normalisation and tokenisation with character offsets, so every later step can point at
+ * the user's verbatim words.
+ */
+
+export interface Token {
+  /** Text as written. */
+  text: string;
+  /** Lower-cased, apostrophes folded ("haven't" -> "haven't"). */
+  lower: string;
+  start: number;
+  end: number;
+  kind: "word" | "number" | "symbol" | "quote";
+}
+
+/**
+ * Unicode-normalises and folds typography (curly quotes, dashes, non-breaking spaces) and
+ * collapses whitespace. Offsets of later steps refer to this string.
+ */
+export function normaliseRequest(raw: string): string {
+  return raw
+    .normalize("NFKC")
+    .replace(/[\u2018\u2019\u201B\u2032]/g, "'")
+    .replace(/[\u201C\u201D\u201F\u2033]/g, '"')
+    .replace(/[\u2013\u2014\u2212]/g, "-")
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+// Words keep inner apostrophes, hyphens, dots and ampersands ("haven't", "t-light", "u.s.").
+const TOKEN_RE =
+  /([£$€])|(\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?)|([\p{L}\p{M}][\p{L}\p{M}\d]*(?:['.&-][\p{L}\p{M}\d]+)*\.?)|(["'])|([^\s\p{L}\p{M}\d])/gu;
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(TOKEN_RE)) {
+    const t = m[0];
+    const start = m.index ?? 0;
+    const kind = m[1]
+      ? "symbol"
+      : m[2]
+        ? "number"
+        : m[3]
+          ? "word"
+          : m[4]
+            ? "quote"
+            : "symbol";
+    // A trailing dot is kept only for abbreviations like "u.s."; otherwise it is punctuation.
+    let word = t;
+    if (kind === "word" && word.endsWith(".") && !/\.[\p{L}]+\.$/u.test(word)) {
+      word = word.slice(0, -1);
+    }
+    tokens.push({ text: word, lower: word.toLowerCase(), start, end: start + word.length, kind });
+  }
+  return tokens;
+}
+
+/** Crude English singular used to match product words ("teapots" -> "teapot"). */
+export function singular(word: string): string {
+  if (word.length <= 3) return word;
+  if (/ies$/.test(word)) return word.slice(0, -3) + "y";
+  if (/(ches|shes|xes|sses|zes)$/.test(word)) return word.slice(0, -2);
+  if (/s$/.test(word) && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
+  return word;
+}

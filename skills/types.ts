@@ -1,0 +1,107 @@
+/**
+ * The seam between the graph and the language skills. Each step of the pipeline is an
+ * interface; the rules tier implements all of them with no network, and an LLM tier can
+ * implement any of them later and be routed in per step without touching the graph.
+ */
+import type { DateTag, DateContext } from "./rules/dates.ts";
+import type { CatalogRetriever } from "../catalog/retriever.ts";
+import type { TenantCatalog, TenantConfig } from "../state/catalog.ts";
+import type { RuleNode } from "../state/segment.ts";
+
+/** A piece of the request that becomes one or more conditions. */
+export interface SubSegment {
+  id: string;
+  /** Verbatim text of the span in the normalised request. */
+  text: string;
+  start: number;
+  end: number;
+  /** How it joins the sub-segments before it. */
+  connective: "and" | "or";
+  /** True when a cue outside the span negates it ("except", "excluding"). */
+  negatedByConnective: boolean;
+  /** "pre" for words before the head noun ("UK" in "UK customers"), "post" otherwise. */
+  zone: "pre" | "post";
+}
+
+export interface DecomposeResult {
+  subSegments: SubSegment[];
+  confidence: number;
+  producer: string;
+}
+
+/** A catalog hit anchored to a span of the request. */
+export interface Mention {
+  subSegmentId: string;
+  start: number;
+  end: number;
+  text: string;
+  facetId: string;
+  /** Present for value hits (a country, a category, a product, a word). */
+  value?: string;
+  label: string;
+  score: number;
+  exact: boolean;
+}
+
+export interface ShortlistResult {
+  mentions: Mention[];
+  producer: string;
+}
+
+export interface DateTagResult {
+  /** Date tags with the sub-segment they fall in. */
+  tags: (DateTag & { subSegmentId: string })[];
+  producer: string;
+}
+
+/** Something the mapper could not settle on its own. */
+export interface Ambiguity {
+  /** Stable key: the same question is never asked twice in a conversation. */
+  key: string;
+  kind: "unmapped" | "ambiguous_value" | "missing_value";
+  span: { text: string; start: number; end: number };
+  question: string;
+  options: { label: string; replacement: string }[];
+}
+
+export interface MapResult {
+  root: RuleNode | null;
+  ambiguities: Ambiguity[];
+  confidence: number;
+  producer: string;
+}
+
+export interface SkillContext {
+  catalog: TenantCatalog;
+  tenant: TenantConfig;
+  retriever: CatalogRetriever;
+  dates: DateContext;
+}
+
+export interface DecomposeSkill {
+  decompose(text: string, ctx: SkillContext): Promise<DecomposeResult>;
+}
+export interface DateTagSkill {
+  tag(text: string, subSegments: SubSegment[], ctx: SkillContext): Promise<DateTagResult>;
+}
+export interface ShortlistSkill {
+  shortlist(text: string, subSegments: SubSegment[], ctx: SkillContext): Promise<ShortlistResult>;
+}
+export interface MapSkill {
+  map(
+    input: {
+      text: string;
+      subSegments: SubSegment[];
+      dates: DateTagResult;
+      shortlist: ShortlistResult;
+    },
+    ctx: SkillContext,
+  ): Promise<MapResult>;
+}
+
+export interface SkillSet {
+  decompose: DecomposeSkill;
+  tagDates: DateTagSkill;
+  shortlist: ShortlistSkill;
+  map: MapSkill;
+}

@@ -1,0 +1,16 @@
+import type { AuditEntry } from "./graph-state.ts";
+
+/** Runs a step and returns its result with the audit entry that records how long it took. */
+export async function timed<T>(
+  step: string,
+  fn: () => Promise<T> | T,
+  detail?: (result: T) => Record<string, unknown>,
+): Promise<{ result: T; audit: AuditEntry[] }> {
+  const started = performance.now();
+  const result = await fn();
+  const ms = Math.round((performance.now() - started) * 1000) / 1000;
+  return {
+    result,
+    audit: [{ step, ms, at: new Date().toISOString(), ...(detail ? { detail: detail(result) } : {}) }],
+  };
+}

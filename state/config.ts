@@ -1,0 +1,45 @@
+/**
+ * Configuration: one zod schema with defaults for the graph's knobs, and one for the
+ * process environment (parsed once at start).
+ */
+import { z } from "zod";
+
+export const NscConfig = z.object({
+  /** Improve rounds after a failed validation before giving up to clarify. */
+  maxImproveAttempts: z.number().int().min(0).max(5).default(2),
+  /** Longer requests are rejected; nobody describes a segment in 20,000 characters. */
+  maxRequestChars: z.number().int().min(10).max(20_000).default(1_000),
+  /** Mappings less sure than this ask the user instead of guessing. */
+  clarifyBelowConfidence: z.number().min(0).max(1).default(0.5),
+  /** Clarifying options show their segment sizes (one count query each). */
+  optionSizes: z.boolean().default(true),
+});
+export type NscConfig = z.infer<typeof NscConfig>;
+
+/** Reads the graph configuration from `config.configurable`, applying defaults. */
+export function nscConfigFrom(configurable: Record<string, unknown> | undefined): NscConfig {
+  const known = Object.fromEntries(
+    Object.entries(configurable ?? {}).filter(([k]) => k in NscConfig.shape),
+  );
+  return NscConfig.parse(known);
+}
+
+export const AppEnv = z.object({
+  /** Managed Postgres; when unset an embedded Postgres is started under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Where the embedded Postgres keeps its cluster. */
+  DATA_DIR: z.string().default(".data"),
+  /** Port of the embedded Postgres. */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /** Folder with online-retail.csv.gz, products.csv and dev-queries.jsonl. */
+  ONLINE_RETAIL_DIR: z.string().default("../shared/data/online-retail"),
+  /** Statement timeout for segment execution. */
+  SEGMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+});
+export type AppEnv = z.infer<typeof AppEnv>;
+
+export function parseEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  return AppEnv.parse(cleaned);
+}

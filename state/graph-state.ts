@@ -1,0 +1,108 @@
+/**
+ * State of the New Segment Creation graph. Every key is documented; only `audit` has a
+ * reducer, because it is the only key the parallel branches both write.
+ */
+import { Annotation } from "@langchain/langgraph";
+import type {
+  Ambiguity,
+  DateTagResult,
+  DecomposeResult,
+  ShortlistResult,
+} from "../skills/types.ts";
+import type { RuleNode, SegmentDefinition } from "./segment.ts";
+
+/** One validator finding. `fixable` findings go to improve; the others to clarify or reject. */
+export interface Finding {
+  code:
+    | "schema"
+    | "unknown_facet"
+    | "unknown_value"
+    | "restricted_facet"
+    | "operator_type"
+    | "value_range"
+    | "contradiction"
+    | "empty_window"
+    | "future_window"
+    | "duplicate"
+    | "no_conditions"
+    | "ambiguity";
+  severity: "error" | "warning";
+  message: string;
+  fixable: boolean;
+  /** Where it applies, when it applies to a span of the request. */
+  span?: { text: string; start: number; end: number };
+  /** For contradictions: the spans that conflict (each becomes a "keep only" option). */
+  parts?: { text: string; start: number; end: number }[];
+}
+
+/** A question put to the user through `interrupt()`. */
+export interface Clarification {
+  /** Registry key: the same key is never asked twice in a thread. */
+  key: string;
+  question: string;
+  /** Each option is a full rewritten request; `size` is its segment size when known. */
+  options: { label: string; request: string; size?: number }[];
+  /** The span of the request a free-text answer replaces (the whole request when absent). */
+  span?: { text: string; start: number; end: number };
+}
+
+export interface AuditEntry {
+  step: string;
+  /** Wall-clock milliseconds the step took. */
+  ms: number;
+  at: string;
+  detail?: Record<string, unknown>;
+}
+
+export type Status = "running" | "ok" | "needs_clarification" | "rejected";
+
+export const NscState = Annotation.Root({
+  /** The request as the user sent it; clarification answers rewrite it in place. */
+  request: Annotation<string>,
+  /** Tenant id the request runs against. */
+  tenant: Annotation<string>,
+  /** As-of date for relative windows (the tenant's, unless overridden). */
+  asOf: Annotation<string>,
+  /** Normalised request text: the offsets of every span refer to it. */
+  text: Annotation<string>,
+  /** Where the run stands for the caller. */
+  status: Annotation<Status>,
+  /** Why the request was rejected, when it was. */
+  rejection: Annotation<{ code: string; message: string } | null>,
+  /** Sub-segments with their verbatim spans. */
+  decomposition: Annotation<DecomposeResult | null>,
+  /** Date expressions per sub-segment, resolved to windows. */
+  dates: Annotation<DateTagResult | null>,
+  /** Catalog mentions per sub-segment. */
+  shortlist: Annotation<ShortlistResult | null>,
+  /** The mapped rule tree before validation. */
+  draft: Annotation<RuleNode | null>,
+  /** What the mapper could not settle (each may become a question). */
+  ambiguities: Annotation<Ambiguity[]>,
+  /** Confidence of the mapping, 0..1. */
+  confidence: Annotation<number>,
+  /** Latest validation findings. */
+  findings: Annotation<Finding[]>,
+  /** How many improve rounds have run (bounded by configuration). */
+  improveAttempts: Annotation<number>,
+  /** The question waiting for an answer, if any. */
+  pendingQuestion: Annotation<Clarification | null>,
+  /** Answers given in this thread, by question key (the ambiguity registry). */
+  answers: Annotation<Record<string, string>>,
+  /** The validated definition. */
+  segment: Annotation<SegmentDefinition | null>,
+  /** Compiled SQL and its parameters. */
+  sql: Annotation<{ text: string; values: unknown[] } | null>,
+  /** Number of members. */
+  size: Annotation<number | null>,
+  /** The definition in plain words, one line per condition. */
+  explanation: Annotation<string[]>,
+  /** Step log with timings; appended to by every node, including parallel ones. */
+  audit: Annotation<AuditEntry[]>({
+    reducer: (left, right) => left.concat(right),
+    default: () => [],
+  }),
+});
+
+export type NscStateType = typeof NscState.State;
+export type NscUpdate = typeof NscState.Update;
