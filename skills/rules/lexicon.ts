@@ -85,3 +85,14 @@ export const NUMBER_WORDS: Record<string, number> = {
   sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100, thousand: 1000, dozen: 12,
   once: 1, twice: 2, thrice: 3,
 };
+
+/** Words of comparison and clause structure: never a product or catalog word on their own. */
+export const STRUCTURAL = new Set([
+  "but", "yet", "though", "although", "however", "while", "whereas", "nor", "except",
+  "excluding", "without", "since", "until", "till", "outside", "inside", "ago", "times",
+  "over", "under", "above", "below", "beyond", "exceeding", "more", "less", "fewer", "than",
+  "least", "most", "exactly", "precisely", "between", "greater", "higher", "lower", "smaller",
+  "larger", "bigger", "minimum", "maximum", "min", "max", "plus", "upwards", "north", "excess",
+  "not", "never", "no", "nothing", "none", "neither", "either", "both", "and", "or", "if",
+  "whether", "whose", "who", "with", "without", "also", "then", "else", "instead",
+]);

@@ -5,7 +5,7 @@
  */
 import { MIN_LINK_SCORE, type CatalogHit, type CatalogRetriever } from "../../catalog/retriever.ts";
 import type { Mention, ShortlistResult, SubSegment } from "../types.ts";
-import { BUY_VERBS, CANCEL_WORDS, FILLERS, NEGATORS, NUMBER_WORDS } from "./lexicon.ts";
+import { BUY_VERBS, CANCEL_WORDS, FILLERS, NEGATORS, NUMBER_WORDS, STRUCTURAL } from "./lexicon.ts";
 import { singular, tokenize, type Token } from "./text.ts";
 
 export const LINK_PRODUCER = "rules/link@1";
@@ -36,7 +36,9 @@ function isStructural(t: Token): boolean {
   return (
     t.kind !== "word" ||
     FILLERS.has(t.lower) ||
+    STRUCTURAL.has(t.lower) ||
     NEGATORS.has(t.lower) ||
+    t.lower.endsWith("n't") ||
     BUY_VERBS.has(t.lower) ||
     CANCEL_WORDS.has(t.lower) ||
     t.lower in NUMBER_WORDS

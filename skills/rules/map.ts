@@ -15,7 +15,7 @@ import type {
 } from "../../state/segment.ts";
 import type { Ambiguity, DateTagResult, MapResult, Mention, SkillContext, SubSegment } from "../types.ts";
 import type { DateTag } from "./dates.ts";
-import { BUY_VERBS, CANCEL_WORDS, FILLERS, NEGATORS } from "./lexicon.ts";
+import { BUY_VERBS, CANCEL_WORDS, FILLERS, NEGATORS, STRUCTURAL } from "./lexicon.ts";
 import { tagQuantities, type QuantityTag } from "./quantities.ts";
 import { tokenize, type Token } from "./text.ts";
 
@@ -430,11 +430,11 @@ class ClauseMapper {
         t.kind === "word" &&
         !covered(t) &&
         !FILLERS.has(t.lower) &&
+        !STRUCTURAL.has(t.lower) &&
         !NEGATORS.has(t.lower) &&
         !t.lower.endsWith("n't") &&
         !BUY_VERBS.has(t.lower) &&
-        !CANCEL_WORDS.has(t.lower) &&
-        !["outside", "not", "nothing", "since", "ago", "and", "or", "but", "except", "excluding", "without"].includes(t.lower),
+        !CANCEL_WORDS.has(t.lower),
     );
     const runs: Token[][] = [];
     for (const t of leftovers) {
