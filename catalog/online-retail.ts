@@ -3,12 +3,12 @@
  * the dataset's own value spellings and the words marketers use for them.
  */
 import type pg from "pg";
-import type { Facet, FacetValue, TenantCatalog, TenantConfig } from "../state/catalog.ts";
+import { TenantConfig, type Facet, type FacetValue, type TenantCatalog } from "../state/catalog.ts";
 import { readCountries, readProducts } from "../warehouse/load-online-retail.ts";
 
 export const ONLINE_RETAIL = "online-retail";
 
-export const onlineRetailConfig: TenantConfig = {
+export const onlineRetailConfig: TenantConfig = TenantConfig.parse({
   tenant: ONLINE_RETAIL,
   asOf: "2011-12-10",
   fiscalYearStartMonth: 1,
@@ -19,8 +19,26 @@ export const onlineRetailConfig: TenantConfig = {
     { term: "cancellation", meaning: "an invoice whose number starts with C" },
     { term: "spend", meaning: "sum of quantity × unit price over order lines (GBP)" },
     { term: "country", meaning: "the country on the customer's most recent invoice line" },
+    {
+      term: "one-time buyers",
+      meaning: "customers with exactly one order",
+      expansion: "customers with exactly 1 order",
+      aliases: ["one-time customers", "one-off buyers", "one-off customers", "single-order customers", "one-time shoppers"],
+    },
+    {
+      term: "repeat customers",
+      meaning: "customers with at least two orders",
+      expansion: "customers with at least 2 orders",
+      aliases: ["repeat buyers", "returning customers", "repeat shoppers", "repeat purchasers"],
+    },
+    {
+      term: "VIP customers",
+      meaning: "customers whose total spend is over £5,000",
+      expansion: "customers who spent over £5,000",
+      aliases: ["VIPs", "VIP"],
+    },
   ],
-};
+});
 
 /** Natural names, demonyms and abbreviations for the dataset's country spellings. */
 const COUNTRY_SYNONYMS: Record<string, string[]> = {

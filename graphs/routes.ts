@@ -34,7 +34,10 @@ export function nextQuestion(state: NscStateType, maxImproveAttempts: number): C
       key: a.key,
       question: a.question,
       span: a.span,
-      options: a.options.map((o) => ({ label: o.label, request: replaceSpan(text, a.span, o.replacement) })),
+      options: a.options.map((o) => ({
+        label: o.label,
+        request: `${replaceSpan(text, a.span, o.replacement)}${o.append ? ` ${o.append}` : ""}`,
+      })),
     });
   }
   const exhausted = (state.improveAttempts ?? 0) >= maxImproveAttempts;

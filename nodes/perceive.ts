@@ -5,9 +5,11 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { CatalogRetriever } from "../catalog/retriever.ts";
+import type { Correction, SpellingCorrector } from "../skills/rules/spelling.ts";
 import { nscConfigFrom } from "../state/config.ts";
 import { requireContext } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
+import type { TenantConfig } from "../state/catalog.ts";
 import { timed } from "../state/audit-entry.ts";
 import { BUY_VERBS, CANCEL_WORDS, HEAD_NOUNS } from "../skills/rules/lexicon.ts";
 import { normaliseRequest, tokenize } from "../skills/rules/text.ts";
@@ -50,11 +52,48 @@ function looksLikeSegmentRequest(text: string, retriever: CatalogRetriever): boo
   return false;
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Rewrites tenant glossary terms ("VIPs") to the conditions they stand for. */
+export function expandGlossary(text: string, glossary: TenantConfig["glossary"]): { text: string; expanded: string[] } {
+  const expanded: string[] = [];
+  let out = text;
+  const terms = glossary
+    .filter((g) => g.expansion)
+    .flatMap((g) => [g.term, ...g.aliases].map((t) => ({ t, expansion: g.expansion!, term: g.term })))
+    .sort((a, b) => b.t.length - a.t.length);
+  for (const { t, expansion, term } of terms) {
+    const re = new RegExp(`(?<![\\p{L}\\d-])${escapeRegExp(t)}(?![\\p{L}\\d-])`, "giu");
+    if (re.test(out)) {
+      out = out.replace(re, expansion);
+      expanded.push(term);
+    }
+  }
+  return { text: out, expanded };
+}
+
 export function screenRequest(
   raw: string,
   maxChars: number,
   retriever: CatalogRetriever,
-): { text: string; rejection: Rejection | null } {
+  speller?: SpellingCorrector,
+  glossary: TenantConfig["glossary"] = [],
+): { text: string; rejection: Rejection | null; corrections: Correction[]; expanded: string[] } {
+  const screened = screen(raw, maxChars);
+  if (screened.rejection) return { ...screened, corrections: [], expanded: [] };
+  // Typos are fixed before the scope check so "custmers in Germnay" is still understood.
+  const corrected = speller ? speller.correct(screened.text) : { text: screened.text, corrections: [] };
+  const { text, expanded } = expandGlossary(corrected.text, glossary);
+  const corrections = corrected.corrections;
+  if (!looksLikeSegmentRequest(text, retriever)) {
+    return { text, corrections, expanded, rejection: { code: "out_of_scope", message: "This does not look like a customer segment request (only English is supported). Try e.g. \"UK customers who bought Christmas products in November 2011\"." } };
+  }
+  return { text, corrections, expanded, rejection: null };
+}
+
+function screen(raw: string, maxChars: number): { text: string; rejection: Rejection | null } {
   if (raw.length > maxChars * 4) {
     return { text: "", rejection: { code: "too_long", message: `The request is ${raw.length} characters; the limit is ${maxChars}. Describe the segment in a sentence or two.` } };
   }
@@ -77,9 +116,6 @@ export function screenRequest(
   if (INJECTION_PATTERNS.some((p) => p.test(text))) {
     return { text, rejection: { code: "injection", message: "The request contains instructions to the system, which are not accepted. Describe the customers you want." } };
   }
-  if (!looksLikeSegmentRequest(text, retriever)) {
-    return { text, rejection: { code: "out_of_scope", message: "This does not look like a customer segment request (only English is supported). Try e.g. \"UK customers who bought Christmas products in November 2011\"." } };
-  }
   return { text, rejection: null };
 }
 
@@ -94,9 +130,13 @@ export async function perceive(
     if (!tenant) {
       return { text: "", asOf: state.asOf, rejection: { code: "unknown_tenant", message: `Unknown tenant "${state.tenant}".` } as Rejection };
     }
-    const screened = screenRequest(state.request ?? "", maxRequestChars, tenant.retriever);
+    const screened = screenRequest(state.request ?? "", maxRequestChars, tenant.retriever, tenant.speller, tenant.config.glossary);
     return { ...screened, asOf: state.asOf || tenant.config.asOf };
-  }, (r) => ({ rejection: r.rejection?.code ?? null }));
+  }, (r) => ({
+    rejection: r.rejection?.code ?? null,
+    corrections: "corrections" in r ? r.corrections : [],
+    glossary: "expanded" in r ? r.expanded : [],
+  }));
   return {
     text: result.text,
     asOf: result.asOf,

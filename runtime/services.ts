@@ -10,6 +10,7 @@ import { CatalogRetriever } from "../catalog/retriever.ts";
 import { loadOnlineRetailCatalog, ONLINE_RETAIL, onlineRetailConfig } from "../catalog/online-retail.ts";
 import { createNscGraph } from "../graphs/nsc.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
+import { SpellingCorrector } from "../skills/rules/spelling.ts";
 import { TenantConfig } from "../state/catalog.ts";
 import type { AppEnv } from "../state/config.ts";
 import type { NscContext, TenantRuntime } from "../state/context.ts";
@@ -39,10 +40,15 @@ export interface StartOptions {
   forceReload?: boolean;
 }
 
-/** The tenant's stored configuration, created from the defaults on first start. */
+/**
+ * The tenant's stored configuration, created from the defaults on first start. A row never
+ * edited (updated_at = created_at) follows the shipped defaults; an edited one is kept.
+ */
 async function tenantConfig(pool: pg.Pool, defaults: TenantConfig): Promise<TenantConfig> {
   await pool.query(
-    "insert into app.tenants (id, config) values ($1, $2) on conflict (id) do nothing",
+    `insert into app.tenants (id, config) values ($1, $2)
+     on conflict (id) do update set config = excluded.config
+     where app.tenants.updated_at = app.tenants.created_at`,
     [defaults.tenant, JSON.stringify(defaults)],
   );
   const { rows } = await pool.query<{ config: unknown }>("select config from app.tenants where id = $1", [defaults.tenant]);
@@ -66,7 +72,10 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
     const { catalog, productNames } = await loadOnlineRetailCatalog(db.pool);
     const retriever = new CatalogRetriever(catalog, { texts: { product_word: productNames } });
     const tenants = new Map<string, TenantRuntime>([
-      [ONLINE_RETAIL, { config, catalog, retriever, binding: onlineRetailBinding }],
+      [
+        ONLINE_RETAIL,
+        { config, catalog, retriever, speller: new SpellingCorrector(catalog, productNames), binding: onlineRetailBinding },
+      ],
     ]);
     const warehouse = new Warehouse(db.pool, { statementTimeoutMs: env.SEGMENT_TIMEOUT_MS });
     const context: NscContext = { tenant: (id) => tenants.get(id), warehouse, skills: rulesSkills() };

@@ -61,7 +61,8 @@ export interface Ambiguity {
   kind: "unmapped" | "ambiguous_value" | "missing_value";
   span: { text: string; start: number; end: number };
   question: string;
-  options: { label: string; replacement: string }[];
+  /** `replacement` replaces the span; `append` adds a clause at the end of the request. */
+  options: { label: string; replacement: string; append?: string }[];
 }
 
 export interface MapResult {

@@ -62,8 +62,21 @@ export const TenantConfig = z.object({
   fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
   /** Facet ids this tenant may not segment on. */
   restrictedFacets: z.array(z.string()).default([]),
-  /** Tenant vocabulary: a term and what it means, cited in explanations. */
-  glossary: z.array(z.object({ term: z.string(), meaning: z.string() })).default([]),
+  /**
+   * Tenant vocabulary: a term and what it means, cited in explanations. A term with an
+   * `expansion` is rewritten to it before parsing ("VIPs" -> "customers who spent over £5,000").
+   */
+  glossary: z
+    .array(
+      z.object({
+        term: z.string(),
+        meaning: z.string(),
+        expansion: z.string().optional(),
+        /** Other spellings of the term. */
+        aliases: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
 });
 export type TenantConfig = z.infer<typeof TenantConfig>;
 

@@ -3,6 +3,7 @@
  * retrievers and skills are built once by the caller, never by a node.
  */
 import type { CatalogRetriever } from "../catalog/retriever.ts";
+import type { SpellingCorrector } from "../skills/rules/spelling.ts";
 import type { SkillContext, SkillSet } from "../skills/types.ts";
 import type { WarehouseBinding } from "../warehouse/binding.ts";
 import type { Warehouse } from "../warehouse/execute.ts";
@@ -12,6 +13,8 @@ export interface TenantRuntime {
   config: TenantConfig;
   catalog: TenantCatalog;
   retriever: CatalogRetriever;
+  /** Corrects typos against the tenant's vocabulary before parsing. */
+  speller: SpellingCorrector;
   binding: WarehouseBinding;
 }
 

@@ -7,7 +7,7 @@
 export const HEAD_NOUNS = new Set([
   "customers", "customer", "shoppers", "shopper", "buyers", "buyer", "clients", "client",
   "people", "users", "accounts", "purchasers", "members", "consumers", "those", "anyone",
-  "everyone", "ones", "folks", "households",
+  "everyone", "ones", "folks", "households", "spenders", "spender",
 ]);
 
 /** Words that open a relative or prepositional clause after the head noun. */
@@ -95,4 +95,14 @@ export const STRUCTURAL = new Set([
   "larger", "bigger", "minimum", "maximum", "min", "max", "plus", "upwards", "north", "excess",
   "not", "never", "no", "nothing", "none", "neither", "either", "both", "and", "or", "if",
   "whether", "whose", "who", "with", "without", "also", "then", "else", "instead",
+]);
+
+/**
+ * Evaluative words ("high spenders", "loyal customers") that describe a measure without a
+ * threshold: redundant when the request states one, a question when it does not.
+ */
+export const EVALUATIVE = new Set([
+  "high", "higher", "big", "bigger", "top", "heavy", "frequent", "loyal", "valuable", "best",
+  "good", "great", "premium", "key", "engaged", "regular", "spenders", "spender", "value",
+  "low", "light", "occasional", "small", "vip", "vips", "whales", "champions", "important",
 ]);

@@ -5,13 +5,15 @@
  */
 import { MIN_LINK_SCORE, type CatalogHit, type CatalogRetriever } from "../../catalog/retriever.ts";
 import type { Mention, ShortlistResult, SubSegment } from "../types.ts";
-import { BUY_VERBS, CANCEL_WORDS, FILLERS, NEGATORS, NUMBER_WORDS, STRUCTURAL } from "./lexicon.ts";
+import { BUY_VERBS, CANCEL_WORDS, EVALUATIVE, FILLERS, NEGATORS, NUMBER_WORDS, STRUCTURAL } from "./lexicon.ts";
 import { singular, tokenize, type Token } from "./text.ts";
 
 export const LINK_PRODUCER = "rules/link@1";
 const MAX_NGRAM = 8;
 /** Fuzzy hits below this are not used without asking. */
 export const FUZZY_ACCEPT = 0.72;
+/** Lead over the runner-up that lets a weaker fuzzy hit on a closed list through. */
+export const FUZZY_MARGIN = 0.1;
 
 // Ties between equally long exact hits go to the facet users most often mean.
 const FACET_PRIORITY: Record<string, number> = {
@@ -32,11 +34,17 @@ function priority(facetId: string): number {
   return FACET_PRIORITY[facetId] ?? 9;
 }
 
+/** Suffixes and currency words that belong to a number ("£5k", "10 grand", "500 pounds"). */
+const NUMBER_SUFFIXES = new Set(["k", "m", "bn", "mn", "grand", "thousand", "million", "billion", "pounds", "pound", "quid", "gbp", "dollars", "euros"]);
+
 function isStructural(t: Token): boolean {
   return (
     t.kind !== "word" ||
+    t.lower.length < 2 ||
+    NUMBER_SUFFIXES.has(t.lower) ||
     FILLERS.has(t.lower) ||
     STRUCTURAL.has(t.lower) ||
+    EVALUATIVE.has(t.lower) ||
     NEGATORS.has(t.lower) ||
     t.lower.endsWith("n't") ||
     BUY_VERBS.has(t.lower) ||
@@ -116,8 +124,17 @@ export function linkSubSegment(
     });
   }
 
-  // 2. Exact hits on every n-gram, longest first.
+  // 2. Exact hits on every n-gram, longest first; "non-UK" links "UK" (negated by the mapper).
   const candidates: Candidate[] = [];
+  tokens.forEach((t, k) => {
+    const m = /^non-(.+)$/.exec(t.lower);
+    if (!m || used.has(k)) return;
+    for (const hit of retriever.exactLookup(m[1]!)) {
+      const start = t.start + 4;
+      mentions.push({ subSegmentId: seg.id, start, end: t.end, text: text.slice(start, t.end), facetId: hit.facetId, value: hit.value, label: hit.label, score: hit.score, exact: hit.exact });
+      used.add(k);
+    }
+  });
   for (let first = 0; first < tokens.length; first++) {
     if (used.has(first)) continue;
     for (let last = Math.min(tokens.length - 1, first + MAX_NGRAM - 1); last >= first; last--) {
@@ -151,12 +168,17 @@ export function linkSubSegment(
     let last = k;
     while (last + 1 < tokens.length && !used.has(last + 1) && !isStructural(tokens[last + 1]!)) last++;
     const phrase = text.slice(tokens[k]!.start, tokens[last]!.end);
-    const best = retriever
-      .search(phrase, { limit: 3, kinds: ["attribute", "item"] })
+    const hits = retriever
+      .search(phrase, { limit: 4, kinds: ["attribute", "item"] })
       .filter((h) => h.value !== undefined && h.score >= MIN_LINK_SCORE)
       // A few words of a long product name name many products, not that one.
-      .filter((h) => h.facetId !== "product" || last - k + 1 >= 0.8 * h.label.split(/\s+/).length)[0];
-    if (best && best.score >= FUZZY_ACCEPT) {
+      .filter((h) => h.facetId !== "product" || last - k + 1 >= 0.8 * h.label.split(/\s+/).length);
+    const best = hits[0];
+    // A close variant of a small closed list (a country, a category) is safe to link when
+    // it clearly beats the runner-up; product names need a stronger match.
+    const margin = best ? best.score - (hits[1]?.score ?? 0) : 0;
+    const accept = best && (best.score >= FUZZY_ACCEPT || (best.facetId !== "product" && margin >= FUZZY_MARGIN));
+    if (best && accept) {
       mentions.push(toMention(text, tokens, seg, { first: k, last, hit: best }));
     } else {
       const word = singular(phrase.toLowerCase());

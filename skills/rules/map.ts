@@ -13,13 +13,20 @@ import type {
   RecencyCondition,
   RuleNode,
 } from "../../state/segment.ts";
+import { conditionsOf } from "../../state/segment.ts";
 import type { Ambiguity, DateTagResult, MapResult, Mention, SkillContext, SubSegment } from "../types.ts";
 import type { DateTag } from "./dates.ts";
-import { BUY_VERBS, CANCEL_WORDS, FILLERS, NEGATORS, STRUCTURAL } from "./lexicon.ts";
+import { BUY_VERBS, CANCEL_WORDS, EVALUATIVE, FILLERS, NEGATORS, STRUCTURAL } from "./lexicon.ts";
 import { tagQuantities, type QuantityTag } from "./quantities.ts";
 import { tokenize, type Token } from "./text.ts";
 
 export const MAP_PRODUCER = "rules/map@1";
+
+const EVALUATIVE_OPTIONS = [
+  "who spent more than £1,000",
+  "who spent more than £5,000",
+  "who placed at least 10 orders",
+];
 
 const ITEM_FACETS = new Set(["category", "product", "product_word"]);
 const MEASURE_FACETS = new Set(["spend", "orders", "units", "distinct_products", "aov", "cancellations"]);
@@ -482,11 +489,23 @@ function combine(parts: { connective: "and" | "or"; node: RuleNode }[]): RuleNod
   return flat.length === 1 ? flat[0]! : { type: "and", children: flat };
 }
 
-/** Drops "bought anything in W" when a sibling already requires buying something in W. */
+const withoutProvenance = (n: RuleNode) => JSON.stringify(n, (k, v) => (k === "provenance" ? undefined : v));
+
+/**
+ * Drops conditions stated twice, and "bought anything in W" when a sibling already
+ * requires buying something in W.
+ */
 function simplify(node: RuleNode): RuleNode {
   if (node.type === "not") return { ...node, child: simplify(node.child) };
   if (node.type !== "and" && node.type !== "or") return node;
-  const children = node.children.map(simplify);
+  const seen = new Set<string>();
+  const children = node.children.map(simplify).filter((c) => {
+    const key = withoutProvenance(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (children.length === 1) return children[0]!;
   if (node.type === "or") return { ...node, children };
   const key = (w?: DateWindow) => `${w?.from ?? ""}|${w?.to ?? ""}`;
   const kept = children.filter((c) => {
@@ -516,9 +535,17 @@ export function mapRequest(
     result.nodes.forEach((node, i) => parts.push({ connective: i === 0 ? seg.connective : "and", node }));
   }
   const root = combine(parts);
+  const stated = root ? conditionsOf(root).some((c) => c.type === "behaviour" && c.comparison) : false;
+  const ambiguities = mapper.ambiguities.flatMap((a) => {
+    const words = a.span.text.toLowerCase().split(/[\s-]+/);
+    if (a.kind !== "unmapped" || !words.every((w) => EVALUATIVE.has(w))) return [a];
+    // "High spenders who spent £10k+": the threshold is stated, the adjective adds nothing.
+    if (stated) return [];
+    return [{ ...a, question: `What makes a customer "${a.span.text}"? Pick a threshold or type your own.`, options: EVALUATIVE_OPTIONS.map((o) => ({ label: o, replacement: "", append: o })) }];
+  });
   return {
     root: root && simplify(root),
-    ambiguities: mapper.ambiguities,
+    ambiguities,
     confidence: root ? mapper.confidence : 0,
     producer: MAP_PRODUCER,
   };

@@ -1,0 +1,705 @@
+/**
+ * Hybrid (lexical + vector) retrieval over a tenant's facet catalog, plus the O(1) exact
+ * lookups and grounding helpers the rules-based parser calls for every n-gram of a request.
+ */
+import MiniSearch from "minisearch";
+import type { FacetKind, TenantCatalog } from "../state/catalog.ts";
+import { HashedNgramEmbedder, type Embedder } from "./embedder.ts";
+
+/**
+ * Fused score at or above which a non-exact hit may be linked without asking the user.
+ * Calibrated on the online-retail catalog (3,684 products): one-edit typos of a name score
+ * 0.57..0.70 ("kitchn", "germny", "jewelery"), a query word that a name contains 0.6..0.85,
+ * split compounds ("retro spot") 0.5..0.8; words matching no name stay below 0.15 (hashed
+ * vector noise), and a query sharing one of two words with a name ("shoe size" vs SHOE SHINE
+ * BOX) about 0.45.
+ */
+export const MIN_LINK_SCORE = 0.5;
+/** Below `MIN_LINK_SCORE` but at or above this, a hit is worth offering as "did you mean". */
+export const MIN_SUGGEST_SCORE = 0.35;
+/** Weight of the lexical score in the fused score; the vector score gets the rest. */
+export const LEXICAL_WEIGHT = 0.5;
+export const VECTOR_WEIGHT = 1 - LEXICAL_WEIGHT;
+/** Non-exact hits are capped here so that only exact matches ever score 1. */
+const MAX_INEXACT_SCORE = 0.99;
+
+export interface CatalogHit {
+  facetId: string;
+  /** Canonical value, for value hits; absent for facet hits. */
+  value?: string;
+  /** The facet's or value's label. */
+  label: string;
+  /** The name or synonym that matched best. */
+  matched: string;
+  /** Fused 0..1; 1 only for exact matches. */
+  score: number;
+  /** Lexical score of `matched`, 0..1 (1 for exact hits). */
+  lexical: number;
+  /** Cosine between the query and `matched`, clamped to 0..1 (1 for exact hits). */
+  vector: number;
+  /** The query equals a name or synonym after `normalizePhrase`. */
+  exact: boolean;
+}
+
+export interface SearchOptions {
+  /** Maximum hits returned. Default 10. */
+  limit?: number;
+  /** Only documents of these facets. */
+  facetIds?: readonly string[];
+  /** Only documents of facets of these kinds. */
+  kinds?: readonly FacetKind[];
+  /** Only facet documents or only value documents. Default both. */
+  target?: "facet" | "value";
+  /** Drop hits scoring below this. Default 0: callers apply `MIN_LINK_SCORE` themselves. */
+  minScore?: number;
+}
+
+export interface CatalogRetrieverOptions {
+  /** Default: a `HashedNgramEmbedder` with default options. */
+  embedder?: Embedder;
+  /**
+   * Fit the embedder to the catalog's names (IDF) when it supports `fitted`. The embedder
+   * passed in is never mutated. Default true.
+   */
+  fitEmbedder?: boolean;
+  /** Source texts of `type: "text"` facets, by facet id (e.g. `{ product_word: productNames }`). */
+  texts?: Readonly<Record<string, readonly string[]>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalisation
+
+// Small on purpose: these are dropped from lexical matching only. Exact keys keep them so that
+// synonyms such as "located in" or "in the name" still match whole.
+const STOP_WORDS = new Set([
+  "a",
+  "an",
+  "the",
+  "and",
+  "or",
+  "of",
+  "in",
+  "on",
+  "at",
+  "to",
+  "for",
+  "with",
+  "by",
+  "from",
+  "who",
+  "that",
+  "which",
+]);
+
+const LEADING_ARTICLES = new Set(["the", "a", "an"]);
+
+/** British → American spellings no suffix rule covers; keys are plural-stripped forms. */
+const SPELLING: Readonly<Record<string, string>> = {
+  jewellery: "jewelry",
+  grey: "gray",
+  catalogue: "catalog",
+  centre: "center",
+  metre: "meter",
+  litre: "liter",
+  theatre: "theater",
+  aluminium: "aluminum",
+  pyjama: "pajama",
+  programme: "program",
+  mould: "mold",
+  cosy: "cozy",
+  doughnut: "donut",
+};
+
+/**
+ * Case, diacritics, possessives, acronym dots and `&`, shared by exact keys and the lexical
+ * tokenizer so both see the same words.
+ */
+function prepare(text: string): string {
+  // Unicode normalisation is the slowest step and most catalog text is ASCII.
+  const ascii = /^[\x20-\x7e]*$/.test(text);
+  const base = ascii ? text : text.normalize("NFKD").replace(/\p{M}+/gu, "");
+  return (
+    base
+      .toLowerCase()
+      .replace(/['’`]s\b/g, "")
+      .replace(/['’`]/g, "")
+      // "U.K." and "u.s.a." are one word, not letters: join dotted single letters.
+      .replace(/\b(\p{L})\.(?=\p{L}\b)/gu, "$1")
+      .replace(/&/g, " and ")
+  );
+}
+
+function words(text: string): string[] {
+  return prepare(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== "");
+}
+
+/**
+ * Folds inflection and British/American spelling so variants share one form: plural
+ * s/es/ies, `-our`→`-or`, `-ise`→`-ize`, `-yse`→`-yze`, `-elled`→`-eled` and a small table
+ * (jewellery→jewelry). Both sides of every comparison are folded, so a rule only does harm if
+ * it merges two different real words; the rules are restricted (minimum lengths, `ss`/`us`/`is`
+ * endings kept) to avoid that, and outputs need not be real words ("accessories" and
+ * "accessory" both become "accessori").
+ */
+export function foldToken(token: string): string {
+  if (token.length < 3 || /\d/.test(token)) return token;
+  const cached = foldCache.get(token);
+  if (cached !== undefined) return cached;
+  const folded = foldUncached(token);
+  // Bounded: catalog vocabularies are a few thousand words, queries add a few each.
+  if (foldCache.size >= FOLD_CACHE_LIMIT) foldCache.clear();
+  foldCache.set(token, folded);
+  return folded;
+}
+
+const FOLD_CACHE_LIMIT = 50_000;
+const foldCache = new Map<string, string>();
+
+function foldUncached(token: string): string {
+  let t = token;
+  if (t.length >= 5 && t.endsWith("ies")) t = `${t.slice(0, -3)}i`;
+  else if (t.length >= 5 && /(?:ss|x|zz|ch|sh)es$/.test(t)) t = t.slice(0, -2);
+  else if (t.length >= 4 && t.endsWith("s") && !/(?:ss|us|is)$/.test(t)) t = t.slice(0, -1);
+  t = SPELLING[t] ?? t;
+  t = t
+    .replace(/^(\p{L}{2,})our(ful|ite|ed|ing|able|er|less)?$/u, "$1or$2")
+    .replace(/^(\p{L}{3,})is(e|ed|es|ing|ation|er)$/u, "$1iz$2")
+    .replace(/^(\p{L}{2,})ys(e|ed|es|ing)$/u, "$1yz$2")
+    .replace(/^(\p{L}{2,}e)ll(ed|ing|er)$/u, "$1l$2");
+  // Singular "-y"/"-ie" meet the plural's "-i" ("berry"/"berries", "cookie"/"cookies").
+  if (t.length >= 4 && /[^aeiou]y$/.test(t)) t = `${t.slice(0, -1)}i`;
+  else if (t.length >= 4 && t.endsWith("ie")) t = t.slice(0, -1);
+  return t;
+}
+
+/**
+ * The key exact matches compare: `prepare`d words, each `foldToken`ed, without an inner
+ * "and" (so "Kitchen & Dining", "kitchen and dining" and "kitchen dining" meet) and without a
+ * leading article ("the Netherlands").
+ */
+export function normalizePhrase(text: string): string {
+  return keyOf(words(text));
+}
+
+function keyOf(tokens: readonly string[]): string {
+  // Only an inner "and" joins two words; a leading or trailing one belongs to the sentence
+  // ("kitchen and" must not match "Kitchen & Dining").
+  const folded = tokens
+    .filter((w, i) => w !== "and" || i === 0 || i === tokens.length - 1)
+    .map(foldToken);
+  if (folded.length > 1 && LEADING_ARTICLES.has(folded[0]!)) folded.shift();
+  return folded.join(" ");
+}
+
+function lexicalTerm(term: string): string | null {
+  return STOP_WORDS.has(term) ? null : stem(foldToken(term));
+}
+
+/**
+ * Strips `-ing`, `-ed` and a final `-e` so inflections meet ("spending"/"spend",
+ * "purchased"/"purchase", "baking"/"bake"). Lexical side only: it ranks, whereas exact keys
+ * link without asking, and stems such as "earring" → "ear" are fine for one and not the other.
+ */
+function stem(term: string): string {
+  if (/\d/.test(term)) return term;
+  let t = term;
+  if (t.length >= 7 && t.endsWith("ing")) t = undouble(t.slice(0, -3));
+  else if (t.length >= 5 && t.endsWith("ed") && !t.endsWith("eed")) t = undouble(t.slice(0, -2));
+  if (t.length >= 4 && t.endsWith("e")) t = t.slice(0, -1);
+  return t;
+}
+
+/** "shopp" → "shop", but "fill" and "glass" keep their letters, as Porter's stemmer does. */
+function undouble(t: string): string {
+  const last = t[t.length - 1];
+  return t.length >= 4 && last === t[t.length - 2] && !"lsz".includes(last!) ? t.slice(0, -1) : t;
+}
+
+/** Edit distance, giving up (returning `max + 1`) once it must exceed `max`. */
+function boundedLevenshtein(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Edits MiniSearch may spend on a query term: none for short words, where one edit is another word. */
+function maxEdits(term: string): number {
+  return term.length <= 3 ? 0 : term.length <= 7 ? 1 : 2;
+}
+
+/**
+ * How well one query term is matched by a document term, 0..1. Raw BM25 cannot say this: it
+ * only ranks documents against each other, so a query matching nothing well would still get
+ * a top document normalised to 1.
+ */
+function termQuality(q: string, t: string): number {
+  if (q === t) return 1;
+  // A prefix is a partially typed word; the longer the rest, the weaker the evidence.
+  if (t.startsWith(q)) return 0.5 + 0.4 * (q.length / t.length);
+  const max = maxEdits(q);
+  const d = boundedLevenshtein(q, t, max);
+  return d <= max ? 0.9 * (1 - d / Math.max(q.length, t.length)) : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retriever
+
+interface Doc {
+  facetId: string;
+  value: string | undefined;
+  label: string;
+  facetKind: FacetKind;
+  /** Names of a document are contiguous: `[firstName, firstName + nameCount)`. */
+  firstName: number;
+  nameCount: number;
+}
+
+interface TextCorpus {
+  /** Normalised texts joined by "\n", which normalised phrases cannot contain. */
+  joined: string;
+  /** Offset of each text in `joined`, ascending. */
+  starts: Int32Array;
+  cache: Map<string, number>;
+}
+
+interface IndexedName {
+  id: number;
+  text: string;
+}
+
+const TEXT_CACHE_LIMIT = 10_000;
+const EMPTY_HITS: readonly CatalogHit[] = Object.freeze([]);
+
+export class CatalogRetriever {
+  readonly embedder: Embedder;
+  private readonly docs: Doc[] = [];
+  /** Per document, its names' index range `[docFirstName, docEndName)`. */
+  private readonly docFirstName: Int32Array;
+  private readonly docEndName: Int32Array;
+  /** Per name: owning document, original text, and row in `vectors` (-1 if not embedded). */
+  private readonly nameDoc: Int32Array;
+  private readonly nameText: string[] = [];
+  private readonly nameKey: string[] = [];
+  private readonly nameRow: Int32Array;
+  /** Row-major `rows × dimension` matrix of L2-normalised name vectors. */
+  private readonly vectors: Float32Array;
+  /** Normalised key → frozen exact hits, and the name index behind each hit. */
+  private readonly exactIndex = new Map<string, { hits: readonly CatalogHit[]; names: number[] }>();
+  private readonly lexicalIndex: MiniSearch<IndexedName>;
+  private readonly values = new Map<string, Map<string, string>>();
+  private readonly textCorpora = new Map<string, TextCorpus>();
+
+  constructor(catalog: TenantCatalog, options: CatalogRetrieverOptions = {}) {
+    const names: string[] = [];
+    const nameDoc: number[] = [];
+    // Words of each name, computed once for the exact key and the lexical index.
+    const nameWords: string[] = [];
+    for (const facet of catalog.facets) {
+      // The id's words ("distinct_products") are how engineers and some users name a facet.
+      this.addDoc(
+        { facetId: facet.id, value: undefined, label: facet.label, facetKind: facet.kind },
+        [facet.label, facet.id.replace(/_/g, " "), ...facet.synonyms],
+        { names, nameDoc, nameWords },
+      );
+      const labels = new Map<string, string>();
+      for (const v of facet.values ?? []) {
+        labels.set(v.value, v.label);
+        this.addDoc(
+          { facetId: facet.id, value: v.value, label: v.label, facetKind: facet.kind },
+          [v.label, ...v.synonyms],
+          { names, nameDoc, nameWords },
+        );
+      }
+      this.values.set(facet.id, labels);
+    }
+    this.nameText = names;
+    this.nameDoc = Int32Array.from(nameDoc);
+    this.docFirstName = Int32Array.from(this.docs, (d) => d.firstName);
+    this.docEndName = Int32Array.from(this.docs, (d) => d.firstName + d.nameCount);
+
+    const base = options.embedder ?? new HashedNgramEmbedder();
+    const embedded: string[] = [];
+    this.nameRow = new Int32Array(names.length).fill(-1);
+    names.forEach((name, i) => {
+      if (isCodeLike(name)) return;
+      this.nameRow[i] = embedded.length;
+      embedded.push(name);
+    });
+    const fit = options.fitEmbedder !== false;
+    if (fit && base instanceof HashedNgramEmbedder) {
+      ({ embedder: this.embedder, matrix: this.vectors } = base.fitTransform(embedded));
+    } else {
+      this.embedder = fit && base.fitted !== undefined ? base.fitted(embedded) : base;
+      this.vectors = this.embedAll(embedded);
+    }
+
+    this.lexicalIndex = new MiniSearch<IndexedName>({
+      fields: ["text"],
+      // Documents are indexed pre-split by `words`; queries are split by `words` at search time.
+      tokenize: (text) => text.split(" "),
+      processTerm: lexicalTerm,
+      searchOptions: { tokenize: words },
+    });
+    this.lexicalIndex.addAll(
+      nameWords
+        .map((text, id) => ({ id, text }))
+        .filter((n) => n.text !== "" && !isCodeLike(names[n.id]!)),
+    );
+
+    this.buildExactIndex();
+    this.buildTextCorpora(catalog, options.texts ?? {});
+  }
+
+  /** Number of indexed documents (facets plus values). */
+  get size(): number {
+    return this.docs.length;
+  }
+
+  /** Index dimensions, for diagnostics and benchmarks. */
+  get stats(): { documents: number; names: number; vectors: number; vectorBytes: number } {
+    return {
+      documents: this.docs.length,
+      names: this.nameText.length,
+      vectors: this.vectors.length / this.embedder.dimension,
+      vectorBytes: this.vectors.byteLength,
+    };
+  }
+
+  /**
+   * Ranks facets and values against a free-text query.
+   *
+   * Fusion is a weighted sum, `LEXICAL_WEIGHT·lexical + VECTOR_WEIGHT·vector`, per name; a
+   * document scores as its best name. Reciprocal rank fusion was rejected because it keeps only
+   * ranks: every query would produce a top hit of the same score, so there would be nothing to
+   * hold against `MIN_LINK_SCORE`. Both inputs are instead made absolute: lexical is BM25
+   * normalised by the query's best score and multiplied by how well the query's terms were
+   * matched, vector is a cosine. Exact matches bypass fusion with score 1.
+   */
+  search(query: string, opts: SearchOptions = {}): CatalogHit[] {
+    const limit = opts.limit ?? 10;
+    const minScore = opts.minScore ?? 0;
+    const key = normalizePhrase(query);
+    if (limit <= 0 || key === "") return [];
+    const allowed = this.docFilter(opts);
+
+    const exactDocs = new Map<number, number>();
+    for (const name of this.exactIndex.get(key)?.names ?? []) {
+      if (allowed(this.nameDoc[name]!)) exactDocs.set(this.nameDoc[name]!, name);
+    }
+
+    const lexical = this.lexicalScores(query, allowed);
+    const vector = this.vectorScores(query);
+    const { nameRow } = this;
+
+    // Typed arrays rather than `docs[d].firstName`: the loop over every document is ~8x faster.
+    const { docFirstName, docEndName } = this;
+    const top: CatalogHit[] = [];
+    for (let d = 0; d < docFirstName.length; d++) {
+      if (!allowed(d)) continue;
+      let best = -1;
+      let bestScore = -1;
+      let bestLex = 0;
+      let bestVec = 0;
+      const end = docEndName[d]!;
+      for (let n = docFirstName[d]!; n < end; n++) {
+        const row = nameRow[n]!;
+        const vec = row >= 0 ? Math.max(0, Math.min(1, vector[row]!)) : 0;
+        const lex = lexical[n]!;
+        const fused = LEXICAL_WEIGHT * lex + VECTOR_WEIGHT * vec;
+        if (fused > bestScore) {
+          best = n;
+          bestScore = fused;
+          bestLex = lex;
+          bestVec = vec;
+        }
+      }
+      if (best < 0) continue;
+      const exactName = exactDocs.get(d);
+      const exact = exactName !== undefined;
+      const score = exact ? 1 : Math.min(MAX_INEXACT_SCORE, bestScore);
+      if (score < minScore || (!exact && score <= 0)) continue;
+      if (top.length === limit && !ranksBefore(exact, score, top[top.length - 1]!)) continue;
+      const doc = this.docs[d]!;
+      const hit: CatalogHit = {
+        facetId: doc.facetId,
+        label: doc.label,
+        matched: this.nameText[exact ? exactName : best]!,
+        score,
+        // An exact hit is perfect on both sides by definition, as in `exactLookup`.
+        lexical: exact ? 1 : bestLex,
+        vector: exact ? 1 : bestVec,
+        exact,
+      };
+      if (doc.value !== undefined) hit.value = doc.value;
+      insertRanked(top, hit, limit);
+    }
+    return top;
+  }
+
+  /**
+   * Every facet and value with a label or synonym equal to `phrase` under `normalizePhrase`.
+   * Returns shared frozen hits (score 1, exact): the parser probes every n-gram of a request.
+   */
+  exactLookup(phrase: string): readonly CatalogHit[] {
+    return this.exactIndex.get(normalizePhrase(phrase))?.hits ?? EMPTY_HITS;
+  }
+
+  /** Whether `value` is a canonical value of enum facet `facetId` (exact, case-sensitive). */
+  contains(facetId: string, value: string): boolean {
+    return this.values.get(facetId)?.has(value) ?? false;
+  }
+
+  /** The label of a canonical value, or undefined if the facet has no such value. */
+  valueLabel(facetId: string, value: string): string | undefined {
+    return this.values.get(facetId)?.get(value);
+  }
+
+  /**
+   * How many source texts of text facet `facetId` contain `phrase` as a substring, ignoring
+   * case, diacritics and runs of whitespace. 0 for unknown facets and blank phrases.
+   */
+  textMatches(facetId: string, phrase: string): number {
+    const corpus = this.textCorpora.get(facetId);
+    if (corpus === undefined) return 0;
+    const needle = normalizeText(phrase);
+    if (needle === "") return 0;
+    const cached = corpus.cache.get(needle);
+    if (cached !== undefined) return cached;
+    const { joined, starts } = corpus;
+    let count = 0;
+    let from = 0;
+    for (;;) {
+      const at = joined.indexOf(needle, from);
+      if (at < 0) break;
+      count++;
+      // Count texts, not occurrences: resume at the start of the next text.
+      const text = upperBound(starts, at) - 1;
+      if (text + 1 >= starts.length) break;
+      from = starts[text + 1]!;
+    }
+    if (corpus.cache.size >= TEXT_CACHE_LIMIT) corpus.cache.clear();
+    corpus.cache.set(needle, count);
+    return count;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private addDoc(
+    doc: Omit<Doc, "firstName" | "nameCount">,
+    candidates: readonly string[],
+    out: { names: string[]; nameDoc: number[]; nameWords: string[] },
+  ): void {
+    const { names, nameDoc, nameWords } = out;
+    const index = this.docs.length;
+    const firstName = names.length;
+    const seen = new Set<string>();
+    for (const name of candidates) {
+      const tokens = words(name);
+      const key = keyOf(tokens);
+      if (key === "" || seen.has(key)) continue;
+      seen.add(key);
+      names.push(name);
+      nameDoc.push(index);
+      nameWords.push(tokens.join(" "));
+      this.nameKey.push(key);
+    }
+    this.docs.push({ ...doc, firstName, nameCount: names.length - firstName });
+  }
+
+  private embedAll(texts: string[]): Float32Array {
+    const { embedder } = this;
+    const dim = embedder.dimension;
+    const matrix = new Float32Array(texts.length * dim);
+    if (embedder instanceof HashedNgramEmbedder) {
+      // Straight into the matrix: no per-name array for thousands of product names.
+      texts.forEach((t, i) => embedder.embedInto(t, matrix, i * dim));
+      return matrix;
+    }
+    embedder.embed(texts).forEach((row, i) => {
+      if (row.length !== dim) {
+        throw new RangeError(`embedder ${embedder.id} returned ${row.length} dims, not ${dim}`);
+      }
+      matrix.set(row, i * dim);
+    });
+    return matrix;
+  }
+
+  private buildExactIndex(): void {
+    const byKey = new Map<string, { hits: CatalogHit[]; names: number[] }>();
+    for (let n = 0; n < this.nameText.length; n++) {
+      const doc = this.docs[this.nameDoc[n]!]!;
+      const key = this.nameKey[n]!;
+      const hit: CatalogHit = {
+        facetId: doc.facetId,
+        label: doc.label,
+        matched: this.nameText[n]!,
+        score: 1,
+        lexical: 1,
+        vector: 1,
+        exact: true,
+      };
+      if (doc.value !== undefined) hit.value = doc.value;
+      let entry = byKey.get(key);
+      if (entry === undefined) byKey.set(key, (entry = { hits: [], names: [] }));
+      entry.hits.push(Object.freeze(hit));
+      entry.names.push(n);
+    }
+    for (const [key, { hits, names }] of byKey) {
+      this.exactIndex.set(key, { hits: Object.freeze(hits), names });
+    }
+  }
+
+  private docFilter(opts: SearchOptions): (doc: number) => boolean {
+    const facetIds = opts.facetIds === undefined ? undefined : new Set(opts.facetIds);
+    const kinds = opts.kinds === undefined ? undefined : new Set(opts.kinds);
+    const target = opts.target;
+    if (facetIds === undefined && kinds === undefined && target === undefined) return () => true;
+    return (d) => {
+      const doc = this.docs[d]!;
+      if (facetIds !== undefined && !facetIds.has(doc.facetId)) return false;
+      if (kinds !== undefined && !kinds.has(doc.facetKind)) return false;
+      if (target === "facet" && doc.value !== undefined) return false;
+      if (target === "value" && doc.value === undefined) return false;
+      return true;
+    };
+  }
+
+  /** Cosine of the query with every embedded name, by vector row. */
+  private vectorScores(query: string): Float32Array {
+    const q = this.embedder.embed([query])[0]!;
+    const dim = this.embedder.dimension;
+    // The query vector is sparse (its n-grams fill a few dozen to a few hundred of the
+    // buckets), so each row's dot product only visits the query's non-zeros.
+    let nnz = 0;
+    for (let i = 0; i < dim; i++) if (q[i] !== 0) nnz++;
+    const idx = new Int32Array(nnz);
+    const val = new Float32Array(nnz);
+    for (let i = 0, k = 0; i < dim; i++) {
+      if (q[i] === 0) continue;
+      idx[k] = i;
+      val[k++] = q[i]!;
+    }
+    const m = this.vectors;
+    const rows = m.length / dim;
+    const scores = new Float32Array(rows);
+    for (let r = 0, base = 0; r < rows; r++, base += dim) {
+      let dot = 0;
+      for (let k = 0; k < nnz; k++) dot += val[k]! * m[base + idx[k]!]!;
+      scores[r] = dot;
+    }
+    return scores;
+  }
+
+  /** Lexical score 0..1 of every name, by name index; 0 where no query term matched. */
+  private lexicalScores(query: string, allowed: (doc: number) => boolean): Float32Array {
+    const scores = new Float32Array(this.nameText.length);
+    const kept = words(query).filter((w) => !STOP_WORDS.has(w));
+    const terms = kept.map((w) => stem(foldToken(w)));
+    if (terms.length === 0) return scores;
+    // Adjacent words joined, so "retro spot" and "cake stand" find RETROSPOT and CAKESTAND.
+    const joined = kept.slice(1).map((w, i) => stem(foldToken(kept[i]! + w)));
+    const results = this.lexicalIndex.search([...terms, ...joined].join(" "), {
+      // Terms are already processed: MiniSearch must not split or fold them again.
+      tokenize: (text) => text.split(" "),
+      processTerm: (term) => term,
+      // Joined pairs (after the words) must match exactly: they are guesses, and fuzzy
+      // matching long terms is the most expensive part of the query.
+      prefix: (term, i) => i < terms.length && term.length >= 4,
+      fuzzy: (term, i) => (i < terms.length ? maxEdits(term) : 0),
+      combineWith: "OR",
+      filter: (r) => allowed(this.nameDoc[r.id as number]!),
+    });
+    if (results.length === 0) return scores;
+    const maxRaw = results[0]!.score;
+    for (const r of results) {
+      let covered = 0;
+      terms.forEach((q, i) => {
+        let best = 0;
+        for (const t of r.terms) {
+          best = Math.max(best, termQuality(q, t));
+          // A joined pair covers both of its words.
+          if (i > 0) best = Math.max(best, termQuality(joined[i - 1]!, t));
+          if (i < joined.length) best = Math.max(best, termQuality(joined[i]!, t));
+        }
+        covered += best;
+      });
+      scores[r.id as number] = (r.score / maxRaw) * (covered / terms.length);
+    }
+    return scores;
+  }
+
+  private buildTextCorpora(
+    catalog: TenantCatalog,
+    texts: Readonly<Record<string, readonly string[]>>,
+  ): void {
+    for (const [facetId, sources] of Object.entries(texts)) {
+      const facet = catalog.facets.find((f) => f.id === facetId);
+      if (facet === undefined || facet.type !== "text") {
+        throw new RangeError(
+          `texts given for ${facetId}, which is not a text facet of the catalog`,
+        );
+      }
+      const normalized = sources.map(normalizeText);
+      const starts = new Int32Array(normalized.length);
+      let offset = 0;
+      normalized.forEach((t, i) => {
+        starts[i] = offset;
+        offset += t.length + 1;
+      });
+      this.textCorpora.set(facetId, { joined: normalized.join("\n"), starts, cache: new Map() });
+    }
+  }
+}
+
+/** Stock codes and other identifiers: exact-lookup material, noise for n-gram vectors and BM25. */
+function isCodeLike(name: string): boolean {
+  return /^[\p{L}\p{N}-]*\p{N}[\p{L}\p{N}-]*$/u.test(name.trim());
+}
+
+function normalizeText(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** First index whose value is greater than `x`. */
+function upperBound(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function ranksBefore(exact: boolean, score: number, other: CatalogHit): boolean {
+  if (exact !== other.exact) return exact;
+  return score > other.score;
+}
+
+/** Inserts into a list kept sorted by rank and at most `limit` long; earlier documents win ties. */
+function insertRanked(top: CatalogHit[], hit: CatalogHit, limit: number): void {
+  let i = top.length;
+  while (i > 0 && ranksBefore(hit.exact, hit.score, top[i - 1]!)) i--;
+  top.splice(i, 0, hit);
+  if (top.length > limit) top.pop();
+}
