@@ -161,7 +161,7 @@ const MEASURE_FACETS: Facet[] = [
     description: "Date of the customer's first order.",
     kind: "recency",
     type: "date",
-    synonyms: ["first order", "first purchase", "first bought", "joined", "became a customer", "acquired", "new customers"],
+    synonyms: ["first order", "first purchase", "first bought", "first ordered", "first purchased", "first shopped", "first transaction", "earliest order", "earliest purchase", "started buying", "started shopping", "joined", "became a customer", "acquired", "new customers"],
   },
   {
     id: "last_purchase",
@@ -169,7 +169,7 @@ const MEASURE_FACETS: Facet[] = [
     description: "Date of the customer's most recent order.",
     kind: "recency",
     type: "date",
-    synonyms: ["last order", "last purchase", "most recent order", "latest order", "last bought", "last ordered", "lapsed"],
+    synonyms: ["last order", "last purchase", "most recent order", "most recent purchase", "latest order", "latest purchase", "last bought", "last ordered", "last purchased", "last shopped", "last transaction", "last active", "last seen"],
   },
   {
     id: "order_date",

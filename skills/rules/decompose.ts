@@ -71,6 +71,9 @@ export function decomposeRequest(text: string): DecomposeResult {
     }
     if (CLAUSE_OPENERS.has(lower)) {
       const last = boundaries[boundaries.length - 1]!;
+      // "excluding those who ...": the opener continues the excluded clause.
+      const between = tokens.slice(last.at, i).map((t) => t.lower);
+      if (last.negated && between.every((w, k) => k < 2 || HEAD_NOUNS.has(w) || w === "the" || w === "any")) continue;
       // An opener right after a split ("but who", "and whose") belongs to that split.
       if (last.at === i - 1 && (CONTRAST.has(prev ?? "") || prev === "and" || prev === "or" || prev === ",")) continue;
       if (last.at === i) continue;
@@ -86,9 +89,13 @@ export function decomposeRequest(text: string): DecomposeResult {
 
   // Materialise spans; drop empty ones and the head noun.
   const subSegments: SubSegment[] = [];
-  const sorted = boundaries
-    .filter((b, idx, all) => all.findIndex((o) => o.at === b.at) === idx)
-    .sort((a, b) => a.at - b.at);
+  // Boundaries at the same token merge; an excluder's negation survives the merge.
+  const byAt = new Map<number, Boundary>();
+  for (const b of boundaries) {
+    const seen = byAt.get(b.at);
+    byAt.set(b.at, seen ? { ...seen, negated: seen.negated || b.negated, connective: b.connective === "or" ? "or" : seen.connective } : b);
+  }
+  const sorted = [...byAt.values()].sort((a, b) => a.at - b.at);
   for (let b = 0; b < sorted.length; b++) {
     const from = sorted[b]!.at;
     const to = (b + 1 < sorted.length ? sorted[b + 1]!.at : tokens.length) - 1;

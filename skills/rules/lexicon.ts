@@ -94,7 +94,8 @@ export const STRUCTURAL = new Set([
   "least", "most", "exactly", "precisely", "between", "greater", "higher", "lower", "smaller",
   "larger", "bigger", "minimum", "maximum", "min", "max", "plus", "upwards", "north", "excess",
   "not", "never", "no", "nothing", "none", "neither", "either", "both", "and", "or", "if",
-  "whether", "whose", "who", "with", "without", "also", "then", "else", "instead",
+  "whether", "whose", "who", "with", "without", "also", "then", "else", "instead", "first",
+  "last", "latest", "earliest", "recent", "most", "ever",
 ]);
 
 /**

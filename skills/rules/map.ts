@@ -39,7 +39,8 @@ const DURATION_UNITS: Record<string, "day" | "week" | "month" | "year"> = {
 interface Frame {
   event: "order" | "cancellation";
   window?: DateWindow;
-  windowSpan?: { start: number; end: number };
+  /** What the clause bought, inherited by "but not in 2011". */
+  items?: Mention[][];
 }
 
 interface ClauseResult {
@@ -156,13 +157,32 @@ class ClauseMapper {
     const windows: DateWindow[] = [];
     const windowParts: { start: number; end: number }[] = [];
     let windowConfidence = 1;
+    let previousTag: Tagged | undefined;
     for (const t of tags) {
-      const w = windowOf(t);
-      if (w) {
-        windows.push(w);
-        windowParts.push(t);
-        windowConfidence = Math.min(windowConfidence, t.confidence);
+      let w = windowOf(t);
+      if (!w) continue;
+      // "more than 6 months ago" is before that day; "less than 30 days ago" is after it.
+      if (/\bago$/i.test(t.text) && w.from) {
+        const before = this.text.slice(seg.start, t.start).toLowerCase();
+        if (/(more than|over|at least|longer than|greater than|>)\s*$/.test(before)) w = { to: w.from, label: `more than ${t.text}` };
+        else if (/(less than|under|within|fewer than|<)\s*$/.test(before)) w = { from: w.from, label: `less than ${t.text}` };
       }
+      // Dates joined by "or"/"and" ("October or November 2011") widen the window when they
+      // touch; otherwise each date narrows it ("in 2011 ... in March").
+      const joined = previousTag && /^\s*(,|or|and|&|\/)\s*$/i.test(this.text.slice(previousTag.end, t.start));
+      const last = windows[windows.length - 1];
+      if (joined && last && last.to && w.from && last.from && w.to && w.from <= last.to && last.from <= w.to) {
+        windows[windows.length - 1] = {
+          from: last.from < w.from ? last.from : w.from,
+          to: last.to > w.to ? last.to : w.to,
+          label: `${last.label} ${this.text.slice(previousTag!.end, t.start).trim()} ${w.label}`,
+        };
+      } else {
+        windows.push(w);
+      }
+      windowParts.push(t);
+      windowConfidence = Math.min(windowConfidence, t.confidence);
+      previousTag = t;
     }
     const agoQuantities = quantities.filter(
       (q) => DURATION_UNITS[q.unit[0] ?? ""] && q.unit[1] === "ago",
@@ -224,13 +244,18 @@ class ClauseMapper {
       return { facet, values: [...new Set(group.filter((m) => m.facetId === facet).map((m) => m.value!))] };
     };
     // Items joined by "or" share one condition; "and"/"both" need each bought.
-    const itemGroups: Mention[][] = [];
+    let itemGroups: Mention[][] = [];
     for (const m of items) {
       const last = itemGroups[itemGroups.length - 1];
       const prevItem = last?.[last.length - 1];
       if (last && prevItem && prevItem.facetId === m.facetId && this.coordination(prevItem, m) === "or") last.push(m);
       else itemGroups.push([m]);
     }
+    const anyObject = tokens.some((t) => ["nothing", "anything", "none", "any"].includes(t.lower));
+    // "bought toys but not in 2011": an elliptical clause with only a window keeps the items.
+    const inheritsItems =
+      itemGroups.length === 0 && !anyObject && !buyVerb && !cancel && !attrs.length && !countQuantities.length && !recencyMentions.length && window !== undefined;
+    if (inheritsItems && prev?.items) itemGroups = prev.items;
     const orBetweenGroups =
       itemGroups.length > 1 &&
       itemGroups.every((g, i) => i === 0 || this.coordination(itemGroups[i - 1]!.at(-1)!, g[0]!) === "or");
@@ -306,7 +331,6 @@ class ClauseMapper {
     // clause only has a verb, an inherited frame or a window ("active in 2011", "nothing in
     // December").
     if (!countQuantities.length && !recencyUsed) {
-      const anyObject = tokens.some((t) => ["nothing", "anything", "none", "any"].includes(t.lower));
       const wantsExists =
         itemGroups.length > 0 || buyVerb || cancel || anyObject || (prev !== undefined && window !== undefined && !attrs.length);
       if (wantsExists) {
@@ -341,7 +365,7 @@ class ClauseMapper {
 
     const frame: Frame | undefined =
       buyVerb || cancel || itemGroups.length || countQuantities.length
-        ? { event: frameEvent, window: effectiveWindow }
+        ? { event: frameEvent, window: effectiveWindow, items: itemGroups.length ? itemGroups : undefined }
         : prev;
     return { nodes, frame };
   }
