@@ -13,6 +13,7 @@ export function removeSpans(text: string, spans: Span[]): string {
   for (const s of [...spans].sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + out.slice(s.end);
   return out
     .replace(/\s+/g, " ")
+    .replace(/\b(who|whose|with|that)\s+(and|or|but)\b\s*/gi, "$1 ")
     .replace(/\b(and|or|but|with|who|whose)\s+(?=(and|or|but)\b)/gi, "")
     .replace(/\s+(and|or|but|with|who|whose)\s*$/i, "")
     .replace(/^\s*(and|or|but)\s+/i, "")
@@ -67,7 +68,9 @@ export function nextQuestion(state: NscStateType, maxImproveAttempts: number): C
       });
     }
   }
-  return candidates.find((c) => asked[c.key] === undefined) ?? null;
+  // Unmapped words first: "shoe size 42" is about "shoe size" before it is about "42".
+  const rank = (c: Clarification) => (c.key.startsWith("unmapped:") ? 0 : 1);
+  return [...candidates].sort((a, b) => rank(a) - rank(b)).find((c) => asked[c.key] === undefined) ?? null;
 }
 
 export function routeAfterPerceive(state: NscStateType): "decompose" | "__end__" {

@@ -15,7 +15,7 @@ import { BUY_VERBS, CANCEL_WORDS, HEAD_NOUNS } from "../skills/rules/lexicon.ts"
 import { normaliseRequest, tokenize } from "../skills/rules/text.ts";
 
 export interface Rejection {
-  code: "empty" | "too_long" | "unreadable" | "unsupported_language" | "sql" | "injection" | "out_of_scope" | "unknown_tenant";
+  code: "empty" | "too_long" | "unreadable" | "unsupported_language" | "not_understood" | "sql" | "injection" | "out_of_scope" | "unknown_tenant";
   message: string;
 }
 
@@ -83,7 +83,15 @@ export function screenRequest(
 ): { text: string; rejection: Rejection | null; corrections: Correction[]; expanded: string[] } {
   const screened = screen(raw, maxChars);
   if (screened.rejection) return { ...screened, corrections: [], expanded: [] };
-  // Typos are fixed before the scope check so "custmers in Germnay" is still understood.
+  // Typos are fixed before the scope check so "custmers in Germnay" is still understood,
+  // but a request most of whose words are unknown is another language, not typos.
+  if (speller) {
+    const words = tokenize(screened.text).filter((t) => t.kind === "word");
+    const known = words.filter((t) => speller.isKnown(t.lower)).length;
+    if (words.length >= 3 && known < words.length * 0.5) {
+      return { text: screened.text, corrections: [], expanded: [], rejection: { code: "not_understood", message: "I could not read this as a customer segment request: most of its words are neither English grammar words nor terms of this tenant's catalog (only English requests are supported)." } };
+    }
+  }
   const corrected = speller ? speller.correct(screened.text) : { text: screened.text, corrections: [] };
   const { text, expanded } = expandGlossary(corrected.text, glossary);
   const corrections = corrected.corrections;

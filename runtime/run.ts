@@ -85,7 +85,7 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
     clarification: question ? { key: question.key, question: question.question, options: question.options } : null,
     message:
       status === "ok"
-        ? `${state.size} customers`
+        ? [`${state.size} customers`, ...(state.findings ?? []).filter((f) => f.severity === "warning").map((f) => f.message)].join(". ")
         : status === "needs_clarification"
           ? question!.question
           : (state.rejection?.message ?? "The request could not be turned into a segment."),

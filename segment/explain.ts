@@ -60,7 +60,7 @@ export function describeCondition(c: Condition, catalog: TenantCatalog): string 
       : c.item.values.map((v) => valueLabel(catalog, c.item!.facet, v)).join(" or ")
     : "anything";
   const when = describeWindow(c.window);
-  const verb = c.event === "order" ? "Bought" : "Cancelled an order of";
+  const verb = { order: "Bought", cancellation: "Cancelled an order of", line: "Ordered or cancelled" }[c.event];
   if (c.measure === "exists") return `${verb} ${what} ${when}`;
   const cmp = c.comparison!;
   const on = c.item ? ` on ${what}` : "";

@@ -108,7 +108,11 @@ export type Measure = z.infer<typeof Measure>;
 export const BehaviourCondition = z
   .object({
     type: z.literal("behaviour"),
-    event: z.enum(["order", "cancellation"]),
+    /**
+     * `order`: non-cancelled order lines; `cancellation`: cancellation lines; `line`: any
+     * line at all, which is what "never bought X" excludes per the data contract.
+     */
+    event: z.enum(["order", "cancellation", "line"]),
     item: ItemFilter.optional(),
     window: DateWindow.optional(),
     measure: Measure,

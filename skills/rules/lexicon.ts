@@ -107,3 +107,8 @@ export const EVALUATIVE = new Set([
   "good", "great", "premium", "key", "engaged", "regular", "spenders", "spender", "value",
   "low", "light", "occasional", "small", "vip", "vips", "whales", "champions", "important",
 ]);
+
+/** Words for customers who stopped buying: redundant next to a stated lapse, else a question. */
+export const LAPSE_WORDS = new Set([
+  "lapsed", "inactive", "dormant", "churned", "lost", "sleeping", "idle", "defected", "former",
+]);

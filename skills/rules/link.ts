@@ -5,7 +5,7 @@
  */
 import { MIN_LINK_SCORE, type CatalogHit, type CatalogRetriever } from "../../catalog/retriever.ts";
 import type { Mention, ShortlistResult, SubSegment } from "../types.ts";
-import { BUY_VERBS, CANCEL_WORDS, EVALUATIVE, FILLERS, NEGATORS, NUMBER_WORDS, STRUCTURAL } from "./lexicon.ts";
+import { BUY_VERBS, CANCEL_WORDS, EVALUATIVE, FILLERS, LAPSE_WORDS, NEGATORS, NUMBER_WORDS, STRUCTURAL } from "./lexicon.ts";
 import { singular, tokenize, type Token } from "./text.ts";
 
 export const LINK_PRODUCER = "rules/link@1";
@@ -45,6 +45,7 @@ function isStructural(t: Token): boolean {
     FILLERS.has(t.lower) ||
     STRUCTURAL.has(t.lower) ||
     EVALUATIVE.has(t.lower) ||
+    LAPSE_WORDS.has(t.lower) ||
     NEGATORS.has(t.lower) ||
     t.lower.endsWith("n't") ||
     BUY_VERBS.has(t.lower) ||

@@ -16,11 +16,17 @@ import type {
 import { conditionsOf } from "../../state/segment.ts";
 import type { Ambiguity, DateTagResult, MapResult, Mention, SkillContext, SubSegment } from "../types.ts";
 import type { DateTag } from "./dates.ts";
-import { BUY_VERBS, CANCEL_WORDS, EVALUATIVE, FILLERS, NEGATORS, STRUCTURAL } from "./lexicon.ts";
+import { BUY_VERBS, CANCEL_WORDS, EVALUATIVE, FILLERS, LAPSE_WORDS, NEGATORS, STRUCTURAL } from "./lexicon.ts";
 import { tagQuantities, type QuantityTag } from "./quantities.ts";
 import { tokenize, type Token } from "./text.ts";
 
 export const MAP_PRODUCER = "rules/map@1";
+
+const LAPSE_OPTIONS = [
+  "who have not ordered in the last 90 days",
+  "who have not ordered in the last 6 months",
+  "who have not ordered in the last 12 months",
+];
 
 const EVALUATIVE_OPTIONS = [
   "who spent more than £1,000",
@@ -279,7 +285,11 @@ class ClauseMapper {
         continue;
       }
       const comparison = { op: q.op, value: q.value, ...(q.value2 !== undefined ? { value2: q.value2 } : {}) };
-      const parts: { start: number; end: number }[] = [q, ...windowParts, ...measureMentions, ...verbTokens];
+      // The span is the comparison with the measure word right before it ("spent over £500"),
+      // so two comparisons in one clause keep apart spans.
+      const before = [...measureMentions, ...verbTokens].filter((m) => m.end <= q.start && /^\s*$/.test(this.text.slice(m.end, q.start)));
+      const after = measureMentions.filter((m) => m.start >= q.end && q.unit.length > 0 && m.start - q.end <= 2 + q.unit.join(" ").length);
+      const parts: { start: number; end: number }[] = [q, ...before, ...after, ...windowParts.filter((w) => countQuantities.length === 1 || overlaps(w, q))];
       const groups = itemGroups.length ? itemGroups : [undefined];
       for (const g of groups) {
         const condition: BehaviourCondition = {
@@ -376,6 +386,8 @@ class ClauseMapper {
    * open-ended negated existence becomes a last-purchase condition.
    */
   private negate(node: RuleNode, cue: { start: number; end: number }): RuleNode {
+    // "Never bought X" means no line for X at all, cancelled ones included (data contract).
+    if (/^never$/i.test(this.text.slice(cue.start, cue.end))) node = this.neverAnyLine(node);
     if (
       node.type === "behaviour" &&
       node.event === "order" &&
@@ -397,6 +409,12 @@ class ClauseMapper {
       return recency;
     }
     return { type: "not", child: node, provenance: this.provenance([cue], "inferred", 0.95) };
+  }
+
+  private neverAnyLine(node: RuleNode): RuleNode {
+    if (node.type === "behaviour" && node.event === "order" && node.measure === "exists" && node.item) return { ...node, event: "line" };
+    if (node.type === "and" || node.type === "or") return { ...node, children: node.children.map((c) => this.neverAnyLine(c)) };
+    return node;
   }
 
   private spanOf(parts: { start: number; end: number }[]) {
@@ -560,8 +578,13 @@ export function mapRequest(
   }
   const root = combine(parts);
   const stated = root ? conditionsOf(root).some((c) => c.type === "behaviour" && c.comparison) : false;
+  const lapseStated = root ? conditionsOf(root).some((c) => c.type === "recency" && c.which === "last") : false;
   const ambiguities = mapper.ambiguities.flatMap((a) => {
     const words = a.span.text.toLowerCase().split(/[\s-]+/);
+    if (a.kind === "unmapped" && words.every((w) => LAPSE_WORDS.has(w))) {
+      if (lapseStated) return [];
+      return [{ ...a, question: `How long without an order makes a customer "${a.span.text}"?`, options: LAPSE_OPTIONS.map((o) => ({ label: o, replacement: "", append: o })) }];
+    }
     if (a.kind !== "unmapped" || !words.every((w) => EVALUATIVE.has(w))) return [a];
     // "High spenders who spent £10k+": the threshold is stated, the adjective adds nothing.
     if (stated) return [];

@@ -266,7 +266,8 @@ export function tagQuantities(text: string, tokens: Token[], masked: Set<number>
     // The post phrase may follow the unit: "5 orders or more".
     let post: { op: ComparisonOp; last: number } | undefined;
     let unitWords = 0;
-    for (let skip = 0; skip <= 2 && !post; skip++) {
+    // A stated operator wins: in "over £500 and under £100" the "and under" starts a new one.
+    for (let skip = 0; skip <= 2 && !post && !pre; skip++) {
       const between = tokens.slice(num.last + 1, num.last + 1 + skip);
       if (between.length !== skip || between.some((t) => t.kind !== "word" || t.lower === "or" || t.lower === "and")) break;
       post = postComparator(tokens, num.last + 1 + skip);

@@ -24,6 +24,11 @@ export function normaliseRequest(raw: string): string {
     .replace(/[\u201C\u201D\u201F\u2033]/g, '"')
     .replace(/[\u2013\u2014\u2212]/g, "-")
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, " ")
+    // Contractions become words the grammar knows: "who've" -> "who have".
+    .replace(/\b([A-Za-z]+)'ve\b/g, "$1 have")
+    .replace(/\b([A-Za-z]+)'re\b/g, "$1 are")
+    .replace(/\b([A-Za-z]+)'ll\b/g, "$1 will")
+    .replace(/\b(who|they|we|I|you|he|she)'d\b/gi, "$1 had")
     .replace(/\s+/g, " ")
     .trim();
 }
