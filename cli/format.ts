@@ -12,7 +12,10 @@ export function formatResult(r: RunResult, withMembers: boolean): string {
     });
     out.push("", `Answer with: segment create --thread ${r.thread_id} --answer "<number or text>"`);
   } else {
-    out.push(`Segment (${r.segment?.tenant}, as of ${r.segment?.asOf}): "${r.segment?.request}"`, "");
+    out.push(
+      `Segment (${r.segment?.tenant}, as of ${r.segment?.asOf}): "${r.segment?.request}"`,
+      "",
+    );
     out.push(...r.explanation.map((l) => `  ${l}`), "");
     out.push("SQL:", `  ${r.sql}`, `  params: ${JSON.stringify(r.params)}`, "");
     out.push(`Size: ${r.size} customers`);

@@ -39,10 +39,16 @@ function toJson(result: RunResult, withMembers: boolean): Record<string, unknown
   return withMembers ? { ...rest, members: members ?? [] } : rest;
 }
 
-async function withServices<T>(quiet: boolean, fn: (s: Services, progress: ReturnType<typeof createProgress>) => Promise<T>): Promise<T> {
+async function withServices<T>(
+  quiet: boolean,
+  fn: (s: Services, progress: ReturnType<typeof createProgress>) => Promise<T>,
+): Promise<T> {
   const progress = createProgress(quiet);
   const env = parseEnv();
-  const services = await startServices(env, { onStatus: progress.status, onLoadProgress: progress.load });
+  const services = await startServices(env, {
+    onStatus: progress.status,
+    onLoadProgress: progress.load,
+  });
   try {
     return await fn(services, progress);
   } finally {
@@ -51,7 +57,12 @@ async function withServices<T>(quiet: boolean, fn: (s: Services, progress: Retur
 }
 
 /** Asks the pending question in the terminal until the segment is done or rejected. */
-async function converse(services: Services, first: RunResult, opts: CreateOptions, progress: ReturnType<typeof createProgress>): Promise<RunResult> {
+async function converse(
+  services: Services,
+  first: RunResult,
+  opts: CreateOptions,
+  progress: ReturnType<typeof createProgress>,
+): Promise<RunResult> {
   let result = first;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -63,7 +74,12 @@ async function converse(services: Services, first: RunResult, opts: CreateOption
       });
       const answer = (await rl.question("Your answer (number or text): ")).trim();
       if (!answer) continue;
-      result = await runRequest(services, { threadId: result.thread_id, answer, members: opts.members, onStep: progress.step });
+      result = await runRequest(services, {
+        threadId: result.thread_id,
+        answer,
+        members: opts.members,
+        onStep: progress.step,
+      });
     }
   } finally {
     rl.close();
@@ -73,7 +89,8 @@ async function converse(services: Services, first: RunResult, opts: CreateOption
 
 async function createCommand(request: string | undefined, opts: CreateOptions): Promise<number> {
   if (opts.batch) return batchCommand(opts);
-  if (opts.answer === undefined && request === undefined) throw new InputError("give the request in quotes, or --thread and --answer");
+  if (opts.answer === undefined && request === undefined)
+    throw new InputError("give the request in quotes, or --thread and --answer");
   if (opts.answer !== undefined && !opts.thread) throw new InputError("--answer needs --thread");
   const interactive = !opts.json && process.stdin.isTTY && process.stderr.isTTY;
   return withServices(Boolean(opts.quiet || opts.json), async (services, progress) => {
@@ -86,8 +103,13 @@ async function createCommand(request: string | undefined, opts: CreateOptions): 
       members: opts.members,
       onStep: progress.step,
     });
-    if (interactive && result.status === "needs_clarification") result = await converse(services, result, opts, progress);
-    process.stdout.write(opts.json ? `${JSON.stringify(toJson(result, Boolean(opts.members)))}\n` : formatResult(result, Boolean(opts.members)));
+    if (interactive && result.status === "needs_clarification")
+      result = await converse(services, result, opts, progress);
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify(toJson(result, Boolean(opts.members)))}\n`
+        : formatResult(result, Boolean(opts.members)),
+    );
     return EXIT[result.status];
   });
 }
@@ -102,7 +124,10 @@ async function batchCommand(opts: CreateOptions): Promise<number> {
   } catch (err) {
     throw new InputError(`cannot read ${opts.batch}: ${(err as Error).message}`);
   }
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   let failed = 0;
   return withServices(Boolean(opts.quiet), async (services, progress) => {
     for (const [n, line] of lines.entries()) {
@@ -112,12 +137,21 @@ async function batchCommand(opts: CreateOptions): Promise<number> {
         if (!parsed.success) throw new InputError(`line ${n + 1}: expected {"id", "query"}`);
         id = parsed.data.id;
         progress.status(`[${n + 1}/${lines.length}] ${parsed.data.query}`);
-        const result = await runRequest(services, { tenant: opts.tenant, asOf: opts.asOf, request: parsed.data.query, members: opts.members });
-        process.stdout.write(`${JSON.stringify({ id, ...toJson(result, Boolean(opts.members)) })}\n`);
+        const result = await runRequest(services, {
+          tenant: opts.tenant,
+          asOf: opts.asOf,
+          request: parsed.data.query,
+          members: opts.members,
+        });
+        process.stdout.write(
+          `${JSON.stringify({ id, ...toJson(result, Boolean(opts.members)) })}\n`,
+        );
       } catch (err) {
         const internal = !(err instanceof InputError || err instanceof SyntaxError);
         if (internal) failed++;
-        process.stdout.write(`${JSON.stringify({ id, status: internal ? "error" : "rejected", message: (err as Error).message })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ id, status: internal ? "error" : "rejected", message: (err as Error).message })}\n`,
+        );
       }
     }
     return failed ? EXIT.error : EXIT.ok;
@@ -126,12 +160,19 @@ async function batchCommand(opts: CreateOptions): Promise<number> {
 
 async function loadCommand(opts: { force?: boolean; quiet?: boolean }): Promise<number> {
   const progress = createProgress(Boolean(opts.quiet));
-  const services = await startServices(parseEnv(), { onStatus: progress.status, onLoadProgress: progress.load, forceReload: opts.force });
+  const services = await startServices(parseEnv(), {
+    onStatus: progress.status,
+    onLoadProgress: progress.load,
+    forceReload: opts.force,
+  });
   try {
-    const { rows } = await services.db.pool.query<{ row_counts: Record<string, number>; loaded_at: Date }>(
-      "select row_counts, loaded_at from app.warehouse_loads where tenant_id = 'online-retail'",
+    const { rows } = await services.db.pool.query<{
+      row_counts: Record<string, number>;
+      loaded_at: Date;
+    }>("select row_counts, loaded_at from app.warehouse_loads where tenant_id = 'online-retail'");
+    process.stdout.write(
+      `online-retail loaded at ${rows[0]?.loaded_at.toISOString()}: ${JSON.stringify(rows[0]?.row_counts)}\n`,
     );
-    process.stdout.write(`online-retail loaded at ${rows[0]?.loaded_at.toISOString()}: ${JSON.stringify(rows[0]?.row_counts)}\n`);
     return 0;
   } finally {
     await services.close();
@@ -140,7 +181,9 @@ async function loadCommand(opts: { force?: boolean; quiet?: boolean }): Promise<
 
 export function buildProgram(): Command {
   const program = new Command("segment")
-    .description("Turn a plain-English customer segment request into a validated, executable segment.")
+    .description(
+      "Turn a plain-English customer segment request into a validated, executable segment.",
+    )
     .showHelpAfterError()
     .exitOverride();
   program
@@ -152,8 +195,11 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON object instead of the readable report")
     .option("--members", "include the sorted member customer IDs")
     .option("--thread <id>", "conversation to resume (with --answer)")
-    .option("--answer <text>", "answer to the pending clarifying question: option number, option label or text")
-    .option("--batch <file>", "JSONL file of {\"id\",\"query\"} lines; one JSON result per line")
+    .option(
+      "--answer <text>",
+      "answer to the pending clarifying question: option number, option label or text",
+    )
+    .option("--batch <file>", 'JSONL file of {"id","query"} lines; one JSON result per line')
     .option("--quiet", "no progress on stderr")
     .action(async (request: string | undefined, opts: CreateOptions) => {
       process.exitCode = await createCommand(request, opts);
@@ -181,9 +227,11 @@ export async function main(argv: string[]): Promise<void> {
     const input = err instanceof InputError;
     const json = argv.includes("--json");
     const message = (err as Error).message;
-    if (json) process.stdout.write(`${JSON.stringify({ status: input ? "rejected" : "error", message })}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ status: input ? "rejected" : "error", message })}\n`,
+      );
     process.stderr.write(`${input ? "error" : "internal error"}: ${message}\n`);
     process.exitCode = input ? EXIT.rejected : EXIT.error;
   }
 }
-

@@ -21,7 +21,10 @@ export function createProgress(quiet: boolean) {
       if (p.phase === "copy" && tty) {
         if (!bar) {
           bar = new cliProgress.SingleBar(
-            { format: "  copying  [{bar}] {percentage}% | {value}/{total} bytes", stream: process.stderr },
+            {
+              format: "  copying  [{bar}] {percentage}% | {value}/{total} bytes",
+              stream: process.stderr,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(p.total, 0);

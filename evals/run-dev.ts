@@ -16,7 +16,12 @@ import { parseEnv } from "../state/config.ts";
 import { conditionsOf, type SegmentDefinition } from "../state/segment.ts";
 import { onlineRetailBinding } from "../warehouse/binding.ts";
 
-const DevQuery = z.object({ id: z.string(), query: z.string(), gold_sql: z.string(), gold_size: z.number() });
+const DevQuery = z.object({
+  id: z.string(),
+  query: z.string(),
+  gold_sql: z.string(),
+  gold_size: z.number(),
+});
 type DevQuery = z.infer<typeof DevQuery>;
 
 /** Facets a gold query uses, read off the columns and aggregates in its SQL. */
@@ -30,7 +35,12 @@ export function goldFacets(sql: string): Set<string> {
   if (/\bcancelled\b/.test(s)) out.add("cancellations");
   if (/sum\(amount\)\s*\/\s*count/.test(s)) out.add("aov");
   else if (/sum\(amount\)/.test(s)) out.add("spend");
-  if (/count\(distinct invoice_no\)/.test(s) && !/\bcancelled\b/.test(s) && !/sum\(amount\)\s*\/\s*count/.test(s)) out.add("orders");
+  if (
+    /count\(distinct invoice_no\)/.test(s) &&
+    !/\bcancelled\b/.test(s) &&
+    !/sum\(amount\)\s*\/\s*count/.test(s)
+  )
+    out.add("orders");
   if (/sum\(quantity\)/.test(s)) out.add("units");
   if (/count\(distinct stock_code\)/.test(s)) out.add("distinct_products");
   if (/min\(invoice_date\)/.test(s)) out.add("first_purchase");
@@ -79,17 +89,33 @@ async function main() {
   try {
     for (const q of queries) {
       const started = performance.now();
-      const result = await runRequest(services, { tenant: "online-retail", request: q.query, members: true });
+      const result = await runRequest(services, {
+        tenant: "online-retail",
+        request: q.query,
+        members: true,
+      });
       const ms = performance.now() - started;
       const gold = await services.warehouse.membersOfRawSql(onlineRetailBinding.schema, q.gold_sql);
       const got = result.members ?? [];
-      const ok = result.status === "ok" && got.length === gold.length && got.every((m, i) => m === gold[i]);
+      const ok =
+        result.status === "ok" && got.length === gold.length && got.every((m, i) => m === gold[i]);
       if (ok) passed++;
       const goldF = goldFacets(q.gold_sql);
       const predF = result.segment ? predictedFacets(result.segment) : new Set<string>();
-      for (const f of predF) (goldF.has(f) ? tp++ : fp++);
+      for (const f of predF) {
+        if (goldF.has(f)) tp++;
+        else fp++;
+      }
       for (const f of goldF) if (!predF.has(f)) fn++;
-      rows.push([q.id, ok ? "PASS" : "FAIL", result.status, String(result.size ?? "-"), String(gold.length), ms.toFixed(0), q.query]);
+      rows.push([
+        q.id,
+        ok ? "PASS" : "FAIL",
+        result.status,
+        String(result.size ?? "-"),
+        String(gold.length),
+        ms.toFixed(0),
+        q.query,
+      ]);
       if (!ok && values.verbose) {
         const d = diff(got, gold);
         process.stderr.write(
@@ -103,15 +129,21 @@ async function main() {
     await services.close();
   }
   const header = ["id", "result", "status", "size", "gold", "ms", "query"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 6 ? 0 : r[i]!.length))));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (i === 6 ? 0 : r[i]!.length))),
+  );
   const line = (r: string[]) => r.map((c, i) => (i === 6 ? c : c.padEnd(widths[i]!))).join(" | ");
   console.log(line(header));
   console.log(widths.map((w, i) => "-".repeat(i === 6 ? 5 : w)).join("-|-"));
   for (const r of rows) console.log(line(r));
   const precision = tp / Math.max(1, tp + fp);
   const recall = tp / Math.max(1, tp + fn);
-  console.log(`\nexecution accuracy: ${passed}/${queries.length} = ${((100 * passed) / queries.length).toFixed(1)}%`);
-  console.log(`facet precision: ${(100 * precision).toFixed(1)}%  facet recall: ${(100 * recall).toFixed(1)}%  (from the columns the gold SQL uses)`);
+  console.log(
+    `\nexecution accuracy: ${passed}/${queries.length} = ${((100 * passed) / queries.length).toFixed(1)}%`,
+  );
+  console.log(
+    `facet precision: ${(100 * precision).toFixed(1)}%  facet recall: ${(100 * recall).toFixed(1)}%  (from the columns the gold SQL uses)`,
+  );
   console.log(`LLM calls: 0 (rules tier)`);
 }
 

@@ -37,7 +37,12 @@ export const nscBuilder = new StateGraph(NscState)
   .addEdge("decompose", "shortlistFacets")
   .addEdge(["tagDates", "shortlistFacets"], "mapFacets")
   .addEdge("mapFacets", "validate")
-  .addConditionalEdges("validate", routeAfterValidate, ["improve", "clarify", "formatSegment", "reject"])
+  .addConditionalEdges("validate", routeAfterValidate, [
+    "improve",
+    "clarify",
+    "formatSegment",
+    "reject",
+  ])
   .addEdge("improve", "validate")
   // An answer rewrites the request, so the whole understanding runs again on it.
   .addEdge("clarify", "perceive")

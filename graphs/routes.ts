@@ -10,7 +10,8 @@ type Span = { start: number; end: number };
 /** Removes spans from the request and tidies the connectives they leave dangling. */
 export function removeSpans(text: string, spans: Span[]): string {
   let out = text;
-  for (const s of [...spans].sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + out.slice(s.end);
+  for (const s of [...spans].sort((a, b) => b.start - a.start))
+    out = out.slice(0, s.start) + out.slice(s.end);
   return out
     .replace(/\s+/g, " ")
     .replace(/\b(who|whose|with|that)\s+(and|or|but)\b\s*/gi, "$1 ")
@@ -22,11 +23,16 @@ export function removeSpans(text: string, spans: Span[]): string {
 
 export function replaceSpan(text: string, span: Span, replacement: string): string {
   if (!replacement) return removeSpans(text, [span]);
-  return (text.slice(0, span.start) + replacement + text.slice(span.end)).replace(/\s+/g, " ").trim();
+  return (text.slice(0, span.start) + replacement + text.slice(span.end))
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The next question to ask, or null when nothing is left to ask (or all was asked). */
-export function nextQuestion(state: NscStateType, maxImproveAttempts: number): Clarification | null {
+export function nextQuestion(
+  state: NscStateType,
+  maxImproveAttempts: number,
+): Clarification | null {
   const asked = state.answers ?? {};
   const text = state.text;
   const candidates: Clarification[] = [];
@@ -54,23 +60,35 @@ export function nextQuestion(state: NscStateType, maxImproveAttempts: number): C
         span: f.span,
         options: parts.map((p) => ({
           label: `Keep only "${p.text}"`,
-          request: removeSpans(text, parts.filter((o) => o !== p)),
+          request: removeSpans(
+            text,
+            parts.filter((o) => o !== p),
+          ),
         })),
       });
     } else if (f.code === "no_conditions") {
-      candidates.push({ key, question: `I could not find any condition in "${text}". Which customers do you want?`, options: [] });
+      candidates.push({
+        key,
+        question: `I could not find any condition in "${text}". Which customers do you want?`,
+        options: [],
+      });
     } else {
       candidates.push({
         key,
         question: `${f.message} What did you mean?`,
         span: f.span,
-        options: f.span ? [{ label: `Drop "${f.span.text}"`, request: removeSpans(text, [f.span]) }] : [],
+        options: f.span
+          ? [{ label: `Drop "${f.span.text}"`, request: removeSpans(text, [f.span]) }]
+          : [],
       });
     }
   }
   // Unmapped words first: "shoe size 42" is about "shoe size" before it is about "42".
   const rank = (c: Clarification) => (c.key.startsWith("unmapped:") ? 0 : 1);
-  return [...candidates].sort((a, b) => rank(a) - rank(b)).find((c) => asked[c.key] === undefined) ?? null;
+  return (
+    [...candidates].sort((a, b) => rank(a) - rank(b)).find((c) => asked[c.key] === undefined) ??
+    null
+  );
 }
 
 export function routeAfterPerceive(state: NscStateType): "decompose" | "__end__" {
@@ -85,6 +103,7 @@ export function routeAfterValidate(
   const { maxImproveAttempts } = nscConfigFrom(config?.configurable);
   const errors = (state.findings ?? []).filter((f) => f.severity === "error");
   if (errors.length === 0) return "formatSegment";
-  if ((state.improveAttempts ?? 0) < maxImproveAttempts && errors.every((f) => f.fixable)) return "improve";
+  if ((state.improveAttempts ?? 0) < maxImproveAttempts && errors.every((f) => f.fixable))
+    return "improve";
   return nextQuestion(state, maxImproveAttempts) ? "clarify" : "reject";
 }

@@ -17,7 +17,11 @@ import { compileSegment } from "../warehouse/compile.ts";
 export type ClarificationAnswer = string | number | { option: number } | { text: string };
 
 /** Sizes an option by running the skills on its request; undefined when it does not map. */
-async function previewSize(ctx: ReturnType<typeof requireContext>, state: NscStateType, request: string): Promise<number | undefined> {
+async function previewSize(
+  ctx: ReturnType<typeof requireContext>,
+  state: NscStateType,
+  request: string,
+): Promise<number | undefined> {
   const tenant = ctx.tenant(state.tenant);
   if (!tenant || !request) return undefined;
   const skillCtx = skillContextFor(ctx, state.tenant, state.asOf);
@@ -27,7 +31,10 @@ async function previewSize(ctx: ReturnType<typeof requireContext>, state: NscSta
     ctx.skills.tagDates.tag(text, decomposition.subSegments, skillCtx),
     ctx.skills.shortlist.shortlist(text, decomposition.subSegments, skillCtx),
   ]);
-  const mapped = await ctx.skills.map.map({ text, subSegments: decomposition.subSegments, dates, shortlist }, skillCtx);
+  const mapped = await ctx.skills.map.map(
+    { text, subSegments: decomposition.subSegments, dates, shortlist },
+    skillCtx,
+  );
   if (!mapped.root || mapped.ambiguities.length) return undefined;
   return ctx.warehouse.size(compileSegment(mapped.root, tenant.binding));
 }
@@ -56,7 +63,10 @@ export async function clarify(
   const { result: withSizes, audit } = await timed("clarify", async () => {
     if (!cfg.optionSizes) return question;
     const options = await Promise.all(
-      question.options.map(async (o) => ({ ...o, size: await previewSize(ctx, state, o.request).catch(() => undefined) })),
+      question.options.map(async (o) => ({
+        ...o,
+        size: await previewSize(ctx, state, o.request).catch(() => undefined),
+      })),
     );
     return { ...question, options };
   });
@@ -64,8 +74,19 @@ export async function clarify(
   const request = resolveAnswer(answer, withSizes, state.text);
   return {
     request,
-    answers: { ...(state.answers ?? {}), [question.key]: typeof answer === "object" ? JSON.stringify(answer) : String(answer) },
+    answers: {
+      ...(state.answers ?? {}),
+      [question.key]: typeof answer === "object" ? JSON.stringify(answer) : String(answer),
+    },
     pendingQuestion: null,
-    audit: [...audit, { step: "clarify:answer", ms: 0, at: new Date().toISOString(), detail: { key: question.key, answer, request } }],
+    audit: [
+      ...audit,
+      {
+        step: "clarify:answer",
+        ms: 0,
+        at: new Date().toISOString(),
+        detail: { key: question.key, answer, request },
+      },
+    ],
   };
 }

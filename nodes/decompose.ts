@@ -11,7 +11,8 @@ export async function decompose(
   const ctx = requireContext(config);
   const { result, audit } = await timed(
     "decompose",
-    () => ctx.skills.decompose.decompose(state.text, skillContextFor(ctx, state.tenant, state.asOf)),
+    () =>
+      ctx.skills.decompose.decompose(state.text, skillContextFor(ctx, state.tenant, state.asOf)),
     (r) => ({ subSegments: r.subSegments.length, producer: r.producer }),
   );
   return { decomposition: result, audit };

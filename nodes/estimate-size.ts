@@ -11,6 +11,10 @@ export async function estimateSize(
   const ctx = requireContext(config);
   if (!state.sql) throw new Error("estimateSize needs compiled SQL");
   const sql = state.sql;
-  const { result, audit } = await timed("estimateSize", () => ctx.warehouse.size(sql), (n) => ({ size: n }));
+  const { result, audit } = await timed(
+    "estimateSize",
+    () => ctx.warehouse.size(sql),
+    (n) => ({ size: n }),
+  );
   return { size: result, status: "ok", audit };
 }

@@ -13,7 +13,8 @@ export async function formatSegment(
 ): Promise<NscUpdate> {
   const ctx = requireContext(config);
   const tenant = ctx.tenant(state.tenant);
-  if (!tenant || !state.draft) throw new Error("formatSegment needs a tenant and a validated draft");
+  if (!tenant || !state.draft)
+    throw new Error("formatSegment needs a tenant and a validated draft");
   const { result, audit } = await timed("formatSegment", () => {
     const segment = SegmentDefinition.parse({
       version: 1,

@@ -6,32 +6,56 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { MIN_LINK_SCORE } from "../catalog/retriever.ts";
 import { timed } from "../state/audit-entry.ts";
-import { requireContext, type NscContext, type TenantRuntime } from "../state/context.ts";
+import { requireContext, type TenantRuntime } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
 import type { Condition, RuleNode } from "../state/segment.ts";
 
 function groundValue(tenant: TenantRuntime, facetId: string, value: string): string | undefined {
   if (tenant.retriever.contains(facetId, value)) return value;
-  const best = tenant.retriever.search(value, { limit: 1, facetIds: [facetId], target: "value" })[0];
+  const best = tenant.retriever.search(value, {
+    limit: 1,
+    facetIds: [facetId],
+    target: "value",
+  })[0];
   return best && best.value !== undefined && best.score >= MIN_LINK_SCORE ? best.value : undefined;
 }
 
 function fixCondition(c: Condition, tenant: TenantRuntime, changes: string[]): Condition | null {
   if (c.type === "attribute") {
-    const values = c.values.map((v) => groundValue(tenant, c.facet, v)).filter((v): v is string => !!v);
-    if (values.join() !== c.values.join()) changes.push(`grounded ${c.facet} values ${c.values.join(", ")} -> ${values.join(", ") || "(none)"}`);
-    return values.length ? { ...c, values: [...new Set(values)], provenance: { ...c.provenance, source: "inferred" } } : null;
+    const values = c.values
+      .map((v) => groundValue(tenant, c.facet, v))
+      .filter((v): v is string => !!v);
+    if (values.join() !== c.values.join())
+      changes.push(
+        `grounded ${c.facet} values ${c.values.join(", ")} -> ${values.join(", ") || "(none)"}`,
+      );
+    return values.length
+      ? { ...c, values: [...new Set(values)], provenance: { ...c.provenance, source: "inferred" } }
+      : null;
   }
-  if (c.type === "behaviour" && c.item && tenant.catalog.facets.find((f) => f.id === c.item?.facet)?.type === "enum") {
+  if (
+    c.type === "behaviour" &&
+    c.item &&
+    tenant.catalog.facets.find((f) => f.id === c.item?.facet)?.type === "enum"
+  ) {
     const item = c.item;
-    const values = item.values.map((v) => groundValue(tenant, item.facet, v)).filter((v): v is string => !!v);
-    if (values.join() !== item.values.join()) changes.push(`grounded ${item.facet} values ${item.values.join(", ")} -> ${values.join(", ") || "(none)"}`);
+    const values = item.values
+      .map((v) => groundValue(tenant, item.facet, v))
+      .filter((v): v is string => !!v);
+    if (values.join() !== item.values.join())
+      changes.push(
+        `grounded ${item.facet} values ${item.values.join(", ")} -> ${values.join(", ") || "(none)"}`,
+      );
     return values.length ? { ...c, item: { ...item, values: [...new Set(values)] } } : null;
   }
   return c;
 }
 
-export function improveDraft(node: RuleNode, tenant: TenantRuntime, changes: string[]): RuleNode | null {
+export function improveDraft(
+  node: RuleNode,
+  tenant: TenantRuntime,
+  changes: string[],
+): RuleNode | null {
   if (node.type === "not") {
     const child = improveDraft(node.child, tenant, changes);
     return child && { ...node, child };

@@ -21,7 +21,16 @@ export async function mapFacets(
         },
         skillContextFor(ctx, state.tenant, state.asOf),
       ),
-    (r) => ({ confidence: r.confidence, ambiguities: r.ambiguities.map((a) => a.key), producer: r.producer }),
+    (r) => ({
+      confidence: r.confidence,
+      ambiguities: r.ambiguities.map((a) => a.key),
+      producer: r.producer,
+    }),
   );
-  return { draft: result.root, ambiguities: result.ambiguities, confidence: result.confidence, audit };
+  return {
+    draft: result.root,
+    ambiguities: result.ambiguities,
+    confidence: result.confidence,
+    audit,
+  };
 }

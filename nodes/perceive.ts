@@ -15,7 +15,16 @@ import { BUY_VERBS, CANCEL_WORDS, HEAD_NOUNS } from "../skills/rules/lexicon.ts"
 import { normaliseRequest, tokenize } from "../skills/rules/text.ts";
 
 export interface Rejection {
-  code: "empty" | "too_long" | "unreadable" | "unsupported_language" | "not_understood" | "sql" | "injection" | "out_of_scope" | "unknown_tenant";
+  code:
+    | "empty"
+    | "too_long"
+    | "unreadable"
+    | "unsupported_language"
+    | "not_understood"
+    | "sql"
+    | "injection"
+    | "out_of_scope"
+    | "unknown_tenant";
   message: string;
 }
 
@@ -40,7 +49,11 @@ const INJECTION_PATTERNS = [
 /** A request for a segment names customers, buying, or something in the catalog. */
 function looksLikeSegmentRequest(text: string, retriever: CatalogRetriever): boolean {
   const tokens = tokenize(text);
-  if (tokens.some((t) => HEAD_NOUNS.has(t.lower) || BUY_VERBS.has(t.lower) || CANCEL_WORDS.has(t.lower))) {
+  if (
+    tokens.some(
+      (t) => HEAD_NOUNS.has(t.lower) || BUY_VERBS.has(t.lower) || CANCEL_WORDS.has(t.lower),
+    )
+  ) {
     return true;
   }
   for (let i = 0; i < tokens.length; i++) {
@@ -57,12 +70,17 @@ function escapeRegExp(s: string): string {
 }
 
 /** Rewrites tenant glossary terms ("VIPs") to the conditions they stand for. */
-export function expandGlossary(text: string, glossary: TenantConfig["glossary"]): { text: string; expanded: string[] } {
+export function expandGlossary(
+  text: string,
+  glossary: TenantConfig["glossary"],
+): { text: string; expanded: string[] } {
   const expanded: string[] = [];
   let out = text;
   const terms = glossary
     .filter((g) => g.expansion)
-    .flatMap((g) => [g.term, ...g.aliases].map((t) => ({ t, expansion: g.expansion!, term: g.term })))
+    .flatMap((g) =>
+      [g.term, ...g.aliases].map((t) => ({ t, expansion: g.expansion!, term: g.term })),
+    )
     .sort((a, b) => b.t.length - a.t.length);
   for (const { t, expansion, term } of terms) {
     const re = new RegExp(`(?<![\\p{L}\\d-])${escapeRegExp(t)}(?![\\p{L}\\d-])`, "giu");
@@ -89,40 +107,103 @@ export function screenRequest(
     const words = tokenize(screened.text).filter((t) => t.kind === "word");
     const known = words.filter((t) => speller.isKnown(t.lower)).length;
     if (words.length >= 3 && known < words.length * 0.5) {
-      return { text: screened.text, corrections: [], expanded: [], rejection: { code: "not_understood", message: "I could not read this as a customer segment request: most of its words are neither English grammar words nor terms of this tenant's catalog (only English requests are supported)." } };
+      return {
+        text: screened.text,
+        corrections: [],
+        expanded: [],
+        rejection: {
+          code: "not_understood",
+          message:
+            "I could not read this as a customer segment request: most of its words are neither English grammar words nor terms of this tenant's catalog (only English requests are supported).",
+        },
+      };
     }
   }
-  const corrected = speller ? speller.correct(screened.text) : { text: screened.text, corrections: [] };
+  const corrected = speller
+    ? speller.correct(screened.text)
+    : { text: screened.text, corrections: [] };
   const { text, expanded } = expandGlossary(corrected.text, glossary);
   const corrections = corrected.corrections;
   if (!looksLikeSegmentRequest(text, retriever)) {
-    return { text, corrections, expanded, rejection: { code: "out_of_scope", message: "This does not look like a customer segment request (only English is supported). Try e.g. \"UK customers who bought Christmas products in November 2011\"." } };
+    return {
+      text,
+      corrections,
+      expanded,
+      rejection: {
+        code: "out_of_scope",
+        message:
+          'This does not look like a customer segment request (only English is supported). Try e.g. "UK customers who bought Christmas products in November 2011".',
+      },
+    };
   }
   return { text, corrections, expanded, rejection: null };
 }
 
 function screen(raw: string, maxChars: number): { text: string; rejection: Rejection | null } {
   if (raw.length > maxChars * 4) {
-    return { text: "", rejection: { code: "too_long", message: `The request is ${raw.length} characters; the limit is ${maxChars}. Describe the segment in a sentence or two.` } };
+    return {
+      text: "",
+      rejection: {
+        code: "too_long",
+        message: `The request is ${raw.length} characters; the limit is ${maxChars}. Describe the segment in a sentence or two.`,
+      },
+    };
   }
   const text = normaliseRequest(raw);
-  if (!text) return { text, rejection: { code: "empty", message: "The request is empty. Describe the customers you want, e.g. \"customers in France who spent over £500\"." } };
+  if (!text)
+    return {
+      text,
+      rejection: {
+        code: "empty",
+        message:
+          'The request is empty. Describe the customers you want, e.g. "customers in France who spent over £500".',
+      },
+    };
   if (text.length > maxChars) {
-    return { text, rejection: { code: "too_long", message: `The request is ${text.length} characters; the limit is ${maxChars}. Describe the segment in a sentence or two.` } };
+    return {
+      text,
+      rejection: {
+        code: "too_long",
+        message: `The request is ${text.length} characters; the limit is ${maxChars}. Describe the segment in a sentence or two.`,
+      },
+    };
   }
   const letters = (text.match(/\p{L}/gu) ?? []).length;
   const latin = (text.match(/[A-Za-z\u00C0-\u024F]/g) ?? []).length;
   if (/\uFFFD/.test(text) || letters < text.replace(/\s/g, "").length * 0.5) {
-    return { text, rejection: { code: "unreadable", message: "The request does not look like readable text." } };
+    return {
+      text,
+      rejection: { code: "unreadable", message: "The request does not look like readable text." },
+    };
   }
   if (latin < letters * 0.7) {
-    return { text, rejection: { code: "unsupported_language", message: "Only English requests are supported for this tenant." } };
+    return {
+      text,
+      rejection: {
+        code: "unsupported_language",
+        message: "Only English requests are supported for this tenant.",
+      },
+    };
   }
   if (SQL_PATTERNS.some((p) => p.test(text))) {
-    return { text, rejection: { code: "sql", message: "The request contains SQL. Describe the customers in words; segments are compiled to SQL by the system." } };
+    return {
+      text,
+      rejection: {
+        code: "sql",
+        message:
+          "The request contains SQL. Describe the customers in words; segments are compiled to SQL by the system.",
+      },
+    };
   }
   if (INJECTION_PATTERNS.some((p) => p.test(text))) {
-    return { text, rejection: { code: "injection", message: "The request contains instructions to the system, which are not accepted. Describe the customers you want." } };
+    return {
+      text,
+      rejection: {
+        code: "injection",
+        message:
+          "The request contains instructions to the system, which are not accepted. Describe the customers you want.",
+      },
+    };
   }
   return { text, rejection: null };
 }
@@ -133,18 +214,35 @@ export async function perceive(
 ): Promise<NscUpdate> {
   const ctx = requireContext(config);
   const { maxRequestChars } = nscConfigFrom(config.configurable);
-  const { result, audit } = await timed("perceive", () => {
-    const tenant = ctx.tenant(state.tenant);
-    if (!tenant) {
-      return { text: "", asOf: state.asOf, rejection: { code: "unknown_tenant", message: `Unknown tenant "${state.tenant}".` } as Rejection };
-    }
-    const screened = screenRequest(state.request ?? "", maxRequestChars, tenant.retriever, tenant.speller, tenant.config.glossary);
-    return { ...screened, asOf: state.asOf || tenant.config.asOf };
-  }, (r) => ({
-    rejection: r.rejection?.code ?? null,
-    corrections: "corrections" in r ? r.corrections : [],
-    glossary: "expanded" in r ? r.expanded : [],
-  }));
+  const { result, audit } = await timed(
+    "perceive",
+    () => {
+      const tenant = ctx.tenant(state.tenant);
+      if (!tenant) {
+        return {
+          text: "",
+          asOf: state.asOf,
+          rejection: {
+            code: "unknown_tenant",
+            message: `Unknown tenant "${state.tenant}".`,
+          } as Rejection,
+        };
+      }
+      const screened = screenRequest(
+        state.request ?? "",
+        maxRequestChars,
+        tenant.retriever,
+        tenant.speller,
+        tenant.config.glossary,
+      );
+      return { ...screened, asOf: state.asOf || tenant.config.asOf };
+    },
+    (r) => ({
+      rejection: r.rejection?.code ?? null,
+      corrections: "corrections" in r ? r.corrections : [],
+      glossary: "expanded" in r ? r.expanded : [],
+    }),
+  );
   return {
     text: result.text,
     asOf: result.asOf,

@@ -12,6 +12,8 @@ export async function reject(state: NscStateType): Promise<NscUpdate> {
   return {
     status: "rejected",
     rejection,
-    audit: [{ step: "reject", ms: 0, at: new Date().toISOString(), detail: { code: rejection.code } }],
+    audit: [
+      { step: "reject", ms: 0, at: new Date().toISOString(), detail: { code: rejection.code } },
+    ],
   };
 }

@@ -12,8 +12,15 @@ export async function shortlistFacets(
   const subSegments = state.decomposition?.subSegments ?? [];
   const { result, audit } = await timed(
     "shortlistFacets",
-    () => ctx.skills.shortlist.shortlist(state.text, subSegments, skillContextFor(ctx, state.tenant, state.asOf)),
-    (r) => ({ mentions: r.mentions.map((m) => `${m.text} -> ${m.facetId}${m.value ? `=${m.value}` : ""}`) }),
+    () =>
+      ctx.skills.shortlist.shortlist(
+        state.text,
+        subSegments,
+        skillContextFor(ctx, state.tenant, state.asOf),
+      ),
+    (r) => ({
+      mentions: r.mentions.map((m) => `${m.text} -> ${m.facetId}${m.value ? `=${m.value}` : ""}`),
+    }),
   );
   return { shortlist: result, audit };
 }

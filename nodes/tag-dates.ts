@@ -12,7 +12,12 @@ export async function tagDates(
   const subSegments = state.decomposition?.subSegments ?? [];
   const { result, audit } = await timed(
     "tagDates",
-    () => ctx.skills.tagDates.tag(state.text, subSegments, skillContextFor(ctx, state.tenant, state.asOf)),
+    () =>
+      ctx.skills.tagDates.tag(
+        state.text,
+        subSegments,
+        skillContextFor(ctx, state.tenant, state.asOf),
+      ),
     (r) => ({ tags: r.tags.map((t) => `${t.text} -> [${t.from ?? ""}, ${t.to ?? ""})`) }),
   );
   return { dates: result, audit };

@@ -6,7 +6,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
 import { facetById } from "../state/catalog.ts";
-import { requireContext, type NscContext, type TenantRuntime } from "../state/context.ts";
+import { requireContext, type TenantRuntime } from "../state/context.ts";
 import type { Finding, NscStateType, NscUpdate } from "../state/graph-state.ts";
 import {
   RuleNode,
@@ -71,34 +71,96 @@ function contradictions(node: RuleNodeType, out: Finding[]): void {
     for (let j = i + 1; j < leaves.length; j++) {
       const a = leaves[i]!;
       const b = leaves[j]!;
-      const span = { text: `${a.provenance.span} / ${b.provenance.span}`, start: a.provenance.start, end: b.provenance.end };
-      const parts = [a, b].map((x) => ({ text: x.provenance.span, start: x.provenance.start, end: x.provenance.end }));
+      const span = {
+        text: `${a.provenance.span} / ${b.provenance.span}`,
+        start: a.provenance.start,
+        end: b.provenance.end,
+      };
+      const parts = [a, b].map((x) => ({
+        text: x.provenance.span,
+        start: x.provenance.start,
+        end: x.provenance.end,
+      }));
       if (stripProvenance(a) === stripProvenance(b)) {
-        out.push({ code: "duplicate", severity: "warning", fixable: true, message: `"${a.provenance.span}" is stated twice.`, span });
+        out.push({
+          code: "duplicate",
+          severity: "warning",
+          fixable: true,
+          message: `"${a.provenance.span}" is stated twice.`,
+          span,
+        });
         continue;
       }
-      if (a.type === "behaviour" && b.type === "behaviour" && a.comparison && b.comparison && behaviourKey(a) === behaviourKey(b) && emptyIntersection(a.comparison, b.comparison)) {
-        out.push({ code: "contradiction", severity: "error", fixable: false, message: `"${a.provenance.span}" and "${b.provenance.span}" cannot both hold.`, span, parts });
+      if (
+        a.type === "behaviour" &&
+        b.type === "behaviour" &&
+        a.comparison &&
+        b.comparison &&
+        behaviourKey(a) === behaviourKey(b) &&
+        emptyIntersection(a.comparison, b.comparison)
+      ) {
+        out.push({
+          code: "contradiction",
+          severity: "error",
+          fixable: false,
+          message: `"${a.provenance.span}" and "${b.provenance.span}" cannot both hold.`,
+          span,
+          parts,
+        });
       }
       if (a.type === "attribute" && b.type === "attribute" && a.facet === b.facet) {
         const inter = a.op === "in" && b.op === "in" && !a.values.some((v) => b.values.includes(v));
-        const neg = a.op !== b.op && (a.op === "in" ? a : b).values.every((v) => (a.op === "in" ? b : a).values.includes(v));
+        const neg =
+          a.op !== b.op &&
+          (a.op === "in" ? a : b).values.every((v) => (a.op === "in" ? b : a).values.includes(v));
         if (inter || neg) {
-          out.push({ code: "contradiction", severity: "error", fixable: false, message: `"${a.provenance.span}" and "${b.provenance.span}" exclude each other: a customer has one ${a.facet}.`, span, parts });
+          out.push({
+            code: "contradiction",
+            severity: "error",
+            fixable: false,
+            message: `"${a.provenance.span}" and "${b.provenance.span}" exclude each other: a customer has one ${a.facet}.`,
+            span,
+            parts,
+          });
         }
       }
       if (a.type === "recency" && b.type === "recency" && a.which !== b.which) {
         const first = a.which === "first" ? a : b;
         const last = a.which === "first" ? b : a;
         if (first.window.from && last.window.to && first.window.from >= last.window.to) {
-          out.push({ code: "contradiction", severity: "error", fixable: false, message: `The first purchase ("${first.provenance.span}") cannot be after the last one ("${last.provenance.span}").`, span, parts });
+          out.push({
+            code: "contradiction",
+            severity: "error",
+            fixable: false,
+            message: `The first purchase ("${first.provenance.span}") cannot be after the last one ("${last.provenance.span}").`,
+            span,
+            parts,
+          });
         }
       }
       // Bought in a window that starts after the customer's last purchase: impossible.
-      const pairs: [Condition, Condition][] = [[a, b], [b, a]];
+      const pairs: [Condition, Condition][] = [
+        [a, b],
+        [b, a],
+      ];
       for (const [r, e] of pairs) {
-        if (r.type === "recency" && r.which === "last" && r.window.to && e.type === "behaviour" && e.event === "order" && e.window?.from && e.window.from >= r.window.to) {
-          out.push({ code: "contradiction", severity: "error", fixable: false, message: `"${e.provenance.span}" needs an order on or after ${e.window.from}, but "${r.provenance.span}" says the last order was before ${r.window.to}.`, span, parts });
+        if (
+          r.type === "recency" &&
+          r.which === "last" &&
+          r.window.to &&
+          e.type === "behaviour" &&
+          e.event === "order" &&
+          e.window?.from &&
+          e.window.from >= r.window.to
+        ) {
+          out.push({
+            code: "contradiction",
+            severity: "error",
+            fixable: false,
+            message: `"${e.provenance.span}" needs an order on or after ${e.window.from}, but "${r.provenance.span}" says the last order was before ${r.window.to}.`,
+            span,
+            parts,
+          });
         }
       }
     }
@@ -118,19 +180,43 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
   for (const id of facetIds) {
     const facet = facetById(tenant.catalog, id);
     if (!facet) {
-      out.push({ code: "unknown_facet", severity: "error", fixable: false, message: `"${id}" is not a facet of tenant ${tenant.config.tenant}.`, span });
+      out.push({
+        code: "unknown_facet",
+        severity: "error",
+        fixable: false,
+        message: `"${id}" is not a facet of tenant ${tenant.config.tenant}.`,
+        span,
+      });
     } else if (restricted.has(id)) {
-      out.push({ code: "restricted_facet", severity: "error", fixable: false, message: `Tenant ${tenant.config.tenant} does not allow segmenting on ${facet.label}.`, span });
+      out.push({
+        code: "restricted_facet",
+        severity: "error",
+        fixable: false,
+        message: `Tenant ${tenant.config.tenant} does not allow segmenting on ${facet.label}.`,
+        span,
+      });
     }
   }
   if (c.type === "attribute") {
     const facet = facetById(tenant.catalog, c.facet);
     if (facet && facet.kind !== "attribute") {
-      out.push({ code: "operator_type", severity: "error", fixable: false, message: `${facet.label} is not a customer attribute.`, span });
+      out.push({
+        code: "operator_type",
+        severity: "error",
+        fixable: false,
+        message: `${facet.label} is not a customer attribute.`,
+        span,
+      });
     }
     for (const v of c.values) {
       if (facet && !tenant.retriever.contains(c.facet, v)) {
-        out.push({ code: "unknown_value", severity: "error", fixable: true, message: `"${v}" is not a ${facet.label} value.`, span });
+        out.push({
+          code: "unknown_value",
+          severity: "error",
+          fixable: true,
+          message: `"${v}" is not a ${facet.label} value.`,
+          span,
+        });
       }
     }
   }
@@ -147,7 +233,10 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
             code: "unknown_value",
             severity: "error",
             fixable: facet.type !== "text",
-            message: facet.type === "text" ? `No product name contains "${v}".` : `"${v}" is not a ${facet.label} value.`,
+            message:
+              facet.type === "text"
+                ? `No product name contains "${v}".`
+                : `"${v}" is not a ${facet.label} value.`,
             span,
           });
         }
@@ -159,17 +248,42 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
       const range = facet?.range;
       const values = value2 === undefined ? [value] : [value, value2];
       if (range && values.some((v) => v < range.min || v > range.max)) {
-        out.push({ code: "value_range", severity: "error", fixable: false, message: `${facet?.label ?? c.measure} must be between ${range.min} and ${range.max}; got ${values.join(" and ")}.`, span });
+        out.push({
+          code: "value_range",
+          severity: "error",
+          fixable: false,
+          message: `${facet?.label ?? c.measure} must be between ${range.min} and ${range.max}; got ${values.join(" and ")}.`,
+          span,
+        });
       }
       const counts = c.measure === "orders" || c.measure === "distinct_products";
-      if (counts && (c.comparison.op === "lt" ? value <= 1 : c.comparison.op === "lte" ? value < 1 : c.comparison.op === "eq" && value < 1)) {
-        out.push({ code: "value_range", severity: "error", fixable: false, message: `"${c.provenance.span}" asks for fewer than one ${c.measure === "orders" ? "order" : "product"}, but an aggregate condition needs at least one; say "never" or "did not" for customers with none.`, span });
+      if (
+        counts &&
+        (c.comparison.op === "lt"
+          ? value <= 1
+          : c.comparison.op === "lte"
+            ? value < 1
+            : c.comparison.op === "eq" && value < 1)
+      ) {
+        out.push({
+          code: "value_range",
+          severity: "error",
+          fixable: false,
+          message: `"${c.provenance.span}" asks for fewer than one ${c.measure === "orders" ? "order" : "product"}, but an aggregate condition needs at least one; say "never" or "did not" for customers with none.`,
+          span,
+        });
       }
     }
   }
   const window = c.type === "attribute" ? undefined : c.window;
   if (window?.from && window.from >= asOf) {
-    out.push({ code: "future_window", severity: "warning", fixable: false, message: `"${window.label}" starts on or after the as-of date ${asOf}: nothing can match it yet.`, span });
+    out.push({
+      code: "future_window",
+      severity: "warning",
+      fixable: false,
+      message: `"${window.label}" starts on or after the as-of date ${asOf}: nothing can match it yet.`,
+      span,
+    });
   }
 }
 
@@ -189,15 +303,31 @@ export function validateDraft(
   const findings: Finding[] = [];
   for (const a of ambiguities) {
     if (answers[a.key] !== undefined) continue;
-    findings.push({ code: "ambiguity", severity: "error", fixable: false, message: a.question, span: a.span });
+    findings.push({
+      code: "ambiguity",
+      severity: "error",
+      fixable: false,
+      message: a.question,
+      span: a.span,
+    });
   }
   if (!draft) {
-    findings.push({ code: "no_conditions", severity: "error", fixable: false, message: "No condition could be found in the request." });
+    findings.push({
+      code: "no_conditions",
+      severity: "error",
+      fixable: false,
+      message: "No condition could be found in the request.",
+    });
     return findings;
   }
   const parsed = RuleNode.safeParse(draft);
   if (!parsed.success) {
-    findings.push({ code: "schema", severity: "error", fixable: false, message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+    findings.push({
+      code: "schema",
+      severity: "error",
+      fixable: false,
+      message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    });
     return findings;
   }
   for (const c of leaves(draft)) checkCondition(c, tenant, asOf, findings);
@@ -214,14 +344,18 @@ export async function validate(
   if (!tenant) throw new Error(`unknown tenant ${state.tenant}`);
   const { result, audit } = await timed(
     "validate",
-    () => validateDraft(state.draft, state.ambiguities ?? [], state.answers ?? {}, tenant, state.asOf),
+    () =>
+      validateDraft(state.draft, state.ambiguities ?? [], state.answers ?? {}, tenant, state.asOf),
     (r) => ({ findings: r.map((f) => `${f.severity}:${f.code}`) }),
   );
   const restricted = result.find((f) => f.code === "restricted_facet");
   return {
     findings: result,
     ...(restricted
-      ? { status: "rejected" as const, rejection: { code: "restricted_facet", message: restricted.message } }
+      ? {
+          status: "rejected" as const,
+          rejection: { code: "restricted_facet", message: restricted.message },
+        }
       : {}),
     audit,
   };

@@ -43,29 +43,39 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
   const config = { configurable: { thread_id: threadId }, context: services.context };
   let before = 0;
   if (resuming) {
-    if (!input.threadId) throw new InputError("--answer needs --thread: the conversation to resume");
+    if (!input.threadId)
+      throw new InputError("--answer needs --thread: the conversation to resume");
     const snapshot = await services.graph.getState(config);
     const waiting = snapshot.tasks.some((t) => t.interrupts.length > 0);
-    if (!snapshot.values || Object.keys(snapshot.values).length === 0) throw new InputError(`No conversation ${threadId}.`);
+    if (!snapshot.values || Object.keys(snapshot.values).length === 0)
+      throw new InputError(`No conversation ${threadId}.`);
     if (!waiting) throw new InputError(`Conversation ${threadId} is not waiting for an answer.`);
     before = (snapshot.values as NscStateType).audit?.length ?? 0;
   } else {
     if (!input.tenant) throw new InputError("--tenant is required");
-    if (!services.tenants.has(input.tenant)) throw new InputError(`Unknown tenant "${input.tenant}".`);
-    if (input.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.asOf)) throw new InputError("--as-of must be YYYY-MM-DD");
+    if (!services.tenants.has(input.tenant))
+      throw new InputError(`Unknown tenant "${input.tenant}".`);
+    if (input.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.asOf))
+      throw new InputError("--as-of must be YYYY-MM-DD");
     if (input.threadId) {
       const existing = await services.graph.getState(config);
-      if (existing.values && Object.keys(existing.values).length > 0) throw new InputError(`Conversation ${threadId} already exists; answer it with --answer.`);
+      if (existing.values && Object.keys(existing.values).length > 0)
+        throw new InputError(`Conversation ${threadId} already exists; answer it with --answer.`);
     }
   }
   const stream = resuming
-    ? await services.graph.stream(new Command<ClarificationAnswer>({ resume: input.answer }) as never, { ...config, streamMode: "updates" })
+    ? await services.graph.stream(
+        new Command<ClarificationAnswer>({ resume: input.answer }) as never,
+        { ...config, streamMode: "updates" },
+      )
     : await services.graph.stream(
         { request: input.request ?? "", tenant: input.tenant, asOf: input.asOf ?? "", answers: {} },
         { ...config, streamMode: "updates" },
       );
   for await (const chunk of stream) {
-    for (const [node, update] of Object.entries(chunk as Record<string, { audit?: AuditEntry[] } | undefined>)) {
+    for (const [node, update] of Object.entries(
+      chunk as Record<string, { audit?: AuditEntry[] } | undefined>,
+    )) {
       const entry = update?.audit?.[0];
       if (entry && input.onStep) input.onStep(node, entry.ms);
     }
@@ -74,7 +84,11 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
   const state = snapshot.values as NscStateType;
   const interrupt = snapshot.tasks.flatMap((t) => t.interrupts)[0];
   const question = interrupt?.value as Clarification | undefined;
-  const status: RunResult["status"] = question ? "needs_clarification" : state.status === "ok" ? "ok" : "rejected";
+  const status: RunResult["status"] = question
+    ? "needs_clarification"
+    : state.status === "ok"
+      ? "ok"
+      : "rejected";
   const result: RunResult = {
     status,
     thread_id: threadId,
@@ -82,16 +96,22 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
     sql: status === "ok" ? (state.sql?.text ?? null) : null,
     params: status === "ok" ? (state.sql?.values ?? []) : [],
     size: status === "ok" ? state.size : null,
-    clarification: question ? { key: question.key, question: question.question, options: question.options } : null,
+    clarification: question
+      ? { key: question.key, question: question.question, options: question.options }
+      : null,
     message:
       status === "ok"
-        ? [`${state.size} customers`, ...(state.findings ?? []).filter((f) => f.severity === "warning").map((f) => f.message)].join(". ")
+        ? [
+            `${state.size} customers`,
+            ...(state.findings ?? []).filter((f) => f.severity === "warning").map((f) => f.message),
+          ].join(". ")
         : status === "needs_clarification"
           ? question!.question
           : (state.rejection?.message ?? "The request could not be turned into a segment."),
     explanation: status === "ok" ? state.explanation : [],
     audit: (state.audit ?? []).slice(before),
   };
-  if (input.members && status === "ok" && state.sql) result.members = await services.warehouse.members(state.sql);
+  if (input.members && status === "ok" && state.sql)
+    result.members = await services.warehouse.members(state.sql);
   return result;
 }

@@ -7,7 +7,11 @@ import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { resolve } from "node:path";
 import type pg from "pg";
 import { CatalogRetriever } from "../catalog/retriever.ts";
-import { loadOnlineRetailCatalog, ONLINE_RETAIL, onlineRetailConfig } from "../catalog/online-retail.ts";
+import {
+  loadOnlineRetailCatalog,
+  ONLINE_RETAIL,
+  onlineRetailConfig,
+} from "../catalog/online-retail.ts";
 import { createNscGraph } from "../graphs/nsc.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
 import { SpellingCorrector } from "../skills/rules/spelling.ts";
@@ -51,13 +55,20 @@ async function tenantConfig(pool: pg.Pool, defaults: TenantConfig): Promise<Tena
      where app.tenants.updated_at = app.tenants.created_at`,
     [defaults.tenant, JSON.stringify(defaults)],
   );
-  const { rows } = await pool.query<{ config: unknown }>("select config from app.tenants where id = $1", [defaults.tenant]);
+  const { rows } = await pool.query<{ config: unknown }>(
+    "select config from app.tenants where id = $1",
+    [defaults.tenant],
+  );
   return TenantConfig.parse(rows[0]?.config ?? defaults);
 }
 
 export async function startServices(env: AppEnv, opts: StartOptions = {}): Promise<Services> {
   const say = opts.onStatus ?? (() => {});
-  say(env.DATABASE_URL ? "connecting to DATABASE_URL" : `starting embedded Postgres in ${env.DATA_DIR}`);
+  say(
+    env.DATABASE_URL
+      ? "connecting to DATABASE_URL"
+      : `starting embedded Postgres in ${env.DATA_DIR}`,
+  );
   const db = await openDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: resolve(env.DATA_DIR),
@@ -67,18 +78,30 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
   try {
     await migrate(db.pool);
     say("loading the online-retail warehouse");
-    await loadOnlineRetail(db.pool, resolve(env.ONLINE_RETAIL_DIR), opts.onLoadProgress, { force: opts.forceReload });
+    await loadOnlineRetail(db.pool, resolve(env.ONLINE_RETAIL_DIR), opts.onLoadProgress, {
+      force: opts.forceReload,
+    });
     const config = await tenantConfig(db.pool, onlineRetailConfig);
     const { catalog, productNames } = await loadOnlineRetailCatalog(db.pool);
     const retriever = new CatalogRetriever(catalog, { texts: { product_word: productNames } });
     const tenants = new Map<string, TenantRuntime>([
       [
         ONLINE_RETAIL,
-        { config, catalog, retriever, speller: new SpellingCorrector(catalog, productNames), binding: onlineRetailBinding },
+        {
+          config,
+          catalog,
+          retriever,
+          speller: new SpellingCorrector(catalog, productNames),
+          binding: onlineRetailBinding,
+        },
       ],
     ]);
     const warehouse = new Warehouse(db.pool, { statementTimeoutMs: env.SEGMENT_TIMEOUT_MS });
-    const context: NscContext = { tenant: (id) => tenants.get(id), warehouse, skills: rulesSkills() };
+    const context: NscContext = {
+      tenant: (id) => tenants.get(id),
+      warehouse,
+      skills: rulesSkills(),
+    };
     const checkpointer = await createCheckpointer(db.pool);
     const graph = createNscGraph(checkpointer);
     return { db, warehouse, tenants, context, checkpointer, graph, close: () => db.close() };

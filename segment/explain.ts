@@ -5,7 +5,11 @@
 import type { TenantCatalog } from "../state/catalog.ts";
 import type { Comparison, Condition, DateWindow, RuleNode } from "../state/segment.ts";
 
-const MONEY = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 2 });
+const MONEY = new Intl.NumberFormat("en-GB", {
+  style: "currency",
+  currency: "GBP",
+  maximumFractionDigits: 2,
+});
 
 function previousDay(iso: string): string {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -60,7 +64,11 @@ export function describeCondition(c: Condition, catalog: TenantCatalog): string 
       : c.item.values.map((v) => valueLabel(catalog, c.item!.facet, v)).join(" or ")
     : "anything";
   const when = describeWindow(c.window);
-  const verb = { order: "Bought", cancellation: "Cancelled an order of", line: "Ordered or cancelled" }[c.event];
+  const verb = {
+    order: "Bought",
+    cancellation: "Cancelled an order of",
+    line: "Ordered or cancelled",
+  }[c.event];
   if (c.measure === "exists") return `${verb} ${what} ${when}`;
   const cmp = c.comparison!;
   const on = c.item ? ` on ${what}` : "";

@@ -11,6 +11,8 @@ export async function timed<T>(
   const ms = Math.round((performance.now() - started) * 1000) / 1000;
   return {
     result,
-    audit: [{ step, ms, at: new Date().toISOString(), ...(detail ? { detail: detail(result) } : {}) }],
+    audit: [
+      { step, ms, at: new Date().toISOString(), ...(detail ? { detail: detail(result) } : {}) },
+    ],
   };
 }

@@ -12,7 +12,8 @@ afterAll(async () => {
   await services?.close();
 });
 
-const create = (request: string) => runRequest(services, { tenant: "online-retail", request, members: true });
+const create = (request: string) =>
+  runRequest(services, { tenant: "online-retail", request, members: true });
 
 describe("NSC graph end to end", () => {
   it("creates a sized segment with provenance for every condition", async () => {
@@ -30,7 +31,9 @@ describe("NSC graph end to end", () => {
     const steps = r.audit.map((a) => a.step);
     expect(steps.indexOf("decompose")).toBeLessThan(steps.indexOf("tagDates"));
     expect(steps.indexOf("decompose")).toBeLessThan(steps.indexOf("shortlistFacets"));
-    expect(steps.indexOf("mapFacets")).toBeGreaterThan(Math.max(steps.indexOf("tagDates"), steps.indexOf("shortlistFacets")));
+    expect(steps.indexOf("mapFacets")).toBeGreaterThan(
+      Math.max(steps.indexOf("tagDates"), steps.indexOf("shortlistFacets")),
+    );
     expect(r.size).toBe(826);
   });
 
@@ -40,7 +43,11 @@ describe("NSC graph end to end", () => {
     expect(first.clarification?.options.length).toBeGreaterThan(1);
     const option = first.clarification!.options[0]!;
     expect(option.size).toBeGreaterThan(0);
-    const second = await runRequest(services, { threadId: first.thread_id, answer: "1", members: true });
+    const second = await runRequest(services, {
+      threadId: first.thread_id,
+      answer: "1",
+      members: true,
+    });
     expect(second.status).toBe("ok");
     expect(second.size).toBe(option.size);
     expect(second.segment?.request).toBe(option.request);
@@ -61,15 +68,21 @@ describe("NSC graph end to end", () => {
 
   it("rejects resuming a thread that is not waiting, and an unknown thread", async () => {
     const done = await create("customers in France");
-    await expect(runRequest(services, { threadId: done.thread_id, answer: "1" })).rejects.toThrow(/not waiting/);
-    await expect(runRequest(services, { threadId: "no-such-thread", answer: "1" })).rejects.toThrow(/No conversation/);
+    await expect(runRequest(services, { threadId: done.thread_id, answer: "1" })).rejects.toThrow(
+      /not waiting/,
+    );
+    await expect(runRequest(services, { threadId: "no-such-thread", answer: "1" })).rejects.toThrow(
+      /No conversation/,
+    );
   });
 
   it("refuses a contradiction instead of returning an empty segment", async () => {
     const r = await create("customers who spent over £500 and under £100");
     expect(r.status).toBe("needs_clarification");
     expect(r.clarification?.question).toMatch(/cannot both hold/);
-    expect(r.clarification?.options.map((o) => o.request)).toContain("customers who spent over £500");
+    expect(r.clarification?.options.map((o) => o.request)).toContain(
+      "customers who spent over £500",
+    );
   });
 
   it("rejects a facet the tenant restricts", async () => {

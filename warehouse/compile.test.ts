@@ -3,7 +3,14 @@ import type { Provenance, RuleNode } from "../state/segment.ts";
 import { onlineRetailBinding } from "./binding.ts";
 import { compileSegment, CompileError } from "./compile.ts";
 
-const p: Provenance = { span: "x", start: 0, end: 1, source: "catalog", confidence: 1, producer: "test" };
+const p: Provenance = {
+  span: "x",
+  start: 0,
+  end: 1,
+  source: "catalog",
+  confidence: 1,
+  producer: "test",
+};
 
 describe("compileSegment", () => {
   it("never puts a user value into the SQL text", () => {
@@ -12,7 +19,13 @@ describe("compileSegment", () => {
       type: "and",
       children: [
         { type: "attribute", facet: "country", op: "in", values: [evil], provenance: p },
-        { type: "behaviour", event: "order", item: { facet: "product_word", values: [evil] }, measure: "exists", provenance: p },
+        {
+          type: "behaviour",
+          event: "order",
+          item: { facet: "product_word", values: [evil] },
+          measure: "exists",
+          provenance: p,
+        },
       ],
     };
     const sql = compileSegment(root, onlineRetailBinding);
@@ -22,7 +35,13 @@ describe("compileSegment", () => {
   });
 
   it("escapes LIKE wildcards in product words so they match literally", () => {
-    const root: RuleNode = { type: "behaviour", event: "order", item: { facet: "product_word", values: ["50%_off"] }, measure: "exists", provenance: p };
+    const root: RuleNode = {
+      type: "behaviour",
+      event: "order",
+      item: { facet: "product_word", values: ["50%_off"] },
+      measure: "exists",
+      provenance: p,
+    };
     expect(compileSegment(root, onlineRetailBinding).values[0]).toEqual(["%50\\%\\_off%"]);
   });
 
@@ -51,7 +70,13 @@ describe("compileSegment", () => {
   });
 
   it("refuses facets the tenant's warehouse does not have", () => {
-    const root: RuleNode = { type: "attribute", facet: "shoe_size", op: "in", values: ["42"], provenance: p };
+    const root: RuleNode = {
+      type: "attribute",
+      facet: "shoe_size",
+      op: "in",
+      values: ["42"],
+      provenance: p,
+    };
     expect(() => compileSegment(root, onlineRetailBinding)).toThrow(CompileError);
   });
 });

@@ -24,8 +24,11 @@ export class Warehouse {
     const client = await this.pool.connect();
     try {
       await client.query("begin transaction read only");
-      await client.query(`set local statement_timeout = ${Math.trunc(this.opts.statementTimeoutMs)}`);
-      if (searchPath) await client.query("select set_config('search_path', $1, true)", [searchPath]);
+      await client.query(
+        `set local statement_timeout = ${Math.trunc(this.opts.statementTimeoutMs)}`,
+      );
+      if (searchPath)
+        await client.query("select set_config('search_path', $1, true)", [searchPath]);
       const result = await client.query<T>({ text, values });
       await client.query("commit");
       return result.rows;

@@ -52,10 +52,10 @@ async function checksumOf(files: string[]): Promise<string> {
 
 /** Returns the checksum recorded for the tenant's current load, if any. */
 export async function currentLoad(pool: pg.Pool): Promise<LoadResult | undefined> {
-  const { rows } = await pool.query<{ source_checksum: string; row_counts: Record<string, number> }>(
-    "select source_checksum, row_counts from app.warehouse_loads where tenant_id = $1",
-    [TENANT],
-  );
+  const { rows } = await pool.query<{
+    source_checksum: string;
+    row_counts: Record<string, number>;
+  }>("select source_checksum, row_counts from app.warehouse_loads where tenant_id = $1", [TENANT]);
   const row = rows[0];
   return row && { loaded: false, checksum: row.source_checksum, rowCounts: row.row_counts };
 }
@@ -83,7 +83,10 @@ export async function loadOnlineRetail(
     await client.query("begin");
     // Serialises concurrent loaders; the loser sees the winner's row after the lock.
     await client.query("select pg_advisory_xact_lock(hashtext($1))", [`load:${TENANT}`]);
-    const again = await client.query("select 1 from app.warehouse_loads where tenant_id=$1 and source_checksum=$2", [TENANT, checksum]);
+    const again = await client.query(
+      "select 1 from app.warehouse_loads where tenant_id=$1 and source_checksum=$2",
+      [TENANT, checksum],
+    );
     if (!opts.force && again.rowCount) {
       await client.query("commit");
       onProgress({ phase: "skipped", done: 1, total: 1 });

@@ -14,7 +14,9 @@ describe("decomposeRequest", () => {
   });
 
   it("keeps coordinated objects in one clause", () => {
-    expect(spans("customers who bought jewellery and bags")).toEqual(["who bought jewellery and bags"]);
+    expect(spans("customers who bought jewellery and bags")).toEqual([
+      "who bought jewellery and bags",
+    ]);
     expect(spans("customers from the USA or Canada")).toEqual(["from the USA or Canada"]);
   });
 

@@ -4,13 +4,7 @@
  * the clause: the mapper decides what it means.
  */
 import type { DecomposeResult, SubSegment } from "../types.ts";
-import {
-  CLAUSE_OPENERS,
-  CLAUSE_STARTERS,
-  CONTRAST,
-  EXCLUDERS,
-  HEAD_NOUNS,
-} from "./lexicon.ts";
+import { CLAUSE_OPENERS, CLAUSE_STARTERS, CONTRAST, EXCLUDERS, HEAD_NOUNS } from "./lexicon.ts";
 import { tokenize, type Token } from "./text.ts";
 
 export const DECOMPOSE_PRODUCER = "rules/decompose@1";
@@ -73,9 +67,17 @@ export function decomposeRequest(text: string): DecomposeResult {
       const last = boundaries[boundaries.length - 1]!;
       // "excluding those who ...": the opener continues the excluded clause.
       const between = tokens.slice(last.at, i).map((t) => t.lower);
-      if (last.negated && between.every((w, k) => k < 2 || HEAD_NOUNS.has(w) || w === "the" || w === "any")) continue;
+      if (
+        last.negated &&
+        between.every((w, k) => k < 2 || HEAD_NOUNS.has(w) || w === "the" || w === "any")
+      )
+        continue;
       // An opener right after a split ("but who", "and whose") belongs to that split.
-      if (last.at === i - 1 && (CONTRAST.has(prev ?? "") || prev === "and" || prev === "or" || prev === ",")) continue;
+      if (
+        last.at === i - 1 &&
+        (CONTRAST.has(prev ?? "") || prev === "and" || prev === "or" || prev === ",")
+      )
+        continue;
       if (last.at === i) continue;
       // "with" inside a product phrase ("bag with handle") is rare; a clause is the norm.
       boundaries.push({ at: i, connective: "and", negated: false });
@@ -93,7 +95,16 @@ export function decomposeRequest(text: string): DecomposeResult {
   const byAt = new Map<number, Boundary>();
   for (const b of boundaries) {
     const seen = byAt.get(b.at);
-    byAt.set(b.at, seen ? { ...seen, negated: seen.negated || b.negated, connective: b.connective === "or" ? "or" : seen.connective } : b);
+    byAt.set(
+      b.at,
+      seen
+        ? {
+            ...seen,
+            negated: seen.negated || b.negated,
+            connective: b.connective === "or" ? "or" : seen.connective,
+          }
+        : b,
+    );
   }
   const sorted = [...byAt.values()].sort((a, b) => a.at - b.at);
   for (let b = 0; b < sorted.length; b++) {

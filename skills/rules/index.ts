@@ -28,7 +28,8 @@ export function rulesSkills(): SkillSet {
       }),
     },
     shortlist: {
-      shortlist: async (text, subSegments, ctx) => shortlistRequest(text, subSegments, ctx.retriever),
+      shortlist: async (text, subSegments, ctx) =>
+        shortlistRequest(text, subSegments, ctx.retriever),
     },
     map: {
       map: async ({ text, subSegments, dates, shortlist }, ctx) =>

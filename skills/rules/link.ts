@@ -5,7 +5,16 @@
  */
 import { MIN_LINK_SCORE, type CatalogHit, type CatalogRetriever } from "../../catalog/retriever.ts";
 import type { Mention, ShortlistResult, SubSegment } from "../types.ts";
-import { BUY_VERBS, CANCEL_WORDS, EVALUATIVE, FILLERS, LAPSE_WORDS, NEGATORS, NUMBER_WORDS, STRUCTURAL } from "./lexicon.ts";
+import {
+  BUY_VERBS,
+  CANCEL_WORDS,
+  EVALUATIVE,
+  FILLERS,
+  LAPSE_WORDS,
+  NEGATORS,
+  NUMBER_WORDS,
+  STRUCTURAL,
+} from "./lexicon.ts";
 import { singular, tokenize, type Token } from "./text.ts";
 
 export const LINK_PRODUCER = "rules/link@1";
@@ -35,7 +44,22 @@ function priority(facetId: string): number {
 }
 
 /** Suffixes and currency words that belong to a number ("£5k", "10 grand", "500 pounds"). */
-const NUMBER_SUFFIXES = new Set(["k", "m", "bn", "mn", "grand", "thousand", "million", "billion", "pounds", "pound", "quid", "gbp", "dollars", "euros"]);
+const NUMBER_SUFFIXES = new Set([
+  "k",
+  "m",
+  "bn",
+  "mn",
+  "grand",
+  "thousand",
+  "million",
+  "billion",
+  "pounds",
+  "pound",
+  "quid",
+  "gbp",
+  "dollars",
+  "euros",
+]);
 
 function isStructural(t: Token): boolean {
   return (
@@ -77,7 +101,10 @@ function toMention(text: string, tokens: Token[], seg: SubSegment, c: Candidate)
 }
 
 /** Quoted words and "named X" / "X in the name" phrases are product-name words. */
-function quotedWords(text: string, seg: SubSegment): { start: number; end: number; word: string }[] {
+function quotedWords(
+  text: string,
+  seg: SubSegment,
+): { start: number; end: number; word: string }[] {
   const out: { start: number; end: number; word: string }[] = [];
   const slice = text.slice(seg.start, seg.end);
   for (const m of slice.matchAll(/(["'])([^"']{1,60})\1/g)) {
@@ -132,7 +159,17 @@ export function linkSubSegment(
     if (!m || used.has(k)) return;
     for (const hit of retriever.exactLookup(m[1]!)) {
       const start = t.start + 4;
-      mentions.push({ subSegmentId: seg.id, start, end: t.end, text: text.slice(start, t.end), facetId: hit.facetId, value: hit.value, label: hit.label, score: hit.score, exact: hit.exact });
+      mentions.push({
+        subSegmentId: seg.id,
+        start,
+        end: t.end,
+        text: text.slice(start, t.end),
+        facetId: hit.facetId,
+        value: hit.value,
+        label: hit.label,
+        score: hit.score,
+        exact: hit.exact,
+      });
       used.add(k);
     }
   });
@@ -154,7 +191,8 @@ export function linkSubSegment(
     for (let k = c.first; k <= c.last; k++) if (used.has(k)) free = false;
     if (!free) continue;
     // A one-word value that is only a filler ("other") is too weak to claim on its own.
-    if (c.first === c.last && FILLERS.has(tokens[c.first]!.lower) && c.hit.facetId !== "orders") continue;
+    if (c.first === c.last && FILLERS.has(tokens[c.first]!.lower) && c.hit.facetId !== "orders")
+      continue;
     for (let k = c.first; k <= c.last; k++) used.add(k);
     mentions.push(toMention(text, tokens, seg, c));
   }
@@ -167,7 +205,8 @@ export function linkSubSegment(
       continue;
     }
     let last = k;
-    while (last + 1 < tokens.length && !used.has(last + 1) && !isStructural(tokens[last + 1]!)) last++;
+    while (last + 1 < tokens.length && !used.has(last + 1) && !isStructural(tokens[last + 1]!))
+      last++;
     const phrase = text.slice(tokens[k]!.start, tokens[last]!.end);
     const hits = retriever
       .search(phrase, { limit: 4, kinds: ["attribute", "item"] })
@@ -178,7 +217,9 @@ export function linkSubSegment(
     // A close variant of a small closed list (a country, a category) is safe to link when
     // it clearly beats the runner-up; product names need a stronger match.
     const margin = best ? best.score - (hits[1]?.score ?? 0) : 0;
-    const accept = best && (best.score >= FUZZY_ACCEPT || (best.facetId !== "product" && margin >= FUZZY_MARGIN));
+    const accept =
+      best &&
+      (best.score >= FUZZY_ACCEPT || (best.facetId !== "product" && margin >= FUZZY_MARGIN));
     if (best && accept) {
       mentions.push(toMention(text, tokens, seg, { first: k, last, hit: best }));
     } else {

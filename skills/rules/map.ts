@@ -14,9 +14,24 @@ import type {
   RuleNode,
 } from "../../state/segment.ts";
 import { conditionsOf } from "../../state/segment.ts";
-import type { Ambiguity, DateTagResult, MapResult, Mention, SkillContext, SubSegment } from "../types.ts";
+import type {
+  Ambiguity,
+  DateTagResult,
+  MapResult,
+  Mention,
+  SkillContext,
+  SubSegment,
+} from "../types.ts";
 import type { DateTag } from "./dates.ts";
-import { BUY_VERBS, CANCEL_WORDS, EVALUATIVE, FILLERS, LAPSE_WORDS, NEGATORS, STRUCTURAL } from "./lexicon.ts";
+import {
+  BUY_VERBS,
+  CANCEL_WORDS,
+  EVALUATIVE,
+  FILLERS,
+  LAPSE_WORDS,
+  NEGATORS,
+  STRUCTURAL,
+} from "./lexicon.ts";
 import { tagQuantities, type QuantityTag } from "./quantities.ts";
 import { tokenize, type Token } from "./text.ts";
 
@@ -35,11 +50,24 @@ const EVALUATIVE_OPTIONS = [
 ];
 
 const ITEM_FACETS = new Set(["category", "product", "product_word"]);
-const MEASURE_FACETS = new Set(["spend", "orders", "units", "distinct_products", "aov", "cancellations"]);
+const MEASURE_FACETS = new Set([
+  "spend",
+  "orders",
+  "units",
+  "distinct_products",
+  "aov",
+  "cancellations",
+]);
 const RECENCY_FACETS = new Set(["first_purchase", "last_purchase"]);
 const DURATION_UNITS: Record<string, "day" | "week" | "month" | "year"> = {
-  day: "day", days: "day", week: "week", weeks: "week", month: "month", months: "month",
-  year: "year", years: "year",
+  day: "day",
+  days: "day",
+  week: "week",
+  weeks: "week",
+  month: "month",
+  months: "month",
+  year: "year",
+  years: "year",
 };
 
 interface Frame {
@@ -105,7 +133,14 @@ class ClauseMapper {
     const start = Math.min(...parts.map((p) => p.start));
     const end = Math.max(...parts.map((p) => p.end));
     this.confidence = Math.min(this.confidence, confidence);
-    return { span: this.text.slice(start, end), start, end, source, confidence, producer: MAP_PRODUCER };
+    return {
+      span: this.text.slice(start, end),
+      start,
+      end,
+      source,
+      confidence,
+      producer: MAP_PRODUCER,
+    };
   }
 
   /** Coordination between two spans: the nearest "or" makes it a union, otherwise "and". */
@@ -140,7 +175,6 @@ class ClauseMapper {
     const quantities = tagQuantities(this.text, tokens, masked);
     const inQuantity = (tok: Token) => quantities.some((q) => overlaps(q, tok));
 
-    const lower = (k: number) => tokens[k]?.lower ?? "";
     const hasWord = (set: Set<string>) => tokens.some((t) => set.has(t.lower) && !inQuantity(t));
     const negTokens = tokens.filter(
       (t) => (NEGATORS.has(t.lower) || t.lower.endsWith("n't")) && !inQuantity(t),
@@ -170,14 +204,26 @@ class ClauseMapper {
       // "more than 6 months ago" is before that day; "less than 30 days ago" is after it.
       if (/\bago$/i.test(t.text) && w.from) {
         const before = this.text.slice(seg.start, t.start).toLowerCase();
-        if (/(more than|over|at least|longer than|greater than|>)\s*$/.test(before)) w = { to: w.from, label: `more than ${t.text}` };
-        else if (/(less than|under|within|fewer than|<)\s*$/.test(before)) w = { from: w.from, label: `less than ${t.text}` };
+        if (/(more than|over|at least|longer than|greater than|>)\s*$/.test(before))
+          w = { to: w.from, label: `more than ${t.text}` };
+        else if (/(less than|under|within|fewer than|<)\s*$/.test(before))
+          w = { from: w.from, label: `less than ${t.text}` };
       }
       // Dates joined by "or"/"and" ("October or November 2011") widen the window when they
       // touch; otherwise each date narrows it ("in 2011 ... in March").
-      const joined = previousTag && /^\s*(,|or|and|&|\/)\s*$/i.test(this.text.slice(previousTag.end, t.start));
+      const joined =
+        previousTag && /^\s*(,|or|and|&|\/)\s*$/i.test(this.text.slice(previousTag.end, t.start));
       const last = windows[windows.length - 1];
-      if (joined && last && last.to && w.from && last.from && w.to && w.from <= last.to && last.from <= w.to) {
+      if (
+        joined &&
+        last &&
+        last.to &&
+        w.from &&
+        last.from &&
+        w.to &&
+        w.from <= last.to &&
+        last.from <= w.to
+      ) {
         windows[windows.length - 1] = {
           from: last.from < w.from ? last.from : w.from,
           to: last.to > w.to ? last.to : w.to,
@@ -197,7 +243,11 @@ class ClauseMapper {
       const boundary = minusDuration(this.ctx.dates.asOf, q.value, DURATION_UNITS[q.unit[0]!]!);
       // "more than 3 months ago": before the boundary; "less than 30 days ago": after it.
       const before = q.op === "gt" || q.op === "gte";
-      windows.push(before ? { to: boundary, label: q.text + " ago" } : { from: boundary, label: q.text + " ago" });
+      windows.push(
+        before
+          ? { to: boundary, label: q.text + " ago" }
+          : { from: boundary, label: q.text + " ago" },
+      );
       windowParts.push(q);
     }
     const sinceIdx = tokens.findIndex(
@@ -227,7 +277,8 @@ class ClauseMapper {
     // Attributes: countries in one clause are alternatives (a customer has one country).
     if (attrs.length) {
       const outside = tokens.some((t) => t.lower === "outside" || t.lower.startsWith("non-"));
-      const attrNegated = outside || (negated && !buyVerb && !items.length && !countQuantities.length);
+      const attrNegated =
+        outside || (negated && !buyVerb && !items.length && !countQuantities.length);
       const values = [...new Set(attrs.map((m) => m.value!))];
       const condition: AttributeCondition = {
         type: "attribute",
@@ -247,24 +298,42 @@ class ClauseMapper {
     const effectiveWindow = window ?? (buyVerb || cancel ? undefined : prev?.window);
     const itemFilter = (group: Mention[]) => {
       const facet = group[0]!.facetId;
-      return { facet, values: [...new Set(group.filter((m) => m.facetId === facet).map((m) => m.value!))] };
+      return {
+        facet,
+        values: [...new Set(group.filter((m) => m.facetId === facet).map((m) => m.value!))],
+      };
     };
     // Items joined by "or" share one condition; "and"/"both" need each bought.
     let itemGroups: Mention[][] = [];
     for (const m of items) {
       const last = itemGroups[itemGroups.length - 1];
       const prevItem = last?.[last.length - 1];
-      if (last && prevItem && prevItem.facetId === m.facetId && this.coordination(prevItem, m) === "or") last.push(m);
+      if (
+        last &&
+        prevItem &&
+        prevItem.facetId === m.facetId &&
+        this.coordination(prevItem, m) === "or"
+      )
+        last.push(m);
       else itemGroups.push([m]);
     }
     const anyObject = tokens.some((t) => ["nothing", "anything", "none", "any"].includes(t.lower));
     // "bought toys but not in 2011": an elliptical clause with only a window keeps the items.
     const inheritsItems =
-      itemGroups.length === 0 && !anyObject && !buyVerb && !cancel && !attrs.length && !countQuantities.length && !recencyMentions.length && window !== undefined;
+      itemGroups.length === 0 &&
+      !anyObject &&
+      !buyVerb &&
+      !cancel &&
+      !attrs.length &&
+      !countQuantities.length &&
+      !recencyMentions.length &&
+      window !== undefined;
     if (inheritsItems && prev?.items) itemGroups = prev.items;
     const orBetweenGroups =
       itemGroups.length > 1 &&
-      itemGroups.every((g, i) => i === 0 || this.coordination(itemGroups[i - 1]!.at(-1)!, g[0]!) === "or");
+      itemGroups.every(
+        (g, i) => i === 0 || this.coordination(itemGroups[i - 1]!.at(-1)!, g[0]!) === "or",
+      );
 
     const behaviourNodes: RuleNode[] = [];
     // Aggregates: each comparison becomes one condition on what was bought in the window.
@@ -284,12 +353,26 @@ class ClauseMapper {
         });
         continue;
       }
-      const comparison = { op: q.op, value: q.value, ...(q.value2 !== undefined ? { value2: q.value2 } : {}) };
+      const comparison = {
+        op: q.op,
+        value: q.value,
+        ...(q.value2 !== undefined ? { value2: q.value2 } : {}),
+      };
       // The span is the comparison with the measure word right before it ("spent over £500"),
       // so two comparisons in one clause keep apart spans.
-      const before = [...measureMentions, ...verbTokens].filter((m) => m.end <= q.start && /^\s*$/.test(this.text.slice(m.end, q.start)));
-      const after = measureMentions.filter((m) => m.start >= q.end && q.unit.length > 0 && m.start - q.end <= 2 + q.unit.join(" ").length);
-      const parts: { start: number; end: number }[] = [q, ...before, ...after, ...windowParts.filter((w) => countQuantities.length === 1 || overlaps(w, q))];
+      const before = [...measureMentions, ...verbTokens].filter(
+        (m) => m.end <= q.start && /^\s*$/.test(this.text.slice(m.end, q.start)),
+      );
+      const after = measureMentions.filter(
+        (m) =>
+          m.start >= q.end && q.unit.length > 0 && m.start - q.end <= 2 + q.unit.join(" ").length,
+      );
+      const parts: { start: number; end: number }[] = [
+        q,
+        ...before,
+        ...after,
+        ...windowParts.filter((w) => countQuantities.length === 1 || overlaps(w, q)),
+      ];
       const groups = itemGroups.length ? itemGroups : [undefined];
       for (const g of groups) {
         const condition: BehaviourCondition = {
@@ -302,7 +385,12 @@ class ClauseMapper {
           provenance: this.provenance(
             [...parts, ...(g ?? [])],
             measure.fromCatalog ? "catalog" : "inferred",
-            Math.min(q.confidence, windowConfidence, measure.confidence, ...(g ?? []).map((m) => m.score)),
+            Math.min(
+              q.confidence,
+              windowConfidence,
+              measure.confidence,
+              ...(g ?? []).map((m) => m.score),
+            ),
           ),
         };
         behaviourNodes.push(condition);
@@ -317,7 +405,11 @@ class ClauseMapper {
         type: "recency",
         which: m.facetId === "first_purchase" ? "first" : "last",
         window: effectiveWindow,
-        provenance: this.provenance([m, ...windowParts], "catalog", Math.min(m.score, windowConfidence)),
+        provenance: this.provenance(
+          [m, ...windowParts],
+          "catalog",
+          Math.min(m.score, windowConfidence),
+        ),
       };
       behaviourNodes.push(condition);
       recencyUsed = true;
@@ -342,7 +434,11 @@ class ClauseMapper {
     // December").
     if (!countQuantities.length && !recencyUsed) {
       const wantsExists =
-        itemGroups.length > 0 || buyVerb || cancel || anyObject || (prev !== undefined && window !== undefined && !attrs.length);
+        itemGroups.length > 0 ||
+        buyVerb ||
+        cancel ||
+        anyObject ||
+        (prev !== undefined && window !== undefined && !attrs.length);
       if (wantsExists) {
         const groups = itemGroups.length ? itemGroups : [undefined];
         for (const g of groups) {
@@ -367,7 +463,8 @@ class ClauseMapper {
 
     let behaviour: RuleNode | undefined;
     if (behaviourNodes.length === 1) behaviour = behaviourNodes[0];
-    else if (behaviourNodes.length > 1) behaviour = { type: orBetweenGroups ? "or" : "and", children: behaviourNodes };
+    else if (behaviourNodes.length > 1)
+      behaviour = { type: orBetweenGroups ? "or" : "and", children: behaviourNodes };
     if (behaviour && negated) behaviour = this.negate(behaviour, negTokens[0] ?? seg);
     if (behaviour) nodes.push(behaviour);
 
@@ -375,7 +472,11 @@ class ClauseMapper {
 
     const frame: Frame | undefined =
       buyVerb || cancel || itemGroups.length || countQuantities.length
-        ? { event: frameEvent, window: effectiveWindow, items: itemGroups.length ? itemGroups : undefined }
+        ? {
+            event: frameEvent,
+            window: effectiveWindow,
+            items: itemGroups.length ? itemGroups : undefined,
+          }
         : prev;
     return { nodes, frame };
   }
@@ -412,8 +513,15 @@ class ClauseMapper {
   }
 
   private neverAnyLine(node: RuleNode): RuleNode {
-    if (node.type === "behaviour" && node.event === "order" && node.measure === "exists" && node.item) return { ...node, event: "line" };
-    if (node.type === "and" || node.type === "or") return { ...node, children: node.children.map((c) => this.neverAnyLine(c)) };
+    if (
+      node.type === "behaviour" &&
+      node.event === "order" &&
+      node.measure === "exists" &&
+      node.item
+    )
+      return { ...node, event: "line" };
+    if (node.type === "and" || node.type === "or")
+      return { ...node, children: node.children.map((c) => this.neverAnyLine(c)) };
     return node;
   }
 
@@ -428,18 +536,33 @@ class ClauseMapper {
     measureMentions: Mention[],
     tokens: Token[],
     cancel: boolean,
-  ): { measure: Exclude<Measure, "exists">; event: "order" | "cancellation"; fromCatalog: boolean; confidence: number } | undefined {
+  ):
+    | {
+        measure: Exclude<Measure, "exists">;
+        event: "order" | "cancellation";
+        fromCatalog: boolean;
+        confidence: number;
+      }
+    | undefined {
     const unit = q.unit.join(" ");
     const event = cancel ? "cancellation" : "order";
     const distinct = /\b(distinct|different|unique|separate)\b/.test(unit);
-    if (/^(times|orders?|purchases?|transactions?|invoices?|visits?)\b/.test(unit) || /\bcancell?ed orders?\b/.test(unit)) {
+    if (
+      /^(times|orders?|purchases?|transactions?|invoices?|visits?)\b/.test(unit) ||
+      /\bcancell?ed orders?\b/.test(unit)
+    ) {
       return { measure: "orders", event, fromCatalog: true, confidence: 1 };
     }
     if (/^(cancell?ations?|cancell?ed|returns?|refunds?)\b/.test(unit)) {
       return { measure: "orders", event: "cancellation", fromCatalog: true, confidence: 1 };
     }
     if (distinct || /^(skus?|products?|lines?|styles?)\b/.test(unit)) {
-      return { measure: "distinct_products", event, fromCatalog: true, confidence: distinct ? 1 : 0.7 };
+      return {
+        measure: "distinct_products",
+        event,
+        fromCatalog: true,
+        confidence: distinct ? 1 : 0.7,
+      };
     }
     if (/^(units?|items?|pieces?|articles?)\b/.test(unit)) {
       return { measure: "units", event, fromCatalog: true, confidence: 1 };
@@ -450,10 +573,12 @@ class ClauseMapper {
     )[0];
     const aov = measureMentions.some((m) => m.facetId === "aov");
     if (aov) return { measure: "aov", event, fromCatalog: true, confidence: 1 };
-    if (q.currency) return { measure: "spend", event, fromCatalog: nearest?.facetId === "spend", confidence: 1 };
+    if (q.currency)
+      return { measure: "spend", event, fromCatalog: nearest?.facetId === "spend", confidence: 1 };
     if (nearest) {
       const id = nearest.facetId;
-      if (id === "cancellations") return { measure: "orders", event: "cancellation", fromCatalog: true, confidence: 0.9 };
+      if (id === "cancellations")
+        return { measure: "orders", event: "cancellation", fromCatalog: true, confidence: 0.9 };
       if (id === "spend" || id === "orders" || id === "units" || id === "distinct_products") {
         return { measure: id, event, fromCatalog: true, confidence: 0.9 };
       }
@@ -526,12 +651,15 @@ function combine(parts: { connective: "and" | "or"; node: RuleNode }[]): RuleNod
     if (p.connective === "or" && conjuncts.length) conjuncts[conjuncts.length - 1]!.push(p.node);
     else conjuncts.push([p.node]);
   }
-  const children = conjuncts.map((c) => (c.length === 1 ? c[0]! : ({ type: "or", children: c } as RuleNode)));
+  const children = conjuncts.map((c) =>
+    c.length === 1 ? c[0]! : ({ type: "or", children: c } as RuleNode),
+  );
   const flat = children.flatMap((c) => (c.type === "and" ? c.children : [c]));
   return flat.length === 1 ? flat[0]! : { type: "and", children: flat };
 }
 
-const withoutProvenance = (n: RuleNode) => JSON.stringify(n, (k, v) => (k === "provenance" ? undefined : v));
+const withoutProvenance = (n: RuleNode) =>
+  JSON.stringify(n, (k, v) => (k === "provenance" ? undefined : v));
 
 /**
  * Drops conditions stated twice, and "bought anything in W" when a sibling already
@@ -553,7 +681,8 @@ function simplify(node: RuleNode): RuleNode {
   const kept = children.filter((c) => {
     if (c.type !== "behaviour" || c.measure !== "exists" || c.item) return true;
     return !children.some(
-      (o) => o !== c && o.type === "behaviour" && o.event === c.event && key(o.window) === key(c.window),
+      (o) =>
+        o !== c && o.type === "behaviour" && o.event === c.event && key(o.window) === key(c.window),
     );
   });
   return kept.length === 1 ? kept[0]! : { ...node, children: kept };
@@ -574,21 +703,39 @@ export function mapRequest(
       frame,
     );
     frame = result.frame ?? frame;
-    result.nodes.forEach((node, i) => parts.push({ connective: i === 0 ? seg.connective : "and", node }));
+    result.nodes.forEach((node, i) =>
+      parts.push({ connective: i === 0 ? seg.connective : "and", node }),
+    );
   }
   const root = combine(parts);
-  const stated = root ? conditionsOf(root).some((c) => c.type === "behaviour" && c.comparison) : false;
-  const lapseStated = root ? conditionsOf(root).some((c) => c.type === "recency" && c.which === "last") : false;
+  const stated = root
+    ? conditionsOf(root).some((c) => c.type === "behaviour" && c.comparison)
+    : false;
+  const lapseStated = root
+    ? conditionsOf(root).some((c) => c.type === "recency" && c.which === "last")
+    : false;
   const ambiguities = mapper.ambiguities.flatMap((a) => {
     const words = a.span.text.toLowerCase().split(/[\s-]+/);
     if (a.kind === "unmapped" && words.every((w) => LAPSE_WORDS.has(w))) {
       if (lapseStated) return [];
-      return [{ ...a, question: `How long without an order makes a customer "${a.span.text}"?`, options: LAPSE_OPTIONS.map((o) => ({ label: o, replacement: "", append: o })) }];
+      return [
+        {
+          ...a,
+          question: `How long without an order makes a customer "${a.span.text}"?`,
+          options: LAPSE_OPTIONS.map((o) => ({ label: o, replacement: "", append: o })),
+        },
+      ];
     }
     if (a.kind !== "unmapped" || !words.every((w) => EVALUATIVE.has(w))) return [a];
     // "High spenders who spent £10k+": the threshold is stated, the adjective adds nothing.
     if (stated) return [];
-    return [{ ...a, question: `What makes a customer "${a.span.text}"? Pick a threshold or type your own.`, options: EVALUATIVE_OPTIONS.map((o) => ({ label: o, replacement: "", append: o })) }];
+    return [
+      {
+        ...a,
+        question: `What makes a customer "${a.span.text}"? Pick a threshold or type your own.`,
+        options: EVALUATIVE_OPTIONS.map((o) => ({ label: o, replacement: "", append: o })),
+      },
+    ];
   });
   return {
     root: root && simplify(root),

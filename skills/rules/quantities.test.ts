@@ -14,18 +14,35 @@ describe("tagQuantities", () => {
 
   it("expands k and m suffixes, glued or spaced", () => {
     expect(tag("spent more than £5k")[0]).toMatchObject({ op: "gt", value: 5000 });
-    expect(tag("spent over 1.5 million pounds")[0]).toMatchObject({ op: "gt", value: 1_500_000, currency: "GBP" });
+    expect(tag("spent over 1.5 million pounds")[0]).toMatchObject({
+      op: "gt",
+      value: 1_500_000,
+      currency: "GBP",
+    });
   });
 
   it("reads number words and 'twice'", () => {
-    expect(tag("at least three orders")[0]).toMatchObject({ op: "gte", value: 3, unit: ["orders"] });
+    expect(tag("at least three orders")[0]).toMatchObject({
+      op: "gte",
+      value: 3,
+      unit: ["orders"],
+    });
     expect(tag("ordered twice")[0]).toMatchObject({ op: "eq", value: 2, unit: ["times"] });
     expect(tag("exactly two orders")[0]).toMatchObject({ op: "eq", value: 2 });
   });
 
   it("reads inclusive ranges with between, from-to and dashes", () => {
-    expect(tag("between £200 and £400")[0]).toMatchObject({ op: "between", value: 200, value2: 400 });
-    expect(tag("from 3 to 5 orders")[0]).toMatchObject({ op: "between", value: 3, value2: 5, unit: ["orders"] });
+    expect(tag("between £200 and £400")[0]).toMatchObject({
+      op: "between",
+      value: 200,
+      value2: 400,
+    });
+    expect(tag("from 3 to 5 orders")[0]).toMatchObject({
+      op: "between",
+      value: 3,
+      value2: 5,
+      unit: ["orders"],
+    });
     expect(tag("£200-£400")[0]).toMatchObject({ op: "between", value: 200, value2: 400 });
   });
 

@@ -24,11 +24,27 @@ export interface QuantityTag {
 
 const SYMBOL_CURRENCY: Record<string, string> = { "£": "GBP", $: "USD", "€": "EUR" };
 const WORD_CURRENCY: Record<string, string> = {
-  pounds: "GBP", pound: "GBP", gbp: "GBP", quid: "GBP", sterling: "GBP",
-  dollars: "USD", dollar: "USD", usd: "USD", euros: "EUR", euro: "EUR", eur: "EUR",
+  pounds: "GBP",
+  pound: "GBP",
+  gbp: "GBP",
+  quid: "GBP",
+  sterling: "GBP",
+  dollars: "USD",
+  dollar: "USD",
+  usd: "USD",
+  euros: "EUR",
+  euro: "EUR",
+  eur: "EUR",
 };
 const MULTIPLIERS: Record<string, number> = {
-  k: 1e3, thousand: 1e3, grand: 1e3, m: 1e6, mn: 1e6, million: 1e6, bn: 1e9, billion: 1e9,
+  k: 1e3,
+  thousand: 1e3,
+  grand: 1e3,
+  m: 1e6,
+  mn: 1e6,
+  million: 1e6,
+  bn: 1e9,
+  billion: 1e9,
   hundred: 100,
 };
 
@@ -169,7 +185,10 @@ function unitAfter(tokens: Token[], last: number): string[] {
   return out;
 }
 
-function postComparator(tokens: Token[], k: number): { op: ComparisonOp; last: number } | undefined {
+function postComparator(
+  tokens: Token[],
+  k: number,
+): { op: ComparisonOp; last: number } | undefined {
   for (const [words, op] of POST_COMPARATORS) {
     if (matchAt(tokens, k, words)) return { op, last: k + words.length - 1 };
   }
@@ -269,7 +288,11 @@ export function tagQuantities(text: string, tokens: Token[], masked: Set<number>
     // A stated operator wins: in "over £500 and under £100" the "and under" starts a new one.
     for (let skip = 0; skip <= 2 && !post && !pre; skip++) {
       const between = tokens.slice(num.last + 1, num.last + 1 + skip);
-      if (between.length !== skip || between.some((t) => t.kind !== "word" || t.lower === "or" || t.lower === "and")) break;
+      if (
+        between.length !== skip ||
+        between.some((t) => t.kind !== "word" || t.lower === "or" || t.lower === "and")
+      )
+        break;
       post = postComparator(tokens, num.last + 1 + skip);
       if (post) unitWords = skip;
     }
@@ -278,8 +301,12 @@ export function tagQuantities(text: string, tokens: Token[], masked: Set<number>
     const last = post ? post.last : num.last;
     // A bare number is most likely exact ("5 orders"), but less sure than a stated operator.
     const confidence = pre || post ? 0.95 : num.times ? 0.75 : 0.7;
-    const tag = make(i, last, op, num.value, confidence, { currency: num.currency, unitFrom: last });
-    if (unitWords) tag.unit = tokens.slice(num.last + 1, num.last + 1 + unitWords).map((t) => t.lower);
+    const tag = make(i, last, op, num.value, confidence, {
+      currency: num.currency,
+      unitFrom: last,
+    });
+    if (unitWords)
+      tag.unit = tokens.slice(num.last + 1, num.last + 1 + unitWords).map((t) => t.lower);
     if (num.times && !tag.unit.includes("times")) tag.unit.unshift("times");
     tags.push(tag);
     i = last + 1;

@@ -19,14 +19,72 @@ import {
 import { singular, tokenize } from "./text.ts";
 
 const DATE_WORDS = [
-  "january", "february", "march", "april", "may", "june", "july", "august", "september",
-  "october", "november", "december", "spring", "summer", "autumn", "fall", "winter", "quarter",
-  "quarters", "half", "week", "weeks", "weekend", "day", "days", "month", "months", "year",
-  "years", "last", "past", "previous", "since", "before", "after", "during", "until", "today",
-  "yesterday", "fiscal", "season", "holiday", "holidays", "easter", "christmas", "friday",
-  "monday", "black", "cyber", "valentine's", "halloween", "mother's", "father's", "eve",
-  "boxing", "sales", "first", "second", "third", "fourth", "recent", "recently", "ago",
-  "spenders", "spender", "shoppers",
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+  "spring",
+  "summer",
+  "autumn",
+  "fall",
+  "winter",
+  "quarter",
+  "quarters",
+  "half",
+  "week",
+  "weeks",
+  "weekend",
+  "day",
+  "days",
+  "month",
+  "months",
+  "year",
+  "years",
+  "last",
+  "past",
+  "previous",
+  "since",
+  "before",
+  "after",
+  "during",
+  "until",
+  "today",
+  "yesterday",
+  "fiscal",
+  "season",
+  "holiday",
+  "holidays",
+  "easter",
+  "christmas",
+  "friday",
+  "monday",
+  "black",
+  "cyber",
+  "valentine's",
+  "halloween",
+  "mother's",
+  "father's",
+  "eve",
+  "boxing",
+  "sales",
+  "first",
+  "second",
+  "third",
+  "fourth",
+  "recent",
+  "recently",
+  "ago",
+  "spenders",
+  "spender",
+  "shoppers",
 ];
 
 export interface Correction {
@@ -42,16 +100,29 @@ export class SpellingCorrector {
   private readonly known = new Set<string>();
 
   constructor(catalog: TenantCatalog, productNames: readonly string[]) {
-    const words = (text: string) => tokenize(text.toLowerCase()).filter((t) => t.kind === "word").map((t) => t.lower);
-    const grammar = [HEAD_NOUNS, BUY_VERBS, CANCEL_WORDS, CLAUSE_OPENERS, FILLERS, NEGATORS, STRUCTURAL];
+    const words = (text: string) =>
+      tokenize(text.toLowerCase())
+        .filter((t) => t.kind === "word")
+        .map((t) => t.lower);
+    const grammar = [
+      HEAD_NOUNS,
+      BUY_VERBS,
+      CANCEL_WORDS,
+      CLAUSE_OPENERS,
+      FILLERS,
+      NEGATORS,
+      STRUCTURAL,
+    ];
     for (const set of grammar) for (const w of set) this.addVocabulary(w);
     for (const w of Object.keys(NUMBER_WORDS)) this.addVocabulary(w);
     for (const w of DATE_WORDS) this.addVocabulary(w);
     for (const facet of catalog.facets) {
-      for (const name of [facet.label, ...facet.synonyms]) words(name).forEach((w) => this.addVocabulary(w));
+      for (const name of [facet.label, ...facet.synonyms])
+        words(name).forEach((w) => this.addVocabulary(w));
       if (facet.id === "product") continue;
       for (const v of facet.values ?? []) {
-        for (const name of [v.label, v.value, ...v.synonyms]) words(name).forEach((w) => this.addVocabulary(w));
+        for (const name of [v.label, v.value, ...v.synonyms])
+          words(name).forEach((w) => this.addVocabulary(w));
       }
     }
     // Product-name words are real words of this tenant; they are never "corrected" but are
@@ -69,7 +140,12 @@ export class SpellingCorrector {
 
   isKnown(word: string): boolean {
     const w = word.toLowerCase();
-    return this.vocabulary.has(w) || this.known.has(w) || this.vocabulary.has(singular(w)) || this.known.has(singular(w));
+    return (
+      this.vocabulary.has(w) ||
+      this.known.has(w) ||
+      this.vocabulary.has(singular(w)) ||
+      this.known.has(singular(w))
+    );
   }
 
   /** The unique closest vocabulary word, or undefined when none is close or it is a tie. */
@@ -105,7 +181,8 @@ export class SpellingCorrector {
       if (to) corrections.push({ from: t.text, to, start: t.start, end: t.end });
     }
     let out = text;
-    for (const c of [...corrections].reverse()) out = out.slice(0, c.start) + c.to + out.slice(c.end);
+    for (const c of [...corrections].reverse())
+      out = out.slice(0, c.start) + c.to + out.slice(c.end);
     return { text: out, corrections };
   }
 }

@@ -18,19 +18,22 @@ export interface Token {
  * collapses whitespace. Offsets of later steps refer to this string.
  */
 export function normaliseRequest(raw: string): string {
-  return raw
-    .normalize("NFKC")
-    .replace(/[\u2018\u2019\u201B\u2032]/g, "'")
-    .replace(/[\u201C\u201D\u201F\u2033]/g, '"')
-    .replace(/[\u2013\u2014\u2212]/g, "-")
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, " ")
-    // Contractions become words the grammar knows: "who've" -> "who have".
-    .replace(/\b([A-Za-z]+)'ve\b/g, "$1 have")
-    .replace(/\b([A-Za-z]+)'re\b/g, "$1 are")
-    .replace(/\b([A-Za-z]+)'ll\b/g, "$1 will")
-    .replace(/\b(who|they|we|I|you|he|she)'d\b/gi, "$1 had")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    raw
+      .normalize("NFKC")
+      .replace(/[\u2018\u2019\u201B\u2032]/g, "'")
+      .replace(/[\u201C\u201D\u201F\u2033]/g, '"')
+      .replace(/[\u2013\u2014\u2212]/g, "-")
+      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, " ")
+      // Contractions become words the grammar knows: "who've" -> "who have".
+      .replace(/\b([A-Za-z]+)'ve\b/g, "$1 have")
+      .replace(/\b([A-Za-z]+)'re\b/g, "$1 are")
+      .replace(/\b([A-Za-z]+)'ll\b/g, "$1 will")
+      .replace(/\b(who|they|we|I|you|he|she)'d\b/gi, "$1 had")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 // Words keep inner apostrophes, hyphens, dots and ampersands ("haven't", "t-light", "u.s.").
@@ -42,15 +45,7 @@ export function tokenize(text: string): Token[] {
   for (const m of text.matchAll(TOKEN_RE)) {
     const t = m[0];
     const start = m.index ?? 0;
-    const kind = m[1]
-      ? "symbol"
-      : m[2]
-        ? "number"
-        : m[3]
-          ? "word"
-          : m[4]
-            ? "quote"
-            : "symbol";
+    const kind = m[1] ? "symbol" : m[2] ? "number" : m[3] ? "word" : m[4] ? "quote" : "symbol";
     // A trailing dot is kept only for abbreviations like "u.s."; otherwise it is punctuation.
     let word = t;
     if (kind === "word" && word.endsWith(".") && !/\.[\p{L}]+\.$/u.test(word)) {
