@@ -20,7 +20,7 @@ const DevQuery = z.object({
   id: z.string(),
   query: z.string(),
   gold_sql: z.string(),
-  gold_size: z.number(),
+  gold_size: z.number().optional(),
 });
 type DevQuery = z.infer<typeof DevQuery>;
 
