@@ -11,12 +11,18 @@ import { z } from "zod";
 import { parseEnv } from "../state/config.ts";
 import { InputError, runRequest, type RunResult } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
+import { DataNotFoundError } from "../warehouse/load-online-retail.ts";
 import { formatResult } from "./format.ts";
 import { createProgress } from "./progress.ts";
 
 const EXIT = { ok: 0, needs_clarification: 0, rejected: 2, error: 1 } as const;
 
-interface CreateOptions {
+interface SourceOption {
+  /** Folder with the online-retail source files (overrides ONLINE_RETAIL_DIR). */
+  source?: string;
+}
+
+interface CreateOptions extends SourceOption {
   tenant?: string;
   asOf?: string;
   json?: boolean;
@@ -39,13 +45,18 @@ function toJson(result: RunResult, withMembers: boolean): Record<string, unknown
   return withMembers ? { ...rest, members: members ?? [] } : rest;
 }
 
+function envWith(opts: SourceOption) {
+  const env = parseEnv();
+  return opts.source ? { ...env, ONLINE_RETAIL_DIR: opts.source } : env;
+}
+
 async function withServices<T>(
+  opts: SourceOption,
   quiet: boolean,
   fn: (s: Services, progress: ReturnType<typeof createProgress>) => Promise<T>,
 ): Promise<T> {
   const progress = createProgress(quiet);
-  const env = parseEnv();
-  const services = await startServices(env, {
+  const services = await startServices(envWith(opts), {
     onStatus: progress.status,
     onLoadProgress: progress.load,
   });
@@ -93,7 +104,7 @@ async function createCommand(request: string | undefined, opts: CreateOptions): 
     throw new InputError("give the request in quotes, or --thread and --answer");
   if (opts.answer !== undefined && !opts.thread) throw new InputError("--answer needs --thread");
   const interactive = !opts.json && process.stdin.isTTY && process.stderr.isTTY;
-  return withServices(Boolean(opts.quiet || opts.json), async (services, progress) => {
+  return withServices(opts, Boolean(opts.quiet || opts.json), async (services, progress) => {
     let result = await runRequest(services, {
       tenant: opts.tenant,
       asOf: opts.asOf,
@@ -129,7 +140,7 @@ async function batchCommand(opts: CreateOptions): Promise<number> {
     .map((l) => l.trim())
     .filter(Boolean);
   let failed = 0;
-  return withServices(Boolean(opts.quiet), async (services, progress) => {
+  return withServices(opts, Boolean(opts.quiet), async (services, progress) => {
     for (const [n, line] of lines.entries()) {
       let id: string | number = n + 1;
       try {
@@ -158,9 +169,11 @@ async function batchCommand(opts: CreateOptions): Promise<number> {
   });
 }
 
-async function loadCommand(opts: { force?: boolean; quiet?: boolean }): Promise<number> {
+async function loadCommand(
+  opts: SourceOption & { force?: boolean; quiet?: boolean },
+): Promise<number> {
   const progress = createProgress(Boolean(opts.quiet));
-  const services = await startServices(parseEnv(), {
+  const services = await startServices(envWith(opts), {
     onStatus: progress.status,
     onLoadProgress: progress.load,
     forceReload: opts.force,
@@ -201,6 +214,7 @@ export function buildProgram(): Command {
     )
     .option("--batch <file>", 'JSONL file of {"id","query"} lines; one JSON result per line')
     .option("--quiet", "no progress on stderr")
+    .option("--source <dir>", "online-retail source files (default: ONLINE_RETAIL_DIR)")
     .action(async (request: string | undefined, opts: CreateOptions) => {
       process.exitCode = await createCommand(request, opts);
     });
@@ -209,7 +223,8 @@ export function buildProgram(): Command {
     .description("load (or verify) the online-retail warehouse from ONLINE_RETAIL_DIR")
     .option("--force", "reload even when the source files did not change")
     .option("--quiet", "no progress on stderr")
-    .action(async (opts: { force?: boolean; quiet?: boolean }) => {
+    .option("--source <dir>", "online-retail source files (default: ONLINE_RETAIL_DIR)")
+    .action(async (opts: SourceOption & { force?: boolean; quiet?: boolean }) => {
       process.exitCode = await loadCommand(opts);
     });
   return program;
@@ -224,7 +239,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT.rejected;
       return;
     }
-    const input = err instanceof InputError;
+    const input = err instanceof InputError || err instanceof DataNotFoundError;
     const json = argv.includes("--json");
     const message = (err as Error).message;
     if (json)
