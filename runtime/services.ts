@@ -1,17 +1,12 @@
 /**
  * Builds everything a run needs, once per process: database (embedded or DATABASE_URL),
- * migrations, the online-retail warehouse, its catalog and retriever, the skills, the
- * Postgres checkpointer and the compiled graph.
+ * migrations, every available tenant's warehouse, catalog, retriever and speller, the
+ * skills, the Postgres checkpointer and the compiled graph.
  */
 import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { resolve } from "node:path";
 import type pg from "pg";
 import { CatalogRetriever } from "../catalog/retriever.ts";
-import {
-  loadOnlineRetailCatalog,
-  ONLINE_RETAIL,
-  onlineRetailConfig,
-} from "../catalog/online-retail.ts";
 import { createNscGraph } from "../graphs/nsc.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
 import { SpellingCorrector } from "../skills/rules/spelling.ts";
@@ -21,14 +16,16 @@ import type { NscContext, TenantRuntime } from "../state/context.ts";
 import { createCheckpointer } from "../storage/checkpointer.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
 import { migrate } from "../storage/migrations.ts";
-import { onlineRetailBinding } from "../warehouse/binding.ts";
 import { Warehouse } from "../warehouse/execute.ts";
-import { loadOnlineRetail, type LoadProgress } from "../warehouse/load-online-retail.ts";
+import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
+import { TENANT_PROVIDERS, type TenantProvider } from "./tenants.ts";
 
 export interface Services {
   db: Database;
   warehouse: Warehouse;
   tenants: Map<string, TenantRuntime>;
+  /** The first available tenant: online-retail when its data is present. */
+  defaultTenant: string;
   context: NscContext;
   checkpointer: PostgresSaver;
   graph: ReturnType<typeof createNscGraph>;
@@ -42,6 +39,8 @@ export interface StartOptions {
   onLoadProgress?: (p: LoadProgress) => void;
   /** Reload the warehouse even when the source files did not change. */
   forceReload?: boolean;
+  /** Tenants to serve; default every shipped provider whose data is available. */
+  providers?: TenantProvider[];
 }
 
 /**
@@ -64,6 +63,12 @@ async function tenantConfig(pool: pg.Pool, defaults: TenantConfig): Promise<Tena
 
 export async function startServices(env: AppEnv, opts: StartOptions = {}): Promise<Services> {
   const say = opts.onStatus ?? (() => {});
+  const providers = (opts.providers ?? TENANT_PROVIDERS).filter((p) => p.available(env));
+  if (providers.length === 0) {
+    throw new DataNotFoundError(
+      `no tenant data available (online-retail expected in ${env.ONLINE_RETAIL_DIR})`,
+    );
+  }
   say(
     env.DATABASE_URL
       ? "connecting to DATABASE_URL"
@@ -77,25 +82,18 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
   });
   try {
     await migrate(db.pool);
-    say("loading the online-retail warehouse");
-    await loadOnlineRetail(db.pool, resolve(env.ONLINE_RETAIL_DIR), opts.onLoadProgress, {
-      force: opts.forceReload,
-    });
-    const config = await tenantConfig(db.pool, onlineRetailConfig);
-    const { catalog, productNames } = await loadOnlineRetailCatalog(db.pool);
-    const retriever = new CatalogRetriever(catalog, { texts: { product_word: productNames } });
-    const tenants = new Map<string, TenantRuntime>([
-      [
-        ONLINE_RETAIL,
-        {
-          config,
-          catalog,
-          retriever,
-          speller: new SpellingCorrector(catalog, productNames),
-          binding: onlineRetailBinding,
-        },
-      ],
-    ]);
+    const tenants = new Map<string, TenantRuntime>();
+    for (const provider of providers) {
+      say(`loading the ${provider.id} warehouse`);
+      await provider.load(db.pool, env, opts.onLoadProgress ?? (() => {}), {
+        force: opts.forceReload,
+      });
+      const config = await tenantConfig(db.pool, provider.defaultConfig);
+      const { catalog, texts } = await provider.catalog(db.pool);
+      const retriever = new CatalogRetriever(catalog, { texts });
+      const speller = new SpellingCorrector(catalog, Object.values(texts).flat());
+      tenants.set(provider.id, { config, catalog, retriever, speller, binding: provider.binding });
+    }
     const warehouse = new Warehouse(db.pool, { statementTimeoutMs: env.SEGMENT_TIMEOUT_MS });
     const context: NscContext = {
       tenant: (id) => tenants.get(id),
@@ -104,7 +102,16 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
     };
     const checkpointer = await createCheckpointer(db.pool);
     const graph = createNscGraph(checkpointer);
-    return { db, warehouse, tenants, context, checkpointer, graph, close: () => db.close() };
+    return {
+      db,
+      warehouse,
+      tenants,
+      defaultTenant: providers[0]!.id,
+      context,
+      checkpointer,
+      graph,
+      close: () => db.close(),
+    };
   } catch (err) {
     await db.close().catch(() => {});
     throw err;

@@ -49,7 +49,6 @@ const EVALUATIVE_OPTIONS = [
   "who placed at least 10 orders",
 ];
 
-const ITEM_FACETS = new Set(["category", "product", "product_word"]);
 const MEASURE_FACETS = new Set([
   "spend",
   "orders",
@@ -181,8 +180,9 @@ class ClauseMapper {
     );
     const negated = negTokens.length > 0 || seg.negatedByConnective;
 
-    const attrs = mentions.filter((m) => m.facetId === "country" && m.value !== undefined);
-    const items = mentions.filter((m) => ITEM_FACETS.has(m.facetId) && m.value !== undefined);
+    const kindOf = (m: Mention) => this.ctx.catalog.facets.find((f) => f.id === m.facetId)?.kind;
+    const attrs = mentions.filter((m) => kindOf(m) === "attribute" && m.value !== undefined);
+    const items = mentions.filter((m) => kindOf(m) === "item" && m.value !== undefined);
     const measureMentions = mentions.filter((m) => MEASURE_FACETS.has(m.facetId));
     const recencyMentions = mentions.filter((m) => RECENCY_FACETS.has(m.facetId));
     const cancel =
@@ -274,21 +274,22 @@ class ClauseMapper {
     const nodes: RuleNode[] = [];
     const countQuantities = quantities.filter((q) => !agoQuantities.includes(q));
 
-    // Attributes: countries in one clause are alternatives (a customer has one country).
-    if (attrs.length) {
-      const outside = tokens.some((t) => t.lower === "outside" || t.lower.startsWith("non-"));
-      const attrNegated =
-        outside || (negated && !buyVerb && !items.length && !countQuantities.length);
-      const values = [...new Set(attrs.map((m) => m.value!))];
+    // Attributes: values of one facet in a clause are alternatives (a customer has one
+    // country, one age band); different facets must all hold.
+    const outside = tokens.some((t) => t.lower === "outside" || t.lower.startsWith("non-"));
+    const attrNegated =
+      outside || (negated && !buyVerb && !items.length && !countQuantities.length);
+    for (const facet of [...new Set(attrs.map((m) => m.facetId))]) {
+      const group = attrs.filter((m) => m.facetId === facet);
       const condition: AttributeCondition = {
         type: "attribute",
-        facet: "country",
+        facet,
         op: attrNegated ? "not_in" : "in",
-        values,
+        values: [...new Set(group.map((m) => m.value!))],
         provenance: this.provenance(
-          attrs,
-          attrs.every((m) => m.exact) ? "catalog" : "inferred",
-          Math.min(...attrs.map((m) => m.score)),
+          group,
+          group.every((m) => m.exact) ? "catalog" : "inferred",
+          Math.min(...group.map((m) => m.score)),
         ),
       };
       nodes.push(condition);
