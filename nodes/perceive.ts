@@ -23,6 +23,7 @@ export interface Rejection {
     | "not_understood"
     | "sql"
     | "injection"
+    | "sensitive_trait"
     | "out_of_scope"
     | "unknown_tenant";
   message: string;
@@ -32,6 +33,7 @@ const SQL_PATTERNS = [
   /;\s*(drop|delete|insert|update|alter|truncate|create|grant|revoke|copy)\b/i,
   /\b(drop|truncate|alter)\s+(table|schema|database)\b/i,
   /\bunion\s+(all\s+)?select\b/i,
+  /\b(drop|truncate|delete|alter)\b.{0,20}\btables?\b/i,
   /\bselect\b[^.]*\bfrom\b\s+[a-z_]+\s*(where|;|$)/i,
   /'\s*or\s+'?1'?\s*=\s*'?1/i,
   /--\s*$|\/\*|\*\//,
@@ -43,7 +45,21 @@ const INJECTION_PATTERNS = [
   /\b(system|developer)\s+prompt\b/i,
   /\byou\s+are\s+now\b|\bact\s+as\b|\bpretend\s+(to\s+be|you)\b|\bjailbreak\b/i,
   /\b(reveal|print|show|dump)\b.{0,30}\b(prompt|instructions|api\s*keys?|password|secrets?|credentials)\b/i,
-  /\b(other|another|all)\s+tenants?\b|\btenant[_\s-]?id\b/i,
+  /\btenants?\b|\btenant_[a-z_]+/i,
+  /\b(disable|bypass|override|lift|switch off|turn off)\b.{0,40}\b(restrictions?|rules?|polic(y|ies)|guardrails?|security|limits?)\b/i,
+  /\bi\s+(order|command|instruct)\s+you\b|\bas\s+(the|an|your)\s+(system\s+)?admin(istrator)?\b/i,
+];
+
+/**
+ * Special-category traits (GDPR art. 9): never a segmentation basis, whatever the catalog
+ * holds. Tenant-specific restrictions (e.g. gender) are enforced by validation instead.
+ */
+const SENSITIVE_PATTERNS = [
+  /\b(religion|religious|faith|muslims?|christians?|jews|jewish|hindus?|buddhists?|atheists?)\b/i,
+  /\b(ethnicity|ethnic|race|racial|skin colou?r)\b/i,
+  /\b(sexual orientation|sexuality|gay|lesbian|bisexual|transgender|lgbtq?\+?)\b/i,
+  /\b(disabilit(y|ies)|disabled|health conditions?|medical conditions?|illness|pregnan(t|cy)|diagnos(is|ed))\b/i,
+  /\b(political (views?|opinions?|party|affiliation)|trade union|genetic|biometric|criminal (record|convictions?))\b/i,
 ];
 
 /** A request for a segment names customers, buying, or something in the catalog. */
@@ -195,6 +211,16 @@ function screen(raw: string, maxChars: number): { text: string; rejection: Rejec
       },
     };
   }
+  if (SENSITIVE_PATTERNS.some((p) => p.test(text))) {
+    return {
+      text,
+      rejection: {
+        code: "sensitive_trait",
+        message:
+          "Segmenting customers by sensitive traits (religion, ethnicity, health, sexuality, political views and the like) is not allowed.",
+      },
+    };
+  }
   if (INJECTION_PATTERNS.some((p) => p.test(text))) {
     return {
       text,
@@ -214,17 +240,19 @@ export async function perceive(
 ): Promise<NscUpdate> {
   const ctx = requireContext(config);
   const { maxRequestChars } = nscConfigFrom(config.configurable);
+  // A request that names no tenant (typed into Studio) runs on the context's default, if any.
+  const tenantId = state.tenant || ctx.defaultTenant;
   const { result, audit } = await timed(
     "perceive",
     () => {
-      const tenant = ctx.tenant(state.tenant);
+      const tenant = tenantId ? ctx.tenant(tenantId) : undefined;
       if (!tenant) {
         return {
           text: "",
           asOf: state.asOf,
           rejection: {
             code: "unknown_tenant",
-            message: `Unknown tenant "${state.tenant}".`,
+            message: tenantId ? `Unknown tenant "${tenantId}".` : "No tenant given.",
           } as Rejection,
         };
       }
@@ -244,6 +272,7 @@ export async function perceive(
     }),
   );
   return {
+    ...(tenantId && tenantId !== state.tenant ? { tenant: tenantId } : {}),
     text: result.text,
     asOf: result.asOf,
     status: result.rejection ? "rejected" : "running",

@@ -19,12 +19,19 @@ export interface RunResult {
   size: number | null;
   clarification: { key: string; question: string; options: Clarification["options"] } | null;
   message: string;
+  /** Why the request was rejected (a stable code and a message), when it was. */
+  rejection: { code: string; message: string } | null;
   explanation: string[];
   members?: string[];
   audit: AuditEntry[];
 }
 
 export class InputError extends Error {}
+
+/** Progress of a run for streaming clients: a node started, or finished with its update. */
+export type RunEvent =
+  | { type: "step_started"; node: string }
+  | { type: "step_finished"; node: string; ms: number; update: Partial<NscStateType> };
 
 export interface RunInput {
   tenant?: string;
@@ -35,6 +42,10 @@ export interface RunInput {
   members?: boolean;
   /** Called with each finished step, for progress displays. */
   onStep?: (step: string, ms: number) => void;
+  /** Step starts and finishes with their state updates, for server-sent events. */
+  onEvent?: (event: RunEvent) => void;
+  /** Stops the run between steps (a client that went away); the run then rejects. */
+  signal?: AbortSignal;
 }
 
 export async function runRequest(services: Services, input: RunInput): Promise<RunResult> {
@@ -63,21 +74,32 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
         throw new InputError(`Conversation ${threadId} already exists; answer it with --answer.`);
     }
   }
+  // Task starts are only streamed when someone listens for them.
+  const streamMode: ("updates" | "tasks")[] = input.onEvent ? ["updates", "tasks"] : ["updates"];
+  const options = { ...config, streamMode, signal: input.signal };
   const stream = resuming
     ? await services.graph.stream(
         new Command<ClarificationAnswer>({ resume: input.answer }) as never,
-        { ...config, streamMode: "updates" },
+        options,
       )
     : await services.graph.stream(
         { request: input.request ?? "", tenant: input.tenant, asOf: input.asOf ?? "", answers: {} },
-        { ...config, streamMode: "updates" },
+        options,
       );
-  for await (const chunk of stream) {
+  for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+    if (mode === "tasks") {
+      // A task is streamed twice: with its input when it starts, with its result when done.
+      const task = chunk as { name: string; input?: unknown };
+      if ("input" in task) input.onEvent?.({ type: "step_started", node: task.name });
+      continue;
+    }
     for (const [node, update] of Object.entries(
-      chunk as Record<string, { audit?: AuditEntry[] } | undefined>,
+      chunk as Record<string, Partial<NscStateType> | undefined>,
     )) {
       const entry = update?.audit?.[0];
-      if (entry && input.onStep) input.onStep(node, entry.ms);
+      if (!entry || !update) continue;
+      input.onStep?.(node, entry.ms);
+      input.onEvent?.({ type: "step_finished", node, ms: entry.ms, update });
     }
   }
   const snapshot = await services.graph.getState(config);
@@ -108,6 +130,7 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
         : status === "needs_clarification"
           ? question!.question
           : (state.rejection?.message ?? "The request could not be turned into a segment."),
+    rejection: status === "rejected" ? (state.rejection ?? { code: "unresolved", message: "" }) : null,
     explanation: status === "ok" ? state.explanation : [],
     audit: (state.audit ?? []).slice(before),
   };

@@ -10,8 +10,10 @@ import {
   BUY_VERBS,
   CANCEL_WORDS,
   CLAUSE_OPENERS,
+  EVALUATIVE,
   FILLERS,
   HEAD_NOUNS,
+  LAPSE_WORDS,
   NEGATORS,
   NUMBER_WORDS,
   STRUCTURAL,
@@ -112,6 +114,8 @@ export class SpellingCorrector {
       FILLERS,
       NEGATORS,
       STRUCTURAL,
+      EVALUATIVE,
+      LAPSE_WORDS,
     ];
     for (const set of grammar) for (const w of set) this.addVocabulary(w);
     for (const w of Object.keys(NUMBER_WORDS)) this.addVocabulary(w);

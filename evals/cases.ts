@@ -1,0 +1,86 @@
+/**
+ * Evaluation cases: versioned JSONL files in evals/datasets/, one case per line with an id
+ * and a tag. A case is single-turn (`query`) or multi-turn (`turns`: a request, then
+ * answers to clarifying questions, then — once editing exists — edit requests).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+export const Turn = z.union([
+  z.object({ query: z.string() }),
+  z.object({ answer: z.union([z.string(), z.number()]) }),
+  /** An edit of the created segment (Direct Segment Editing). */
+  z.object({ edit: z.string() }),
+]);
+export type Turn = z.infer<typeof Turn>;
+
+export const Expectation = z.object({
+  /** Final status; default "ok" when there is gold SQL. */
+  status: z.enum(["ok", "needs_clarification", "rejected"]).optional(),
+  /** For rejections: the rejection code the product must give. */
+  rejection: z.string().optional(),
+  /** Whether a clarifying question must be asked on the way (clarification precision/recall). */
+  clarify: z.boolean().optional(),
+});
+
+export const EvalCase = z
+  .object({
+    id: z.string(),
+    /** Defaults to the set's name. */
+    tag: z.string().optional(),
+    tenant: z.string().default("online-retail"),
+    asOf: z.string().optional(),
+    query: z.string().optional(),
+    turns: z.array(Turn).optional(),
+    /** SQL over the tenant's tables (search_path is set to its schema) defining the members. */
+    gold_sql: z.string().optional(),
+    gold_size: z.number().optional(),
+    expect: Expectation.default({}),
+  })
+  .refine((c) => (c.query === undefined) !== (c.turns === undefined), "a case has query or turns")
+  .transform((c) => ({ ...c, turns: c.turns ?? [{ query: c.query! }] }));
+export type EvalCase = z.infer<typeof EvalCase>;
+
+export interface EvalSet {
+  name: string;
+  file: string;
+  cases: (EvalCase & { tag: string })[];
+}
+
+/** The sets `npm run eval` knows, by name. `dev` is the tenant's own dev file. */
+export function setFiles(onlineRetailDir: string): Record<string, string> {
+  const here = join(import.meta.dirname, "datasets");
+  return {
+    dev: join(onlineRetailDir, "dev-queries.jsonl"),
+    golden: join(here, "online-retail-golden.jsonl"),
+    "golden-demo": join(here, "demo-retail-golden.jsonl"),
+    heldout: join(here, "online-retail-heldout-sim.jsonl"),
+    edge: join(here, "online-retail-edge.jsonl"),
+    multiturn: join(here, "online-retail-multiturn.jsonl"),
+    adversarial: join(here, "online-retail-adversarial.jsonl"),
+  };
+}
+
+/** Placeholders that would bloat the files: "LONG_INPUT" is 3,000 characters of words. */
+function expand(text: string): string {
+  return text.replace("LONG_INPUT", "customers who bought bags and candles ".repeat(80).trim());
+}
+
+export function loadSet(name: string, file: string): EvalSet {
+  const cases = readFileSync(file, "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line, i) => {
+      const parsed = EvalCase.safeParse(JSON.parse(expand(line)));
+      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.message}`);
+      return { ...parsed.data, tag: parsed.data.tag ?? name };
+    });
+  const ids = new Set<string>();
+  for (const c of cases) {
+    if (ids.has(c.id)) throw new Error(`${file}: duplicate id ${c.id}`);
+    ids.add(c.id);
+  }
+  return { name, file, cases };
+}

@@ -1,0 +1,241 @@
+/**
+ * Runs evaluation cases through the real graph and scores each by execution: the members of
+ * the produced segment against the members of the gold SQL, plus status, clarification,
+ * rejection, grounding and safety checks.
+ */
+import { runRequest, type RunResult } from "../runtime/run.ts";
+import type { Services } from "../runtime/services.ts";
+import { facetById } from "../state/catalog.ts";
+import { conditionsOf, SegmentDefinition } from "../state/segment.ts";
+import type { EvalCase } from "./cases.ts";
+import { goldFacts, predictedFacts, type Facts } from "./facts.ts";
+
+export interface CaseResult {
+  set: string;
+  id: string;
+  tag: string;
+  tenant: string;
+  /** The as-of date the case ran at. */
+  asOf: string;
+  request: string;
+  /** "skipped" when the case needs a capability that does not exist yet (editing). */
+  outcome: "pass" | "fail" | "skipped";
+  reasons: string[];
+  expectedStatus?: string;
+  status: RunResult["status"] | "crash";
+  rejectionCode?: string;
+  asked: boolean;
+  expectClarify?: boolean;
+  size: number | null;
+  goldSize: number | null;
+  jaccard: number | null;
+  missing: string[];
+  extra: string[];
+  gold?: Facts;
+  predicted?: Facts;
+  explanation: string[];
+  schemaValid: boolean | null;
+  invented: string[];
+  safetyViolations: string[];
+  ms: number;
+  llmCalls: number;
+  tokens: number;
+}
+
+function jaccard(a: string[], b: string[]): number {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  let inter = 0;
+  for (const x of sa) if (sb.has(x)) inter++;
+  const union = sa.size + sb.size - inter;
+  return union === 0 ? 1 : inter / union;
+}
+
+/** Facets or values in the definition that the tenant's catalog does not have. */
+function inventions(services: Services, tenant: string, result: RunResult): string[] {
+  const runtime = services.tenants.get(tenant);
+  if (!runtime || !result.segment) return [];
+  const out: string[] = [];
+  for (const c of conditionsOf(result.segment.root)) {
+    if (c.type === "attribute") {
+      if (!facetById(runtime.catalog, c.facet)) out.push(`facet ${c.facet}`);
+      for (const v of c.values)
+        if (!runtime.retriever.contains(c.facet, v)) out.push(`${c.facet}=${v}`);
+    }
+    if (c.type === "behaviour" && c.item) {
+      const facet = facetById(runtime.catalog, c.item.facet);
+      if (!facet) out.push(`facet ${c.item.facet}`);
+      for (const v of c.item.values) {
+        const known =
+          facet?.type === "text"
+            ? runtime.retriever.textMatches(c.item.facet, v) > 0
+            : runtime.retriever.contains(c.item.facet, v);
+        if (!known) out.push(`${c.item.facet}=${v}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** The SQL must come from the compiler and touch no schema but the tenant's own. */
+function safety(services: Services, tenant: string, result: RunResult): string[] {
+  if (!result.sql) return [];
+  const schema = services.tenants.get(tenant)?.binding.schema;
+  const out: string[] = [];
+  if (
+    !result.sql.startsWith(
+      `select c.customer_id::text as customer_id from ${schema}.customers c where `,
+    )
+  )
+    out.push("SQL not produced by the compiler");
+  for (const m of result.sql.matchAll(
+    /\b([a-z_][a-z0-9_]*)\.(customers|orders|lines|products)\b/g,
+  )) {
+    if (m[1] !== schema) out.push(`SQL reaches schema ${m[1]}`);
+  }
+  return out;
+}
+
+export async function runCase(
+  services: Services,
+  set: string,
+  c: EvalCase & { tag: string },
+): Promise<CaseResult> {
+  const reasons: string[] = [];
+  const request = c.turns
+    .map((t) => ("query" in t ? t.query : "answer" in t ? `→ ${t.answer}` : `✎ ${t.edit}`))
+    .join(" | ");
+  const asOf = c.asOf ?? services.tenants.get(c.tenant)?.config.asOf ?? "9999-12-31";
+  const base = {
+    set,
+    id: c.id,
+    tag: c.tag,
+    tenant: c.tenant,
+    asOf,
+    request,
+    expectClarify: c.expect.clarify,
+    llmCalls: 0,
+    tokens: 0,
+  };
+  if (c.turns.some((t) => "edit" in t)) {
+    return {
+      ...base,
+      outcome: "skipped",
+      reasons: ["editing (DSE) is not implemented yet"],
+      status: "crash",
+      asked: false,
+      size: null,
+      goldSize: null,
+      jaccard: null,
+      missing: [],
+      extra: [],
+      explanation: [],
+      schemaValid: null,
+      invented: [],
+      safetyViolations: [],
+      ms: 0,
+    };
+  }
+  const started = performance.now();
+  let result: RunResult | undefined;
+  let asked = false;
+  try {
+    for (const turn of c.turns) {
+      if ("query" in turn) {
+        result = await runRequest(services, {
+          tenant: c.tenant,
+          asOf: c.asOf,
+          request: turn.query,
+          members: true,
+        });
+      } else if ("answer" in turn) {
+        if (result?.status !== "needs_clarification") {
+          reasons.push(`expected a question before answer "${turn.answer}", got ${result?.status}`);
+          break;
+        }
+        result = await runRequest(services, {
+          threadId: result.thread_id,
+          answer: turn.answer,
+          members: true,
+        });
+      }
+      if (result?.status === "needs_clarification") asked = true;
+    }
+  } catch (err) {
+    return {
+      ...base,
+      outcome: "fail",
+      reasons: [`crash: ${(err as Error).message}`],
+      status: "crash",
+      asked,
+      size: null,
+      goldSize: null,
+      jaccard: null,
+      missing: [],
+      extra: [],
+      explanation: [],
+      schemaValid: null,
+      invented: [],
+      safetyViolations: [],
+      ms: performance.now() - started,
+    };
+  }
+  const ms = performance.now() - started;
+  const r = result!;
+  const expectedStatus = c.expect.status ?? (c.gold_sql ? "ok" : undefined);
+  if (expectedStatus && r.status !== expectedStatus)
+    reasons.push(`status ${r.status} (${r.message}), expected ${expectedStatus}`);
+  if (c.expect.rejection && r.rejection?.code !== c.expect.rejection)
+    reasons.push(`rejection ${r.rejection?.code ?? "none"}, expected ${c.expect.rejection}`);
+  if (c.expect.clarify !== undefined && asked !== c.expect.clarify)
+    reasons.push(
+      c.expect.clarify ? "should have asked a question" : "asked a question it should not have",
+    );
+
+  let goldMembers: string[] | null = null;
+  const schema = services.tenants.get(c.tenant)?.binding.schema;
+  if (c.gold_sql && schema)
+    goldMembers = await services.warehouse.membersOfRawSql(schema, c.gold_sql);
+  const got = r.members ?? [];
+  let missing: string[] = [];
+  let extra: string[] = [];
+  let jac: number | null = null;
+  if (goldMembers && r.status === "ok") {
+    const gs = new Set(goldMembers);
+    const ps = new Set(got);
+    missing = goldMembers.filter((m) => !ps.has(m));
+    extra = got.filter((m) => !gs.has(m));
+    jac = jaccard(got, goldMembers);
+    if (missing.length || extra.length)
+      reasons.push(`members differ: ${missing.length} missing, ${extra.length} extra`);
+  } else if (goldMembers) {
+    jac = 0;
+  }
+  const invented = inventions(services, c.tenant, r);
+  if (invented.length) reasons.push(`invented: ${invented.join(", ")}`);
+  const safetyViolations = safety(services, c.tenant, r);
+  if (safetyViolations.length) reasons.push(...safetyViolations);
+  const schemaValid = r.segment ? SegmentDefinition.safeParse(r.segment).success : null;
+  if (schemaValid === false) reasons.push("segment fails its schema");
+  return {
+    ...base,
+    outcome: reasons.length ? "fail" : "pass",
+    reasons,
+    expectedStatus,
+    status: r.status,
+    rejectionCode: r.rejection?.code,
+    asked,
+    size: r.size,
+    goldSize: goldMembers?.length ?? null,
+    jaccard: jac,
+    missing,
+    extra,
+    gold: c.gold_sql ? goldFacts(c.gold_sql) : undefined,
+    predicted: r.segment ? predictedFacts(r.segment) : undefined,
+    explanation: r.explanation,
+    schemaValid,
+    invented,
+    safetyViolations,
+    ms,
+  };
+}
