@@ -50,7 +50,7 @@ export const nscBuilder = new StateGraph(NscState)
   .addEdge("formatSegment", "estimateSize")
   .addEdge("estimateSize", END);
 
-/** For langgraph.json: the platform supplies its own checkpointer. */
+/** Without a checkpointer: a host supplies its own (`graphs/studio.ts` serves langgraph.json). */
 export const graph = nscBuilder.compile();
 graph.name = "New Segment Creation";
 

@@ -24,6 +24,11 @@ export type NscContext = {
   tenant: (id: string) => TenantRuntime | undefined;
   warehouse: Warehouse;
   skills: SkillSet;
+  /**
+   * Tenant for a request that names none. Set only where one user drives the graph by hand
+   * (LangGraph Studio, `graphs/studio.ts`); multi-tenant callers always name the tenant.
+   */
+  defaultTenant?: string;
 };
 
 export class MissingContextError extends Error {
@@ -32,10 +37,30 @@ export class MissingContextError extends Error {
   }
 }
 
+function isNscContext(value: unknown): value is NscContext {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { tenant?: unknown }).tenant === "function"
+  );
+}
+
+let defaultContext: NscContext | undefined;
+
+/**
+ * Registers the context for runs that bring none: a host that loads the graph from
+ * `langgraph.json` (the LangGraph dev server behind Studio) cannot pass live services, only
+ * JSON, so the module it loads registers them here once. `undefined` unregisters.
+ */
+export function setDefaultContext(ctx: NscContext | undefined): void {
+  defaultContext = ctx;
+}
+
+/** The run's context: the one passed in `config.context`, else the registered default. */
 export function requireContext(config: { context?: unknown }): NscContext {
-  const ctx = config.context as NscContext | undefined;
-  if (!ctx || typeof ctx.tenant !== "function") throw new MissingContextError();
-  return ctx;
+  if (isNscContext(config.context)) return config.context;
+  if (defaultContext) return defaultContext;
+  throw new MissingContextError();
 }
 
 /** The skill context for a run: the tenant's catalog and calendar at the run's as-of date. */
