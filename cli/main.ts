@@ -11,8 +11,10 @@ import { z } from "zod";
 import { parseEnv } from "../state/config.ts";
 import { InputError, runRequest, type RunResult } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
+import { addServerCommands } from "../server/cli.ts";
 import { DataNotFoundError } from "../warehouse/load-online-retail.ts";
 import { formatResult } from "./format.ts";
+import { registerReplay } from "./replay-command.ts";
 import { createProgress } from "./progress.ts";
 
 const EXIT = { ok: 0, needs_clarification: 0, rejected: 2, error: 1 } as const;
@@ -218,6 +220,7 @@ export function buildProgram(): Command {
     .action(async (request: string | undefined, opts: CreateOptions) => {
       process.exitCode = await createCommand(request, opts);
     });
+  registerReplay(program);
   program
     .command("load")
     .description("load (or verify) the online-retail warehouse from ONLINE_RETAIL_DIR")
@@ -227,6 +230,7 @@ export function buildProgram(): Command {
     .action(async (opts: SourceOption & { force?: boolean; quiet?: boolean }) => {
       process.exitCode = await loadCommand(opts);
     });
+  addServerCommands(program);
   return program;
 }
 
