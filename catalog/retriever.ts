@@ -473,11 +473,24 @@ export class CatalogRetriever {
    * case, diacritics and runs of whitespace. 0 for unknown facets and blank phrases.
    */
   textMatches(facetId: string, phrase: string): number {
+    return this.countTexts(facetId, phrase, false);
+  }
+
+  /**
+   * Like `textMatches`, but the phrase must start a word ("bit" is in "RABBIT" but starts no
+   * word there), so a stray short word does not pass for a product word.
+   */
+  wordMatches(facetId: string, phrase: string): number {
+    return this.countTexts(facetId, phrase, true);
+  }
+
+  private countTexts(facetId: string, phrase: string, wordStart: boolean): number {
     const corpus = this.textCorpora.get(facetId);
     if (corpus === undefined) return 0;
     const needle = normalizeText(phrase);
     if (needle === "") return 0;
-    const cached = corpus.cache.get(needle);
+    const key = wordStart ? `\u0000w:${needle}` : needle;
+    const cached = corpus.cache.get(key);
     if (cached !== undefined) return cached;
     const { joined, starts } = corpus;
     let count = 0;
@@ -485,6 +498,10 @@ export class CatalogRetriever {
     for (;;) {
       const at = joined.indexOf(needle, from);
       if (at < 0) break;
+      if (wordStart && at > 0 && /[\p{L}\p{N}]/u.test(joined[at - 1]!)) {
+        from = at + 1;
+        continue;
+      }
       count++;
       // Count texts, not occurrences: resume at the start of the next text.
       const text = upperBound(starts, at) - 1;
@@ -492,7 +509,7 @@ export class CatalogRetriever {
       from = starts[text + 1]!;
     }
     if (corpus.cache.size >= TEXT_CACHE_LIMIT) corpus.cache.clear();
-    corpus.cache.set(needle, count);
+    corpus.cache.set(key, count);
     return count;
   }
 

@@ -56,6 +56,7 @@ export function setFiles(onlineRetailDir: string): Record<string, string> {
     golden: join(here, "online-retail-golden.jsonl"),
     "golden-demo": join(here, "demo-retail-golden.jsonl"),
     heldout: join(here, "online-retail-heldout-sim.jsonl"),
+    heldout2: join(here, "online-retail-heldout-sim2.jsonl"),
     edge: join(here, "online-retail-edge.jsonl"),
     multiturn: join(here, "online-retail-multiturn.jsonl"),
     adversarial: join(here, "online-retail-adversarial.jsonl"),

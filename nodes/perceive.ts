@@ -186,7 +186,10 @@ function screen(raw: string, maxChars: number): { text: string; rejection: Rejec
   }
   const letters = (text.match(/\p{L}/gu) ?? []).length;
   const latin = (text.match(/[A-Za-z\u00C0-\u024F]/g) ?? []).length;
-  if (/\uFFFD/.test(text) || letters < text.replace(/\s/g, "").length * 0.5) {
+  // Shorthand is mostly digits and signs ("spent 200-400 in Q2'11"); garbage has no words.
+  const wordish = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  const visible = text.replace(/\s/g, "").length;
+  if (/\uFFFD/.test(text) || letters < 3 || wordish < visible * 0.6) {
     return {
       text,
       rejection: { code: "unreadable", message: "The request does not look like readable text." },

@@ -14,6 +14,7 @@ import type { TenantCatalog, TenantConfig } from "../state/catalog.ts";
 import type { AppEnv } from "../state/config.ts";
 import { onlineRetailBinding, type WarehouseBinding } from "../warehouse/binding.ts";
 import { loadOnlineRetail, type LoadProgress } from "../warehouse/load-online-retail.ts";
+import { demoRetailProvider } from "./demo-retail-provider.ts";
 
 export interface TenantProvider {
   id: string;
@@ -47,4 +48,4 @@ export const onlineRetailProvider: TenantProvider = {
 };
 
 /** Every tenant provider the product ships, in order of preference for the default. */
-export const TENANT_PROVIDERS: TenantProvider[] = [onlineRetailProvider];
+export const TENANT_PROVIDERS: TenantProvider[] = [onlineRetailProvider, demoRetailProvider];

@@ -1125,7 +1125,7 @@ const RULES: Rule[] = [
   {
     hint: /[qh][1-4]/,
     re: new RegExp(
-      String.raw`${L}(?:the\s+)?(?<u>q|h)(?<n>[1-4])(?:(?:\s+of\s+|\s*[-/,]\s*|\s+)${yearx("y")})?${R}`,
+      String.raw`${L}(?:the\s+)?(?<u>q|h)(?<n>[1-4])(?:(?:\s+of\s+|\s*[-/,]\s*|\s*)${yearx("y")})?${R}`,
       "g",
     ),
     make: (g, c) => quarterAtom(g.u === "h" ? 6 : 3, Number(g.n), groupYear(g, "y", c), "strong"),

@@ -30,7 +30,10 @@ export function decomposeRequest(text: string): DecomposeResult {
 
   // The first head noun ("customers") splits pre-modifiers from what follows; a leading
   // determiner or verb phrase ("show me all") is not a constraint.
-  const head = tokens.findIndex((t) => HEAD_NOUNS.has(t.lower));
+  // The head is the first head noun before any contrast or exclusion: in "party stuff in
+  // Q1, except UK customers" the customers after "except" are the excluded ones.
+  const stop = tokens.findIndex((t, i) => CONTRAST.has(t.lower) || excluderAt(tokens, i) > 0);
+  const head = tokens.findIndex((t, i) => HEAD_NOUNS.has(t.lower) && (stop < 0 || i < stop));
   const boundaries: Boundary[] = [];
   const skip = new Set<number>();
   if (head >= 0) skip.add(head);

@@ -164,6 +164,11 @@ export const CLAUSE_STARTERS = new Set([
   "in",
   "whose",
   "also",
+  "nothing",
+  "no",
+  "none",
+  "still",
+  "hadn't",
 ]);
 
 /**
@@ -517,6 +522,11 @@ export const STRUCTURAL = new Set([
   "instead",
   "first",
   "last",
+  "bits",
+  "bobs",
+  "odds",
+  "first-time",
+  "newly",
   "latest",
   "earliest",
   "recent",

@@ -21,6 +21,23 @@ export const LINK_PRODUCER = "rules/link@1";
 const MAX_NGRAM = 8;
 /** Fuzzy hits below this are not used without asking. */
 export const FUZZY_ACCEPT = 0.72;
+const GENERIC_VALUE_WORDS = new Set([
+  "other",
+  "others",
+  "all",
+  "any",
+  "new",
+  "misc",
+  "item",
+  "items",
+  "product",
+  "products",
+  "goods",
+  "things",
+  "stuff",
+  "range",
+]);
+const LOWERCASE_CODES = new Set(["uk", "usa", "uae", "rsa", "ksa", "gb"]);
 /** Lead over the runner-up that lets a weaker fuzzy hit on a closed list through. */
 export const FUZZY_MARGIN = 0.1;
 
@@ -107,7 +124,9 @@ function quotedWords(
 ): { start: number; end: number; word: string }[] {
   const out: { start: number; end: number; word: string }[] = [];
   const slice = text.slice(seg.start, seg.end);
-  for (const m of slice.matchAll(/(["'])([^"']{1,60})\1/g)) {
+  // A quote opens after a space and closes before one: apostrophes inside words ("haven't",
+  // "'11") are not quotes.
+  for (const m of slice.matchAll(/(?<![\p{L}\p{N}])(["'])([^"']{1,60})\1(?![\p{L}\p{N}])/gu)) {
     const start = seg.start + (m.index ?? 0);
     out.push({ start, end: start + m[0].length, word: m[2]!.trim() });
   }
@@ -175,7 +194,10 @@ export function linkSubSegment(
   });
   for (let first = 0; first < tokens.length; first++) {
     if (used.has(first)) continue;
+    // An n-gram starts and ends on a word: "UK, £" must not swallow the pound sign.
+    if (tokens[first]!.kind === "symbol" || tokens[first]!.kind === "quote") continue;
     for (let last = Math.min(tokens.length - 1, first + MAX_NGRAM - 1); last >= first; last--) {
+      if (tokens[last]!.kind === "symbol" || tokens[last]!.kind === "quote") continue;
       const phrase = text.slice(tokens[first]!.start, tokens[last]!.end);
       for (const hit of retriever.exactLookup(phrase)) candidates.push({ first, last, hit });
     }
@@ -190,9 +212,23 @@ export function linkSubSegment(
     let free = true;
     for (let k = c.first; k <= c.last; k++) if (used.has(k)) free = false;
     if (!free) continue;
-    // A one-word value that is only a filler ("other") is too weak to claim on its own.
-    if (c.first === c.last && FILLERS.has(tokens[c.first]!.lower) && c.hit.facetId !== "orders")
+    // Country codes are capitals ("FR"); typed in lower case they are words ("it", "no",
+    // "us"), except the few people do write in lower case.
+    const typed = text.slice(tokens[c.first]!.start, tokens[c.last]!.end);
+    if (
+      /^[A-Z]{2,3}$/.test(c.hit.matched) &&
+      typed !== typed.toUpperCase() &&
+      !LOWERCASE_CODES.has(typed.toLowerCase())
+    )
       continue;
+    // A one-word grammar word is a value only when the tenant really has that value
+    // ("online", "store"); generic words ("other", "items") are too weak to claim alone.
+    const word = tokens[c.first]!.lower;
+    if (c.first === c.last && FILLERS.has(word)) {
+      const weak =
+        c.hit.value === undefined ? c.hit.facetId !== "orders" : GENERIC_VALUE_WORDS.has(word);
+      if (weak) continue;
+    }
     for (let k = c.first; k <= c.last; k++) used.add(k);
     mentions.push(toMention(text, tokens, seg, c));
   }
@@ -208,6 +244,33 @@ export function linkSubSegment(
     while (last + 1 < tokens.length && !used.has(last + 1) && !isStructural(tokens[last + 1]!))
       last++;
     const phrase = text.slice(tokens[k]!.start, tokens[last]!.end);
+    // "lunch bags": when the words before an item mention form, with it, a phrase of
+    // product names, the phrase is meant, not the category plus a stray word.
+    const next = mentions.find(
+      (m) =>
+        m.start === tokens[last + 1]?.start &&
+        m.facetId !== "product_word" &&
+        m.value !== undefined,
+    );
+    if (next) {
+      const joined = singular(text.slice(tokens[k]!.start, next.end).toLowerCase());
+      if (retriever.wordMatches("product_word", joined) > 0) {
+        mentions.splice(mentions.indexOf(next), 1, {
+          subSegmentId: seg.id,
+          start: tokens[k]!.start,
+          end: next.end,
+          text: text.slice(tokens[k]!.start, next.end),
+          facetId: "product_word",
+          value: joined,
+          label: `"${joined}" in the product name`,
+          score: 0.85,
+          exact: false,
+        });
+        k = last + 1;
+        continue;
+      }
+    }
+    const knownWord = retriever.wordMatches("product_word", singular(phrase.toLowerCase())) > 0;
     const hits = retriever
       .search(phrase, { limit: 4, kinds: ["attribute", "item"] })
       .filter((h) => h.value !== undefined && h.score >= MIN_LINK_SCORE)
@@ -219,12 +282,14 @@ export function linkSubSegment(
     const margin = best ? best.score - (hits[1]?.score ?? 0) : 0;
     const accept =
       best &&
-      (best.score >= FUZZY_ACCEPT || (best.facetId !== "product" && margin >= FUZZY_MARGIN));
+      (best.score >= FUZZY_ACCEPT ||
+        // ...but a word that product names use ("gifts") is that word, not a typo.
+        (best.facetId !== "product" && margin >= FUZZY_MARGIN && !knownWord));
     if (best && accept) {
       mentions.push(toMention(text, tokens, seg, { first: k, last, hit: best }));
     } else {
       const word = singular(phrase.toLowerCase());
-      const matches = retriever.textMatches("product_word", word);
+      const matches = retriever.wordMatches("product_word", word);
       if (matches > 0) {
         mentions.push({
           subSegmentId: seg.id,

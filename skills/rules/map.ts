@@ -37,6 +37,27 @@ import { tokenize, type Token } from "./text.ts";
 
 export const MAP_PRODUCER = "rules/map@1";
 
+const NEW_CUSTOMER = /\b(new|first[- ]time|newly acquired|newly)\b/i;
+const NEW_OPTIONS = [
+  "whose first order was in the last 30 days",
+  "whose first order was in the last 90 days",
+  "whose first order was in the last 12 months",
+];
+
+/** The condition with a window where it had none (behaviour only, through NOT/AND/OR). */
+function withWindow(node: RuleNode, window: DateWindow): RuleNode {
+  if (node.type === "behaviour" && !node.window) return { ...node, window };
+  if (node.type === "not") {
+    const child = withWindow(node.child, window);
+    return child === node.child ? node : { ...node, child };
+  }
+  if (node.type === "and" || node.type === "or") {
+    const children = node.children.map((c) => withWindow(c, window));
+    return children.every((c, i) => c === node.children[i]) ? node : { ...node, children };
+  }
+  return node;
+}
+
 const LAPSE_OPTIONS = [
   "who have not ordered in the last 90 days",
   "who have not ordered in the last 6 months",
@@ -79,6 +100,8 @@ interface Frame {
 interface ClauseResult {
   nodes: RuleNode[];
   frame?: Frame;
+  /** A clause that is only a date ("YTD", "in 2011"): it dates the clause before it. */
+  dateOnly?: { window: DateWindow; parts: { start: number; end: number }[]; confidence: number };
 }
 
 type Tagged = DateTag & { subSegmentId: string };
@@ -142,6 +165,14 @@ class ClauseMapper {
     };
   }
 
+  spanProvenance(
+    parts: { start: number; end: number }[],
+    source: Provenance["source"],
+    confidence: number,
+  ): Provenance {
+    return this.provenance(parts, source, confidence);
+  }
+
   /** Coordination between two spans: the nearest "or" makes it a union, otherwise "and". */
   private coordination(a: { end: number }, b: { start: number }): "and" | "or" {
     const between = this.text.slice(a.end, b.start).toLowerCase();
@@ -175,8 +206,12 @@ class ClauseMapper {
     const inQuantity = (tok: Token) => quantities.some((q) => overlaps(q, tok));
 
     const hasWord = (set: Set<string>) => tokens.some((t) => set.has(t.lower) && !inQuantity(t));
+    // A negator inside a catalog value ("no loyalty tier") names the value, not a negation.
     const negTokens = tokens.filter(
-      (t) => (NEGATORS.has(t.lower) || t.lower.endsWith("n't")) && !inQuantity(t),
+      (t) =>
+        (NEGATORS.has(t.lower) || t.lower.endsWith("n't")) &&
+        !inQuantity(t) &&
+        !mentions.some((m) => m.value !== undefined && overlaps(m, t)),
     );
     const negated = negTokens.length > 0 || seg.negatedByConnective;
 
@@ -198,6 +233,8 @@ class ClauseMapper {
     const windowParts: { start: number; end: number }[] = [];
     let windowConfidence = 1;
     let previousTag: Tagged | undefined;
+    const both = tokens.some((t) => t.lower === "both");
+    const perWindow: DateWindow[] = [];
     for (const t of tags) {
       let w = windowOf(t);
       if (!w) continue;
@@ -214,7 +251,10 @@ class ClauseMapper {
       const joined =
         previousTag && /^\s*(,|or|and|&|\/)\s*$/i.test(this.text.slice(previousTag.end, t.start));
       const last = windows[windows.length - 1];
-      if (
+      // "in both 2010 and 2011": each period must hold on its own, not their span.
+      if (joined && both) {
+        perWindow.push(w);
+      } else if (
         joined &&
         last &&
         last.to &&
@@ -434,12 +474,30 @@ class ClauseMapper {
     // clause only has a verb, an inherited frame or a window ("active in 2011", "nothing in
     // December").
     if (!countQuantities.length && !recencyUsed) {
+      const dateOnly =
+        !negated &&
+        itemGroups.length === 0 &&
+        !buyVerb &&
+        !cancel &&
+        !anyObject &&
+        !attrs.length &&
+        !recencyMentions.length &&
+        !measureMentions.length;
+      if (dateOnly && window) {
+        this.reportUnmapped(seg, tokens, { tags, mentions, quantities, nodes });
+        return {
+          nodes,
+          frame: prev,
+          dateOnly: { window, parts: windowParts, confidence: windowConfidence },
+        };
+      }
+      // A negated date ("but not since", "but not in 2011") negates the frame's buying.
       const wantsExists =
         itemGroups.length > 0 ||
         buyVerb ||
         cancel ||
         anyObject ||
-        (prev !== undefined && window !== undefined && !attrs.length);
+        (window !== undefined && prev !== undefined);
       if (wantsExists) {
         const groups = itemGroups.length ? itemGroups : [undefined];
         for (const g of groups) {
@@ -462,6 +520,12 @@ class ClauseMapper {
       }
     }
 
+    // "Both X and Y" periods: the same conditions again for every further period.
+    for (const w of perWindow) {
+      for (const n of [...behaviourNodes]) {
+        if (n.type === "behaviour") behaviourNodes.push({ ...n, window: w });
+      }
+    }
     let behaviour: RuleNode | undefined;
     if (behaviourNodes.length === 1) behaviour = behaviourNodes[0];
     else if (behaviourNodes.length > 1)
@@ -501,7 +565,7 @@ class ClauseMapper {
       const recency: RecencyCondition = {
         type: "recency",
         which: "last",
-        window: { to: node.window.from, label: `no order since ${node.window.label}` },
+        window: { to: node.window.from, label: `no order on or after ${node.window.from}` },
         provenance: {
           ...node.provenance,
           ...this.spanOf([node.provenance, cue]),
@@ -696,6 +760,10 @@ export function mapRequest(
   const mapper = new ClauseMapper(input.text, ctx);
   const parts: { connective: "and" | "or"; node: RuleNode }[] = [];
   let frame: Frame | undefined;
+  let previous: RuleNode[] = [];
+  // "New customers" / "first-time buyers": the period they came in is a first purchase.
+  const newCustomers = input.subSegments.find((s) => s.zone === "pre" && NEW_CUSTOMER.test(s.text));
+  let newConsumed = false;
   for (const seg of input.subSegments) {
     const result = mapper.mapClause(
       seg,
@@ -704,9 +772,45 @@ export function mapRequest(
       frame,
     );
     frame = result.frame ?? frame;
-    result.nodes.forEach((node, i) =>
-      parts.push({ connective: i === 0 ? seg.connective : "and", node }),
-    );
+    let nodes = result.nodes;
+    if (result.dateOnly) {
+      const { window, parts: spans, confidence } = result.dateOnly;
+      const dated = previous.map((n) => withWindow(n, window));
+      if (!newCustomers && dated.some((n, i) => n !== previous[i])) {
+        // Re-date the previous clause's conditions in place.
+        for (const [i, n] of dated.entries()) {
+          const at = parts.findIndex((p) => p.node === previous[i]);
+          if (at >= 0) parts[at] = { ...parts[at]!, node: n };
+        }
+        previous = dated;
+        continue;
+      }
+      const provenance = mapper.spanProvenance(
+        spans,
+        newCustomers ? "inferred" : "default",
+        confidence * 0.9,
+      );
+      nodes = [
+        newCustomers && !newConsumed
+          ? { type: "recency", which: "first", window, provenance }
+          : { type: "behaviour", event: "order", window, measure: "exists", provenance },
+      ];
+      newConsumed ||= Boolean(newCustomers);
+    }
+    nodes.forEach((node, i) => parts.push({ connective: i === 0 ? seg.connective : "and", node }));
+    if (nodes.length) previous = nodes;
+  }
+  newConsumed ||= parts.some((p) =>
+    conditionsOf(p.node).some((c) => c.type === "recency" && c.which === "first"),
+  );
+  if (newCustomers && !newConsumed) {
+    mapper.ambiguities.push({
+      key: `new-customers:${newCustomers.text.toLowerCase()}`,
+      kind: "missing_value",
+      span: { text: newCustomers.text, start: newCustomers.start, end: newCustomers.end },
+      question: `New since when? "${newCustomers.text}" needs the period of their first order.`,
+      options: NEW_OPTIONS.map((o) => ({ label: o, replacement: "", append: o })),
+    });
   }
   const root = combine(parts);
   const stated = root

@@ -26,6 +26,15 @@ export function normaliseRequest(raw: string): string {
       .replace(/[\u2013\u2014\u2212]/g, "-")
       // eslint-disable-next-line no-control-regex -- stripping control characters is the point
       .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, " ")
+      // Shorthand marketers type: "w/" -> "with", "excl." -> "excluding", "a fortnight".
+      .replace(/\bw\/o\b/gi, "without")
+      .replace(/\bw\/(?=\s|$)/gi, "with")
+      .replace(/\b(excl|exc|ex)\.(?=\s)/gi, "excluding")
+      .replace(/\bexcl\b/gi, "excluding")
+      .replace(/\ba fortnight\b/gi, "2 weeks")
+      .replace(/\b(\d+) fortnights\b/gi, (_m, n: string) => `${Number(n) * 2} weeks`)
+      .replace(/\bfortnight\b/gi, "2 weeks")
+      .replace(/\b(who|that|which)'s\b/gi, "$1 is")
       // Contractions become words the grammar knows: "who've" -> "who have".
       .replace(/\b([A-Za-z]+)'ve\b/g, "$1 have")
       .replace(/\b([A-Za-z]+)'re\b/g, "$1 are")
