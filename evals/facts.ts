@@ -20,10 +20,16 @@ const OPS: Record<string, string> = { ">": "gt", ">=": "gte", "<": "lt", "<=": "
 export function goldFacts(sql: string): Facts {
   const s = sql.toLowerCase();
   const facets = new Set<string>();
-  if (/\bcountry\b/.test(s)) facets.add("country");
-  if (/\bcategory\b/.test(s)) facets.add("category");
-  if (/\bstock_code\s*=/.test(s)) facets.add("product");
-  if (/\bdescription\s+i?like\b/.test(s)) facets.add("product_word");
+  // Any column compared with a string literal is a facet: its name is the facet id, except
+  // the two whose facets are named for what they mean.
+  const COLUMN_FACET: Record<string, string> = {
+    stock_code: "product",
+    description: "product_word",
+  };
+  for (const m of s.matchAll(/\b([a-z_]+)\s*(?:=|<>|!=|\s+in\s*\(|\s+i?like)\s*'/g)) {
+    if (m[1] === "invoice_date") continue;
+    facets.add(COLUMN_FACET[m[1]!] ?? m[1]!);
+  }
   if (/\bwhere\s+cancelled\b|\band\s+cancelled\b/.test(s)) facets.add("cancellations");
   const aov = /sum\(amount\)\s*\/\s*count/.test(s);
   if (aov) facets.add("aov");
@@ -58,9 +64,10 @@ export function goldFacts(sql: string): Facts {
     comparisons.add(`${OPS[m[1]!]} ${Number(m[2])}`);
 
   const values = new Set<string>();
-  for (const m of sql.matchAll(/(?:country|category|stock_code)\s*(?:=|<>)\s*'([^']+)'/gi))
-    values.add(m[1]!);
-  for (const m of sql.matchAll(/(?:country|category)\s+in\s*\(([^)]*)\)/gi)) {
+  for (const m of sql.matchAll(/\b([a-z_]+)\s*(?:=|<>)\s*'([^']+)'/gi)) {
+    if (m[1]!.toLowerCase() !== "invoice_date") values.add(m[2]!);
+  }
+  for (const m of sql.matchAll(/\b[a-z_]+\s+in\s*\(([^)]*)\)/gi)) {
     for (const v of m[1]!.matchAll(/'([^']+)'/g)) values.add(v[1]!);
   }
   for (const m of sql.matchAll(/ilike\s+'%([^%']+)%'/gi)) values.add(m[1]!.toLowerCase());

@@ -316,11 +316,13 @@ class ClauseMapper {
 
     // Attributes: values of one facet in a clause are alternatives (a customer has one
     // country, one age band); different facets must all hold.
-    const outside = tokens.some((t) => t.lower === "outside" || t.lower.startsWith("non-"));
-    const attrNegated =
-      outside || (negated && !buyVerb && !items.length && !countQuantities.length);
+    const clauseNegatesAttrs = negated && !buyVerb && !items.length && !countQuantities.length;
     for (const facet of [...new Set(attrs.map((m) => m.facetId))]) {
       const group = attrs.filter((m) => m.facetId === facet);
+      // "outside London acquired via email": "outside"/"non-" negate the values they precede.
+      const before = this.text.slice(seg.start, group[0]!.start).toLowerCase();
+      const outside = /\boutside(\s+of)?(\s+the)?\s*$|\bnon-$/.test(before);
+      const attrNegated = outside || clauseNegatesAttrs;
       const condition: AttributeCondition = {
         type: "attribute",
         facet,
