@@ -3,7 +3,7 @@
  * gold SQL and off a predicted definition, for facet/operator/value/window accuracy.
  */
 import { measureFacetId } from "../nodes/validate.ts";
-import { conditionsOf, type SegmentDefinition } from "../state/segment.ts";
+import { conditionsOf, itemFiltersOf, type SegmentDefinition } from "../state/segment.ts";
 
 export interface Facts {
   facets: Set<string>;
@@ -95,10 +95,10 @@ export function predictedFacts(segment: SegmentDefinition): Facts {
     if (window?.from) f.dates.add(window.from);
     if (window?.to) f.dates.add(window.to);
     if (c.type === "behaviour") {
-      if (c.item) {
-        f.facets.add(c.item.facet);
-        c.item.values.forEach((v) =>
-          f.values.add(c.item!.facet === "product_word" ? v.toLowerCase() : v),
+      for (const item of itemFiltersOf(c)) {
+        f.facets.add(item.facet);
+        item.values.forEach((v) =>
+          f.values.add(item.facet === "product_word" ? v.toLowerCase() : v),
         );
       }
       if (c.window) f.facets.add("order_date");

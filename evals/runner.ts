@@ -6,7 +6,7 @@
 import { runRequest, type RunResult } from "../runtime/run.ts";
 import type { Services } from "../runtime/services.ts";
 import { facetById } from "../state/catalog.ts";
-import { conditionsOf, SegmentDefinition } from "../state/segment.ts";
+import { conditionsOf, itemFiltersOf, SegmentDefinition } from "../state/segment.ts";
 import type { EvalCase } from "./cases.ts";
 import { goldFacts, predictedFacts, type Facts } from "./facts.ts";
 
@@ -62,15 +62,17 @@ function inventions(services: Services, tenant: string, result: RunResult): stri
       for (const v of c.values)
         if (!runtime.retriever.contains(c.facet, v)) out.push(`${c.facet}=${v}`);
     }
-    if (c.type === "behaviour" && c.item) {
-      const facet = facetById(runtime.catalog, c.item.facet);
-      if (!facet) out.push(`facet ${c.item.facet}`);
-      for (const v of c.item.values) {
-        const known =
-          facet?.type === "text"
-            ? runtime.retriever.textMatches(c.item.facet, v) > 0
-            : runtime.retriever.contains(c.item.facet, v);
-        if (!known) out.push(`${c.item.facet}=${v}`);
+    if (c.type === "behaviour") {
+      for (const item of itemFiltersOf(c)) {
+        const facet = facetById(runtime.catalog, item.facet);
+        if (!facet) out.push(`facet ${item.facet}`);
+        for (const v of item.values) {
+          const known =
+            facet?.type === "text"
+              ? runtime.retriever.textMatches(item.facet, v) > 0
+              : runtime.retriever.contains(item.facet, v);
+          if (!known) out.push(`${item.facet}=${v}`);
+        }
       }
     }
   }

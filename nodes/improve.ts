@@ -8,7 +8,7 @@ import { MIN_LINK_SCORE } from "../catalog/retriever.ts";
 import { timed } from "../state/audit-entry.ts";
 import { requireContext, type TenantRuntime } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
-import type { Condition, RuleNode } from "../state/segment.ts";
+import { itemFiltersOf, type Condition, type ItemFilter, type RuleNode } from "../state/segment.ts";
 
 function groundValue(tenant: TenantRuntime, facetId: string, value: string): string | undefined {
   if (tenant.retriever.contains(facetId, value)) return value;
@@ -33,20 +33,25 @@ function fixCondition(c: Condition, tenant: TenantRuntime, changes: string[]): C
       ? { ...c, values: [...new Set(values)], provenance: { ...c.provenance, source: "inferred" } }
       : null;
   }
-  if (
-    c.type === "behaviour" &&
-    c.item &&
-    tenant.catalog.facets.find((f) => f.id === c.item?.facet)?.type === "enum"
-  ) {
-    const item = c.item;
-    const values = item.values
-      .map((v) => groundValue(tenant, item.facet, v))
-      .filter((v): v is string => !!v);
-    if (values.join() !== item.values.join())
-      changes.push(
-        `grounded ${item.facet} values ${item.values.join(", ")} -> ${values.join(", ") || "(none)"}`,
-      );
-    return values.length ? { ...c, item: { ...item, values: [...new Set(values)] } } : null;
+  if (c.type === "behaviour" && c.item) {
+    const grounded: ItemFilter[] = [];
+    for (const item of itemFiltersOf(c)) {
+      if (tenant.catalog.facets.find((f) => f.id === item.facet)?.type !== "enum") {
+        grounded.push(item);
+        continue;
+      }
+      const values = item.values
+        .map((v) => groundValue(tenant, item.facet, v))
+        .filter((v): v is string => !!v);
+      if (values.join() !== item.values.join())
+        changes.push(
+          `grounded ${item.facet} values ${item.values.join(", ")} -> ${values.join(", ") || "(none)"}`,
+        );
+      if (!values.length) return null;
+      grounded.push({ ...item, values: [...new Set(values)] });
+    }
+    const [item, ...andItems] = grounded;
+    return { ...c, item, ...(andItems.length ? { andItems } : {}) };
   }
   return c;
 }

@@ -9,6 +9,7 @@ import { facetById } from "../state/catalog.ts";
 import { requireContext, type TenantRuntime } from "../state/context.ts";
 import type { Finding, NscStateType, NscUpdate } from "../state/graph-state.ts";
 import {
+  itemFiltersOf,
   RuleNode,
   type BehaviourCondition,
   type Comparison,
@@ -55,7 +56,7 @@ function emptyIntersection(a: Comparison, b: Comparison): boolean {
 const stripProvenance = (c: Condition) => JSON.stringify({ ...c, provenance: undefined });
 
 function behaviourKey(c: BehaviourCondition): string {
-  return JSON.stringify([c.event, c.item, c.window?.from, c.window?.to, c.measure]);
+  return JSON.stringify([c.event, itemFiltersOf(c), c.window?.from, c.window?.to, c.measure]);
 }
 
 /** Checks every AND group for conditions that cannot hold together. */
@@ -174,7 +175,7 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
   if (c.type === "attribute") facetIds.push(c.facet);
   if (c.type === "behaviour") {
     facetIds.push(measureFacetId(c));
-    if (c.item) facetIds.push(c.item.facet);
+    for (const f of itemFiltersOf(c)) facetIds.push(f.facet);
   }
   if (c.type === "recency") facetIds.push(c.which === "first" ? "first_purchase" : "last_purchase");
   for (const id of facetIds) {
@@ -221,13 +222,13 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
     }
   }
   if (c.type === "behaviour") {
-    if (c.item) {
-      const facet = facetById(tenant.catalog, c.item.facet);
-      for (const v of c.item.values) {
+    for (const item of itemFiltersOf(c)) {
+      const facet = facetById(tenant.catalog, item.facet);
+      for (const v of item.values) {
         const known =
           facet?.type === "text"
-            ? tenant.retriever.textMatches(c.item.facet, v) > 0
-            : tenant.retriever.contains(c.item.facet, v);
+            ? tenant.retriever.textMatches(item.facet, v) > 0
+            : tenant.retriever.contains(item.facet, v);
         if (facet && !known) {
           out.push({
             code: "unknown_value",

@@ -3,7 +3,14 @@
  * from, so a marketer can check the system understood them.
  */
 import type { TenantCatalog } from "../state/catalog.ts";
-import type { Comparison, Condition, DateWindow, RuleNode } from "../state/segment.ts";
+import {
+  itemFiltersOf,
+  type Comparison,
+  type Condition,
+  type DateWindow,
+  type ItemFilter,
+  type RuleNode,
+} from "../state/segment.ts";
 
 const MONEY = new Intl.NumberFormat("en-GB", {
   style: "currency",
@@ -58,11 +65,14 @@ export function describeCondition(c: Condition, catalog: TenantCatalog): string 
   if (c.type === "recency") {
     return `${c.which === "first" ? "First" : "Last"} purchase ${describeWindow(c.window)}`;
   }
-  const what = c.item
-    ? c.item.facet === "category"
-      ? `${c.item.values.join(" or ")} products`
-      : c.item.values.map((v) => valueLabel(catalog, c.item!.facet, v)).join(" or ")
-    : "anything";
+  const describeItem = (f: ItemFilter) =>
+    f.facet === "category"
+      ? `${f.values.join(" or ")} products`
+      : f.facet === "product" || f.facet === "product_word"
+        ? f.values.map((v) => valueLabel(catalog, f.facet, v)).join(" or ")
+        : `${f.values.join(" or ")} (${catalog.facets.find((x) => x.id === f.facet)?.label ?? f.facet})`;
+  const filters = itemFiltersOf(c);
+  const what = filters.length ? filters.map(describeItem).join(" that are also ") : "anything";
   const when = describeWindow(c.window);
   const verb = {
     order: "Bought",

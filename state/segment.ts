@@ -114,6 +114,11 @@ export const BehaviourCondition = z
      */
     event: z.enum(["order", "cancellation", "line"]),
     item: ItemFilter.optional(),
+    /**
+     * Further filters on the same line, all of which must hold with `item` ("bought Nike
+     * trainers": brand Nike and category Trainers on one line, not two purchases).
+     */
+    andItems: z.array(ItemFilter).optional(),
     window: DateWindow.optional(),
     measure: Measure,
     comparison: Comparison.optional(),
@@ -165,6 +170,11 @@ export const SegmentDefinition = z.object({
   root: RuleNode,
 });
 export type SegmentDefinition = z.infer<typeof SegmentDefinition>;
+
+/** Every item filter of a behavioural condition, all of which a matching line meets. */
+export function itemFiltersOf(c: BehaviourCondition): ItemFilter[] {
+  return c.item ? [c.item, ...(c.andItems ?? [])] : [];
+}
 
 /** Depth-first list of the leaf conditions of a rule tree. */
 export function conditionsOf(node: RuleNode): Condition[] {

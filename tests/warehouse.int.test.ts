@@ -246,6 +246,18 @@ describe("SQL compilation against hand-written SQL", () => {
       "select customer_id from orders group by 1 having max(invoice_date) < '2011-03-01'",
     ],
     [
+      "several filters on one line",
+      {
+        type: "behaviour",
+        event: "order",
+        item: { facet: "product_word", values: ["red retrospot"] },
+        andItems: [{ facet: "category", values: ["Bags"] }],
+        measure: "exists",
+        provenance: p,
+      },
+      "select distinct customer_id from orders where description ilike '%red retrospot%' and category='Bags'",
+    ],
+    [
       "and with not",
       {
         type: "and",

@@ -3,14 +3,15 @@
  * Only identifiers from the tenant's binding reach the SQL text; every user value is a
  * numbered parameter.
  */
-import type {
-  AttributeCondition,
-  BehaviourCondition,
-  Comparison,
-  DateWindow,
-  ItemFilter,
-  RecencyCondition,
-  RuleNode,
+import {
+  itemFiltersOf,
+  type AttributeCondition,
+  type BehaviourCondition,
+  type Comparison,
+  type DateWindow,
+  type ItemFilter,
+  type RecencyCondition,
+  type RuleNode,
 } from "../state/segment.ts";
 import type { WarehouseBinding } from "./binding.ts";
 
@@ -102,7 +103,7 @@ class Compiler {
     const s = this.binding.schema;
     const source = c.event === "order" ? `${s}.orders e` : `${s}.lines e`;
     const where: string[] = c.event === "cancellation" ? ["e.cancelled"] : [];
-    if (c.item) where.push(this.item(c.item));
+    for (const f of itemFiltersOf(c)) where.push(this.item(f));
     if (c.window) where.push(...this.window(c.window, "e.invoice_date"));
     if (c.measure === "exists" || !c.comparison) {
       where.unshift("e.customer_id = c.customer_id");

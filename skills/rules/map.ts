@@ -339,23 +339,36 @@ class ClauseMapper {
 
     const frameEvent: Frame["event"] = cancel ? "cancellation" : (prev?.event ?? "order");
     const effectiveWindow = window ?? (buyVerb || cancel ? undefined : prev?.window);
+    // A group's first facet is the item; its other facets filter the same line.
     const itemFilter = (group: Mention[]) => {
-      const facet = group[0]!.facetId;
-      return {
+      const facets = [...new Set(group.map((m) => m.facetId))];
+      const [item, ...andItems] = facets.map((facet) => ({
         facet,
         values: [...new Set(group.filter((m) => m.facetId === facet).map((m) => m.value!))],
-      };
+      }));
+      return { item: item!, ...(andItems.length ? { andItems } : {}) };
     };
     // Items joined by "or" share one condition; "and"/"both" need each bought.
     let itemGroups: Mention[][] = [];
     for (const m of items) {
       const last = itemGroups[itemGroups.length - 1];
       const prevItem = last?.[last.length - 1];
+      // Same facet joined by "or": alternatives. Different facets side by side ("Nike
+      // trainers", "red retrospot bags"): one line that is both.
+      const adjacent = prevItem && /^\s*$/.test(this.text.slice(prevItem.end, m.start));
       if (
         last &&
         prevItem &&
         prevItem.facetId === m.facetId &&
         this.coordination(prevItem, m) === "or"
+      )
+        last.push(m);
+      else if (
+        last &&
+        prevItem &&
+        prevItem.facetId !== m.facetId &&
+        adjacent &&
+        !last.some((x) => x.facetId === m.facetId)
       )
         last.push(m);
       else itemGroups.push([m]);
@@ -421,7 +434,7 @@ class ClauseMapper {
         const condition: BehaviourCondition = {
           type: "behaviour",
           event: measure.event,
-          ...(g ? { item: itemFilter(g) } : {}),
+          ...(g ? itemFilter(g) : {}),
           ...(effectiveWindow ? { window: effectiveWindow } : {}),
           measure: measure.measure,
           comparison,
@@ -508,7 +521,7 @@ class ClauseMapper {
           const condition: BehaviourCondition = {
             type: "behaviour",
             event: frameEvent,
-            ...(g ? { item: itemFilter(g) } : {}),
+            ...(g ? itemFilter(g) : {}),
             ...(effectiveWindow ? { window: effectiveWindow } : {}),
             measure: "exists",
             provenance: this.provenance(
