@@ -130,7 +130,8 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
         : status === "needs_clarification"
           ? question!.question
           : (state.rejection?.message ?? "The request could not be turned into a segment."),
-    rejection: status === "rejected" ? (state.rejection ?? { code: "unresolved", message: "" }) : null,
+    rejection:
+      status === "rejected" ? (state.rejection ?? { code: "unresolved", message: "" }) : null,
     explanation: status === "ok" ? state.explanation : [],
     audit: (state.audit ?? []).slice(before),
   };

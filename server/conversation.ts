@@ -1,0 +1,201 @@
+/**
+ * A thread's conversation as the graph's checkpoints record it, and running one request or one
+ * answer on it: under the thread's lock, as JSON or as server-sent events, aborted when the
+ * client goes away.
+ */
+import type { Context } from "hono";
+import { streamSSE, type SSEStreamingApi } from "hono/streaming";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { InputError, runRequest, type RunInput, type RunResult } from "../runtime/run.ts";
+import type { Services } from "../runtime/services.ts";
+import { appendAudit } from "../storage/audit.ts";
+import type { ThreadRow } from "../storage/threads.ts";
+import type { Clarification, NscStateType } from "../state/graph-state.ts";
+import type { AppDeps } from "./deps.ts";
+import { ApiError } from "./errors.ts";
+import type { ApiBindings } from "./types.ts";
+
+export interface Conversation {
+  /** Whether the graph has run on this thread at all. */
+  started: boolean;
+  state: Partial<NscStateType>;
+  question: Clarification | null;
+  /** Nodes the last checkpoint says run next (non-empty for a run cut short). */
+  next: string[];
+}
+
+export async function readConversation(
+  services: Services,
+  threadId: string,
+): Promise<Conversation> {
+  const snapshot = await services.graph.getState({ configurable: { thread_id: threadId } });
+  const state = (snapshot.values ?? {}) as Partial<NscStateType>;
+  const interrupt = snapshot.tasks.flatMap((t) => t.interrupts)[0];
+  return {
+    started: Object.keys(state).length > 0,
+    state,
+    question: (interrupt?.value as Clarification | undefined) ?? null,
+    next: [...snapshot.next],
+  };
+}
+
+export type ThreadStatus =
+  "new" | "running" | "needs_clarification" | "ok" | "rejected" | "aborted";
+
+export function statusOf(conv: Conversation, running: boolean): ThreadStatus {
+  if (running) return "running";
+  if (!conv.started) return "new";
+  if (conv.question) return "needs_clarification";
+  // Steps left to run and nobody running them: the client went away mid-run.
+  if (conv.next.length > 0) return "aborted";
+  if (conv.state.status === "ok") return "ok";
+  if (conv.state.status === "rejected") return "rejected";
+  return "aborted";
+}
+
+export function toApiResult(result: RunResult) {
+  return {
+    threadId: result.thread_id,
+    status: result.status,
+    segment: result.segment,
+    sql: result.sql,
+    params: result.params,
+    size: result.size,
+    clarification: result.clarification,
+    message: result.message,
+    rejection: result.rejection,
+    explanation: result.explanation,
+  };
+}
+export type ApiRunResult = ReturnType<typeof toApiResult>;
+
+export function wantsEventStream(accept: string | undefined): boolean {
+  return /\btext\/event-stream\b/i.test(accept ?? "");
+}
+
+export interface RunOnThread {
+  thread: ThreadRow;
+  /** Throws an ApiError when the conversation is not in a state that allows this run. */
+  check: (conv: Conversation) => void;
+  /** The error when another run holds the thread. */
+  busy: ApiError;
+  input: Omit<RunInput, "signal" | "onEvent" | "onStep">;
+  event: "thread.message" | "thread.answer";
+  sse: boolean;
+}
+
+/**
+ * Takes the thread's lock (409 when another run, in any process, holds it), checks the
+ * conversation under it, then runs. The lock is released when the run ends, however it ends.
+ */
+export async function runOnThread(
+  deps: AppDeps,
+  c: Context<ApiBindings>,
+  run: RunOnThread,
+): Promise<Response> {
+  const release = await deps.locks.tryAcquire(run.thread.id);
+  if (!release) throw run.busy;
+  try {
+    run.check(await readConversation(deps.services, run.thread.id));
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  const tenantId = c.get("tenantId");
+  const finished = async (result: RunResult) => {
+    deps.metrics.observeRun(tenantId, result);
+    await appendAudit(deps.services.db.pool, {
+      tenantId,
+      threadId: run.thread.id,
+      event: run.event,
+      detail: { status: result.status, size: result.size, requestId: c.get("requestId") },
+    }).catch((err: unknown) => c.get("logger").warn({ err }, "could not write the audit log"));
+  };
+
+  if (!run.sse) {
+    try {
+      // A client that disconnects aborts the run (the Node adapter aborts this signal).
+      const result = await runRequest(deps.services, { ...run.input, signal: c.req.raw.signal });
+      await finished(result);
+      return c.json(toApiResult(result), 200);
+    } catch (err) {
+      if (err instanceof InputError) throw new ApiError(400, "validation_error", err.message);
+      if (c.req.raw.signal.aborted) {
+        // Nobody reads this answer; 499 (nginx's "client closed request") keeps it out of 5xx.
+        c.get("logger").info({ threadId: run.thread.id }, "client went away; run aborted");
+        throw new ApiError(
+          499 as ContentfulStatusCode,
+          "client_closed",
+          "The client closed the request.",
+        );
+      }
+      throw err;
+    } finally {
+      await release();
+    }
+  }
+
+  c.header("X-Accel-Buffering", "no");
+  return streamSSE(c, async (stream) => {
+    const controller = new AbortController();
+    const abort = () => controller.abort(new Error("client disconnected"));
+    stream.onAbort(abort);
+    c.req.raw.signal.addEventListener("abort", abort, { once: true });
+    const events = new EventWriter(stream);
+    try {
+      const result = await runRequest(deps.services, {
+        ...run.input,
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === "step_started") {
+            events.send("step", { node: event.node, phase: "started" });
+            return;
+          }
+          events.send("step", { node: event.node, phase: "finished", ms: event.ms });
+          const { update } = event;
+          if (update.segment) {
+            events.send("draft", {
+              segment: update.segment,
+              explanation: update.explanation ?? [],
+            });
+          }
+          if (typeof update.size === "number") events.send("size", { size: update.size });
+        },
+      });
+      await finished(result);
+      if (result.clarification) events.send("clarification", result.clarification);
+      events.send("done", toApiResult(result));
+    } catch (err) {
+      if (controller.signal.aborted) {
+        c.get("logger").info({ threadId: run.thread.id }, "client went away; run aborted");
+        return;
+      }
+      const input = err instanceof InputError;
+      if (!input) c.get("logger").error({ err, requestId: c.get("requestId") }, "run failed");
+      events.send("error", {
+        code: input ? "validation_error" : "internal_error",
+        message: input ? (err as Error).message : "The run failed; quote the request id.",
+        requestId: c.get("requestId"),
+      });
+    } finally {
+      c.req.raw.signal.removeEventListener("abort", abort);
+      await events.flushed();
+      await release();
+    }
+  });
+}
+
+/** Writes events in order without making the graph wait for a slow client. */
+class EventWriter {
+  private chain: Promise<unknown> = Promise.resolve();
+  constructor(private readonly stream: SSEStreamingApi) {}
+
+  send(event: string, data: unknown): void {
+    if (this.stream.aborted) return;
+    this.chain = this.chain.then(() => this.stream.writeSSE({ event, data: JSON.stringify(data) }));
+  }
+
+  flushed(): Promise<unknown> {
+    return this.chain;
+  }
+}

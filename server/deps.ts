@@ -1,0 +1,77 @@
+/**
+ * What the app is built from. `createApp` takes these ready-made; `createDeps` builds the usual
+ * set for a process (serve, tests, benchmark) and knows how to close what it opened.
+ */
+import pg from "pg";
+import type { Logger } from "pino";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Services } from "../runtime/services.ts";
+import { ThreadLocks } from "../storage/threads.ts";
+import type { ServerConfig } from "./env.ts";
+import { createMetrics, type ApiMetrics } from "./metrics.ts";
+import { createRateLimiter } from "./rate-limit.ts";
+import { systemClock, type Clock } from "./types.ts";
+
+export interface AppDeps {
+  services: Services;
+  config: ServerConfig;
+  logger: Logger;
+  rateLimiter: RateLimiterAbstract;
+  clock: Clock;
+  /** Per-thread run locks; on a pool of their own (see ThreadLocks). */
+  locks: ThreadLocks;
+  metrics: ApiMetrics;
+  /** True once shutdown began: readiness fails so a load balancer stops sending requests. */
+  isDraining?: () => boolean;
+}
+
+export interface OwnedDeps {
+  deps: AppDeps;
+  /** False when Redis (REDIS_URL) did not connect in time; limits then count in memory. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function createDeps(
+  services: Services,
+  config: ServerConfig,
+  opts: {
+    logger: Logger;
+    redisUrl?: string;
+    rateLimitKeyPrefix?: string;
+    clock?: Clock;
+    isDraining?: () => boolean;
+    /** Runs that may hold a thread lock at once, per process. */
+    lockConnections?: number;
+  },
+): OwnedDeps {
+  const lockPool = new pg.Pool({
+    connectionString: services.db.url,
+    max: opts.lockConnections ?? 32,
+    application_name: "segmentation-agent-locks",
+  });
+  lockPool.on("error", (err) => opts.logger.warn({ err }, "idle lock connection failed"));
+  const limiter = createRateLimiter({
+    pointsPerMinute: config.rateLimitPerMinute,
+    redisUrl: opts.redisUrl,
+    keyPrefix: opts.rateLimitKeyPrefix,
+    logger: opts.logger,
+  });
+  const locks = new ThreadLocks(lockPool);
+  return {
+    deps: {
+      services,
+      config,
+      logger: opts.logger,
+      rateLimiter: limiter.limiter,
+      clock: opts.clock ?? systemClock,
+      locks,
+      metrics: createMetrics(),
+      isDraining: opts.isDraining,
+    },
+    ready: () => limiter.ready(),
+    close: async () => {
+      await Promise.allSettled([locks.close(), limiter.close()]);
+    },
+  };
+}
