@@ -108,7 +108,7 @@ async function createCommand(request: string | undefined, opts: CreateOptions): 
   const interactive = !opts.json && process.stdin.isTTY && process.stderr.isTTY;
   return withServices(opts, Boolean(opts.quiet || opts.json), async (services, progress) => {
     let result = await runRequest(services, {
-      tenant: opts.tenant,
+      tenant: opts.tenant ?? services.defaultTenant,
       asOf: opts.asOf,
       request,
       threadId: opts.thread,
@@ -130,7 +130,6 @@ async function createCommand(request: string | undefined, opts: CreateOptions): 
 const BatchLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string() });
 
 async function batchCommand(opts: CreateOptions): Promise<number> {
-  if (!opts.tenant) throw new InputError("--batch needs --tenant");
   let text: string;
   try {
     text = readFileSync(opts.batch!, "utf8");
@@ -151,7 +150,7 @@ async function batchCommand(opts: CreateOptions): Promise<number> {
         id = parsed.data.id;
         progress.status(`[${n + 1}/${lines.length}] ${parsed.data.query}`);
         const result = await runRequest(services, {
-          tenant: opts.tenant,
+          tenant: opts.tenant ?? services.defaultTenant,
           asOf: opts.asOf,
           request: parsed.data.query,
           members: opts.members,
@@ -205,7 +204,10 @@ export function buildProgram(): Command {
     .command("create")
     .description("create a segment from a request, or answer a clarifying question")
     .argument("[request]", "the segment in plain English, in quotes")
-    .option("--tenant <id>", "tenant to run against (online-retail)")
+    .option(
+      "--tenant <id>",
+      "tenant: online-retail or demo-retail (default: online-retail when its data is present)",
+    )
     .option("--as-of <date>", "as-of date for relative windows (YYYY-MM-DD)", isoDate)
     .option("--json", "print one JSON object instead of the readable report")
     .option("--members", "include the sorted member customer IDs")
