@@ -9,7 +9,7 @@ import { runRequest } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { TENANT_PROVIDERS } from "../runtime/tenants.ts";
 import { parseEnv } from "../state/config.ts";
-import { conditionsOf, type Provenance, type RuleNode } from "../state/segment.ts";
+import { conditionsOf, itemFiltersOf, type Provenance, type RuleNode } from "../state/segment.ts";
 import { compileSegment } from "../warehouse/compile.ts";
 import { loadDemoRetail } from "../warehouse/generate-demo-retail.ts";
 
@@ -334,12 +334,14 @@ describe("NSC graph end to end on demo-retail", () => {
   const facets = (root: RuleNode) =>
     [
       ...new Set(
-        conditionsOf(root).map((c) =>
+        conditionsOf(root).flatMap((c) =>
           c.type === "attribute"
-            ? c.facet
+            ? [c.facet]
             : c.type === "recency"
-              ? `${c.which}_purchase`
-              : (c.item?.facet ?? c.event),
+              ? [`${c.which}_purchase`]
+              : c.item
+                ? itemFiltersOf(c).map((f) => f.facet)
+                : [c.event],
         ),
       ),
     ].sort();
@@ -347,8 +349,7 @@ describe("NSC graph end to end on demo-retail", () => {
   /** Request, the facets it must use, a plausible size range, and gold SQL where exact. */
   const requests: [string, string[], [number, number], string?][] = [
     [
-      // Department and channel are separate conditions: the rule tree filters one item facet
-      // per behaviour, so "outdoor gear online" is not required to be the same order.
+      // Department and channel filter the same line: outdoor gear bought online.
       "gold members in London who bought outdoor gear online in Q4 2024",
       ["channel", "department", "loyalty_tier", "region"],
       [20, 1_000],
