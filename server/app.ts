@@ -15,6 +15,7 @@ import { mountDocs } from "./docs.ts";
 import { ApiError, onError, onNotFound, validationHook } from "./errors.ts";
 import { rateLimit } from "./rate-limit.ts";
 import { healthRouter } from "./routes/health.ts";
+import { playgroundRouter } from "./routes/playground.ts";
 import { segmentsRouter } from "./routes/segments.ts";
 import { tenantRouter } from "./routes/tenant.ts";
 import { threadsRouter } from "./routes/threads.ts";
@@ -78,8 +79,8 @@ export function createApp(deps: AppDeps) {
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        // Swagger UI sets style attributes and inlines small images.
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        // Swagger UI (/docs) sets style attributes and inlines small images; nothing else may.
+        styleSrc: [(c) => (/^\/docs(\/|$)/.test(c.req.path) ? "'self' 'unsafe-inline'" : "'self'")],
         imgSrc: ["'self'", "data:"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", segmentsRouter(deps));
   app.route("/v1", tenantRouter(deps, tenantConfigs));
   app.route("/", healthRouter(deps));
+  app.route("/", playgroundRouter());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
