@@ -13,7 +13,13 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import seedrandom from "seedrandom";
 import { tenantSchema } from "./binding.ts";
-import type { LoadProgress, LoadResult } from "./load-online-retail.ts";
+import {
+  customerFeatures,
+  recordLoad,
+  runPhase,
+  type LoadProgress,
+  type LoadResult,
+} from "./load-steps.ts";
 
 export const DEMO_RETAIL = "demo-retail";
 /** Bump when the generated rows change (a golden hash in the tests enforces it). */
@@ -1098,6 +1104,7 @@ export async function loadDemoRetail(
     await copy(tables.customers, "raw_customers");
     await copy(tables.lines, "raw_lines");
 
+    const features = customerFeatures(s);
     const derive = [
       // Product attributes come from the product table, as in online-retail.
       `create table ${s}.lines as
@@ -1110,25 +1117,11 @@ export async function loadDemoRetail(
       `create table ${s}.customers as
          select r.customer_id, r.age_band, r.gender, r.region, r.loyalty_tier,
                 r.acquisition_channel,
-                f.first_order_at, f.last_order_at, coalesce(f.orders, 0) as orders,
-                coalesce(f.spend, 0) as spend, coalesce(f.units, 0) as units,
-                coalesce(f.distinct_products, 0) as distinct_products,
-                coalesce(k.cancellations, 0) as cancellations
+                ${features.columns}
            from raw_customers r
-           left join (select customer_id, min(invoice_date) as first_order_at,
-                             max(invoice_date) as last_order_at,
-                             count(distinct invoice_no)::integer as orders, sum(amount) as spend,
-                             sum(quantity)::integer as units,
-                             count(distinct stock_code)::integer as distinct_products
-                        from ${s}.orders group by customer_id) f using (customer_id)
-           left join (select customer_id, count(distinct invoice_no)::integer as cancellations
-                        from ${s}.lines where cancelled group by customer_id) k using (customer_id)`,
+           ${features.joins}`,
     ];
-    for (const [i, sql] of derive.entries()) {
-      onProgress({ phase: "derive", done: i, total: derive.length });
-      await client.query(sql);
-    }
-    onProgress({ phase: "derive", done: derive.length, total: derive.length });
+    await runPhase(client, "derive", derive, onProgress);
 
     const indexes = [
       `alter table ${s}.customers add primary key (customer_id)`,
@@ -1145,28 +1138,9 @@ export async function loadDemoRetail(
       `analyze ${s}.orders`,
       `analyze ${s}.lines`,
     ];
-    for (const [i, sql] of indexes.entries()) {
-      onProgress({ phase: "index", done: i, total: indexes.length });
-      await client.query(sql);
-    }
+    await runPhase(client, "index", indexes, onProgress);
 
-    const counts = await client.query<{ t: string; n: string }>(
-      `select 'lines' t, count(*) n from ${s}.lines union all
-       select 'orders', count(*) from ${s}.orders union all
-       select 'customers', count(*) from ${s}.customers union all
-       select 'products', count(*) from ${s}.products`,
-    );
-    const rowCounts = Object.fromEntries(counts.rows.map((r) => [r.t, Number(r.n)]));
-    await client.query(
-      `insert into app.warehouse_loads (tenant_id, source_checksum, row_counts, loaded_at)
-       values ($1, $2, $3, now())
-       on conflict (tenant_id) do update set source_checksum = excluded.source_checksum,
-         row_counts = excluded.row_counts, loaded_at = excluded.loaded_at`,
-      [DEMO_RETAIL, checksum, JSON.stringify(rowCounts)],
-    );
-    await client.query("commit");
-    onProgress({ phase: "done", done: 1, total: 1 });
-    return { loaded: true, checksum, rowCounts };
+    return await recordLoad(client, s, DEMO_RETAIL, checksum, onProgress);
   } catch (err) {
     await client.query("rollback").catch(() => {});
     throw err;

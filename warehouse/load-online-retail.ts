@@ -12,23 +12,19 @@ import { createGunzip } from "node:zlib";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { onlineRetailBinding } from "./binding.ts";
+import {
+  customerFeatures,
+  recordLoad,
+  runPhase,
+  type LoadProgress,
+  type LoadResult,
+} from "./load-steps.ts";
 
 /** Bump when the derived tables change so existing loads are rebuilt. */
 export const LOADER_VERSION = 1;
 const TENANT = "online-retail";
 
-export interface LoadProgress {
-  phase: "checksum" | "copy" | "derive" | "index" | "done" | "skipped";
-  /** Units done and total for this phase (bytes for copy, steps otherwise). */
-  done: number;
-  total: number;
-}
-
-export interface LoadResult {
-  loaded: boolean;
-  checksum: string;
-  rowCounts: Record<string, number>;
-}
+export type { LoadProgress, LoadResult } from "./load-steps.ts";
 
 export class DataNotFoundError extends Error {}
 
@@ -124,6 +120,7 @@ export async function loadOnlineRetail(
       client.query(copyFrom("copy raw_lines from stdin with (format csv, header true)")),
     );
 
+    const features = customerFeatures(s);
     const derive = [
       // Customer lines only: lines without a customer are in no segment. Product attributes
       // come from products.csv, not from the line's own description.
@@ -139,26 +136,12 @@ export async function loadOnlineRetail(
       // recency checks a column comparison.
       `create table ${s}.customers as
          select l.customer_id, l.country,
-                f.first_order_at, f.last_order_at, coalesce(f.orders, 0) as orders,
-                coalesce(f.spend, 0) as spend, coalesce(f.units, 0) as units,
-                coalesce(f.distinct_products, 0) as distinct_products,
-                coalesce(k.cancellations, 0) as cancellations
+                ${features.columns}
            from (select distinct on (customer_id) customer_id, country from ${s}.lines
                   order by customer_id, invoice_date desc) l
-           left join (select customer_id, min(invoice_date) as first_order_at,
-                             max(invoice_date) as last_order_at,
-                             count(distinct invoice_no)::integer as orders, sum(amount) as spend,
-                             sum(quantity)::integer as units,
-                             count(distinct stock_code)::integer as distinct_products
-                        from ${s}.orders group by customer_id) f using (customer_id)
-           left join (select customer_id, count(distinct invoice_no)::integer as cancellations
-                        from ${s}.lines where cancelled group by customer_id) k using (customer_id)`,
+           ${features.joins}`,
     ];
-    for (const [i, sql] of derive.entries()) {
-      onProgress({ phase: "derive", done: i, total: derive.length });
-      await client.query(sql);
-    }
-    onProgress({ phase: "derive", done: derive.length, total: derive.length });
+    await runPhase(client, "derive", derive, onProgress);
 
     const indexes = [
       `alter table ${s}.customers add primary key (customer_id)`,
@@ -172,28 +155,9 @@ export async function loadOnlineRetail(
       `analyze ${s}.orders`,
       `analyze ${s}.lines`,
     ];
-    for (const [i, sql] of indexes.entries()) {
-      onProgress({ phase: "index", done: i, total: indexes.length });
-      await client.query(sql);
-    }
+    await runPhase(client, "index", indexes, onProgress);
 
-    const counts = await client.query<{ t: string; n: string }>(
-      `select 'lines' t, count(*) n from ${s}.lines union all
-       select 'orders', count(*) from ${s}.orders union all
-       select 'customers', count(*) from ${s}.customers union all
-       select 'products', count(*) from ${s}.products`,
-    );
-    const rowCounts = Object.fromEntries(counts.rows.map((r) => [r.t, Number(r.n)]));
-    await client.query(
-      `insert into app.warehouse_loads (tenant_id, source_checksum, row_counts, loaded_at)
-       values ($1, $2, $3, now())
-       on conflict (tenant_id) do update set source_checksum = excluded.source_checksum,
-         row_counts = excluded.row_counts, loaded_at = excluded.loaded_at`,
-      [TENANT, checksum, JSON.stringify(rowCounts)],
-    );
-    await client.query("commit");
-    onProgress({ phase: "done", done: 1, total: 1 });
-    return { loaded: true, checksum, rowCounts };
+    return await recordLoad(client, s, TENANT, checksum, onProgress);
   } catch (err) {
     await client.query("rollback").catch(() => {});
     throw err;

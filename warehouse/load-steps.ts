@@ -1,0 +1,81 @@
+/**
+ * The steps every tenant's warehouse load shares: the customer feature columns, running a
+ * phase of statements with progress, and recording the finished load.
+ */
+import type pg from "pg";
+
+export interface LoadProgress {
+  phase: "checksum" | "copy" | "derive" | "index" | "done" | "skipped";
+  /** Units done and total for this phase (bytes for copy, steps otherwise). */
+  done: number;
+  total: number;
+}
+
+export interface LoadResult {
+  loaded: boolean;
+  checksum: string;
+  rowCounts: Record<string, number>;
+}
+
+/**
+ * Select list and joins that add the whole-history features to a customers query whose
+ * customer alias exposes `customer_id`: recency checks and whole-history aggregates become
+ * column comparisons.
+ */
+export function customerFeatures(schema: string): { columns: string; joins: string } {
+  return {
+    columns: `f.first_order_at, f.last_order_at, coalesce(f.orders, 0) as orders,
+                coalesce(f.spend, 0) as spend, coalesce(f.units, 0) as units,
+                coalesce(f.distinct_products, 0) as distinct_products,
+                coalesce(k.cancellations, 0) as cancellations`,
+    joins: `left join (select customer_id, min(invoice_date) as first_order_at,
+                             max(invoice_date) as last_order_at,
+                             count(distinct invoice_no)::integer as orders, sum(amount) as spend,
+                             sum(quantity)::integer as units,
+                             count(distinct stock_code)::integer as distinct_products
+                        from ${schema}.orders group by customer_id) f using (customer_id)
+           left join (select customer_id, count(distinct invoice_no)::integer as cancellations
+                        from ${schema}.lines where cancelled group by customer_id) k using (customer_id)`,
+  };
+}
+
+/** Runs the statements of one phase in order, reporting after each. */
+export async function runPhase(
+  client: pg.PoolClient,
+  phase: "derive" | "index",
+  statements: string[],
+  onProgress: (p: LoadProgress) => void,
+): Promise<void> {
+  for (const [i, sql] of statements.entries()) {
+    onProgress({ phase, done: i, total: statements.length });
+    await client.query(sql);
+  }
+  onProgress({ phase, done: statements.length, total: statements.length });
+}
+
+/** Counts the tables, records the load under its checksum and commits the transaction. */
+export async function recordLoad(
+  client: pg.PoolClient,
+  schema: string,
+  tenant: string,
+  checksum: string,
+  onProgress: (p: LoadProgress) => void,
+): Promise<LoadResult> {
+  const counts = await client.query<{ t: string; n: string }>(
+    `select 'lines' t, count(*) n from ${schema}.lines union all
+     select 'orders', count(*) from ${schema}.orders union all
+     select 'customers', count(*) from ${schema}.customers union all
+     select 'products', count(*) from ${schema}.products`,
+  );
+  const rowCounts = Object.fromEntries(counts.rows.map((r) => [r.t, Number(r.n)]));
+  await client.query(
+    `insert into app.warehouse_loads (tenant_id, source_checksum, row_counts, loaded_at)
+     values ($1, $2, $3, now())
+     on conflict (tenant_id) do update set source_checksum = excluded.source_checksum,
+       row_counts = excluded.row_counts, loaded_at = excluded.loaded_at`,
+    [tenant, checksum, JSON.stringify(rowCounts)],
+  );
+  await client.query("commit");
+  onProgress({ phase: "done", done: 1, total: 1 });
+  return { loaded: true, checksum, rowCounts };
+}
