@@ -181,12 +181,18 @@ async function loadCommand(
   });
   try {
     const { rows } = await services.db.pool.query<{
+      tenant_id: string;
       row_counts: Record<string, number>;
       loaded_at: Date;
-    }>("select row_counts, loaded_at from app.warehouse_loads where tenant_id = 'online-retail'");
-    process.stdout.write(
-      `online-retail loaded at ${rows[0]?.loaded_at.toISOString()}: ${JSON.stringify(rows[0]?.row_counts)}\n`,
+    }>(
+      "select tenant_id, row_counts, loaded_at from app.warehouse_loads where tenant_id = any($1) order by tenant_id",
+      [[...services.tenants.keys()]],
     );
+    for (const r of rows) {
+      process.stdout.write(
+        `${r.tenant_id} loaded at ${r.loaded_at.toISOString()}: ${JSON.stringify(r.row_counts)}\n`,
+      );
+    }
     return 0;
   } finally {
     await services.close();
@@ -225,7 +231,9 @@ export function buildProgram(): Command {
   registerReplay(program);
   program
     .command("load")
-    .description("load (or verify) the online-retail warehouse from ONLINE_RETAIL_DIR")
+    .description(
+      "load (or verify) every tenant's warehouse: online-retail from ONLINE_RETAIL_DIR, demo-retail generated",
+    )
     .option("--force", "reload even when the source files did not change")
     .option("--quiet", "no progress on stderr")
     .option("--source <dir>", "online-retail source files (default: ONLINE_RETAIL_DIR)")
