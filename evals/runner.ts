@@ -98,6 +98,19 @@ function safety(services: Services, tenant: string, result: RunResult): string[]
   return out;
 }
 
+/** The result fields of a case that produced no segment to score. */
+const NO_RESULT = {
+  size: null,
+  goldSize: null,
+  jaccard: null,
+  missing: [],
+  extra: [],
+  explanation: [],
+  schemaValid: null,
+  invented: [],
+  safetyViolations: [],
+} satisfies Partial<CaseResult>;
+
 export async function runCase(
   services: Services,
   set: string,
@@ -126,15 +139,7 @@ export async function runCase(
       reasons: ["editing (DSE) is not implemented yet"],
       status: "skipped",
       asked: false,
-      size: null,
-      goldSize: null,
-      jaccard: null,
-      missing: [],
-      extra: [],
-      explanation: [],
-      schemaValid: null,
-      invented: [],
-      safetyViolations: [],
+      ...NO_RESULT,
       ms: 0,
     };
   }
@@ -170,15 +175,7 @@ export async function runCase(
       reasons: [`crash: ${(err as Error).message}`],
       status: "crash",
       asked,
-      size: null,
-      goldSize: null,
-      jaccard: null,
-      missing: [],
-      extra: [],
-      explanation: [],
-      schemaValid: null,
-      invented: [],
-      safetyViolations: [],
+      ...NO_RESULT,
       ms: performance.now() - started,
     };
   }

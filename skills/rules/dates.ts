@@ -32,6 +32,7 @@
  * - "X onwards" is "since X"; "X or earlier" is everything up to the END of X (inclusive).
  * - "by X" and "as of X" are not cues: X is tagged on its own.
  */
+import { NUMBER_WORDS } from "./lexicon.ts";
 import * as chrono from "chrono-node";
 
 export interface DateContext {
@@ -335,38 +336,8 @@ const SEASON_SRC = String.raw`(?:spring|summer|autumn|fall|winter)`;
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const NUM_SRC = String.raw`\d{1,5}|(?:a\s+)?couple\s+of|(?:a|one)\s+hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|one|two|three|four|five|six|seven|eight|nine|hundred`;
 
-const NUM_WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-  hundred: 100,
-};
+// The grammar's number words, plus the articles that count one ("a month ago").
+const NUM_WORDS: Record<string, number> = { a: 1, an: 1, ...NUMBER_WORDS };
 
 /** A year-ish group: an explicit year (`<n>`) or "this/last/next year" (`<n>r`). */
 function yearx(n: string): string {
