@@ -43,14 +43,7 @@ export const demoRetailConfig: TenantConfig = TenantConfig.parse({
       meaning: "the customer's loyalty programme tier at 2025-01-01; 'none' = not enrolled",
     },
     { term: "channel", meaning: "where an order was placed: in store or online" },
-    {
-      // The rules parser drops bare "online" and "store" as filler words (right for the
-      // online-retail web shop, wrong here), so they are rewritten to channel phrases it
-      // links. Remove once the linker knows tenant value words are not filler.
-      term: "online",
-      meaning: "ordered on the website or app (the online sales channel)",
-      expansion: "via the website",
-    },
+    { term: "online", meaning: "ordered on the website or app (the online sales channel)" },
     {
       term: "store customers",
       meaning: "customers who bought in one of our stores",
