@@ -57,6 +57,7 @@ export function setFiles(onlineRetailDir: string): Record<string, string> {
     "golden-demo": join(here, "demo-retail-golden.jsonl"),
     heldout: join(here, "online-retail-heldout-sim.jsonl"),
     heldout2: join(here, "online-retail-heldout-sim2.jsonl"),
+    heldout3: join(here, "online-retail-heldout-sim3.jsonl"),
     edge: join(here, "online-retail-edge.jsonl"),
     multiturn: join(here, "online-retail-multiturn.jsonl"),
     adversarial: join(here, "online-retail-adversarial.jsonl"),

@@ -9,6 +9,47 @@ import { tokenize, type Token } from "./text.ts";
 
 export const DECOMPOSE_PRODUCER = "rules/decompose@1";
 
+const PREPOSITIONS = new Set([
+  "in",
+  "during",
+  "for",
+  "over",
+  "on",
+  "at",
+  "of",
+  "within",
+  "from",
+  "since",
+  "before",
+  "after",
+  "by",
+]);
+const TIME_NOUNS = new Set([
+  "period",
+  "time",
+  "timeframe",
+  "window",
+  "year",
+  "month",
+  "quarter",
+  "season",
+  "week",
+  "day",
+  "half",
+]);
+const OBJECT_WORDS = new Set([
+  "anything",
+  "something",
+  "everything",
+  "products",
+  "product",
+  "items",
+  "item",
+  "goods",
+  "things",
+  "stuff",
+]);
+
 interface Boundary {
   /** Token index where the new clause starts (its opener included). */
   at: number;
@@ -24,8 +65,37 @@ function excluderAt(tokens: Token[], i: number): number {
   return 0;
 }
 
-export function decomposeRequest(text: string): DecomposeResult {
+const SPLIT_WORDS = new Set(["with", "and", "or", "but", "that", "who", "which", "without", ","]);
+
+/**
+ * Token indexes inside a catalog value whose name holds a splitting word ("JAM MAKING SET
+ * WITH JARS"): no clause boundary may fall there.
+ */
+function protectedTokens(
+  text: string,
+  tokens: Token[],
+  isValue: (phrase: string) => boolean,
+): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    for (let n = Math.min(8, tokens.length - i); n >= 3; n--) {
+      const span = tokens.slice(i, i + n);
+      if (!span.slice(1, -1).some((t) => SPLIT_WORDS.has(t.lower))) continue;
+      if (isValue(text.slice(span[0]!.start, span[n - 1]!.end))) {
+        for (let k = i; k < i + n; k++) out.add(k);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export function decomposeRequest(
+  text: string,
+  opts: { isValue?: (phrase: string) => boolean } = {},
+): DecomposeResult {
   const tokens = tokenize(text);
+  const guarded = opts.isValue ? protectedTokens(text, tokens, opts.isValue) : new Set<number>();
   if (tokens.length === 0) return { subSegments: [], confidence: 0, producer: DECOMPOSE_PRODUCER };
 
   // The first head noun ("customers") splits pre-modifiers from what follows; a leading
@@ -43,6 +113,7 @@ export function decomposeRequest(text: string): DecomposeResult {
   boundaries.push({ at: startPost, connective: "and", negated: false });
 
   for (let i = startPost; i < tokens.length; i++) {
+    if (guarded.has(i)) continue;
     const t = tokens[i]!;
     const lower = t.lower;
     const prev = tokens[i - 1]?.lower;
@@ -66,6 +137,15 @@ export function decomposeRequest(text: string): DecomposeResult {
       }
       continue;
     }
+    // "products with 'heart' in the name", "anything with 'vintage'": "with" qualifies the
+    // object, it does not open a clause.
+    if (lower === "with" && OBJECT_WORDS.has(prev ?? "")) continue;
+    // "in that period", "that year": a determiner, not a relative pronoun.
+    if (
+      lower === "that" &&
+      (PREPOSITIONS.has(prev ?? "") || TIME_NOUNS.has(tokens[i + 1]?.lower ?? ""))
+    )
+      continue;
     if (CLAUSE_OPENERS.has(lower)) {
       const last = boundaries[boundaries.length - 1]!;
       // "excluding those who ...": the opener continues the excluded clause.

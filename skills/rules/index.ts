@@ -12,7 +12,10 @@ export const DATES_PRODUCER = "rules/dates@1";
 export function rulesSkills(): SkillSet {
   return {
     decompose: {
-      decompose: async (text) => decomposeRequest(text),
+      decompose: async (text, ctx) =>
+        decomposeRequest(text, {
+          isValue: (phrase) => ctx.retriever.exactLookup(phrase).some((h) => h.value !== undefined),
+        }),
     },
     tagDates: {
       tag: async (text, subSegments, ctx) => ({

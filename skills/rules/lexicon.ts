@@ -168,6 +168,7 @@ export const CLAUSE_STARTERS = new Set([
   "no",
   "none",
   "still",
+  "again",
   "hadn't",
 ]);
 
@@ -522,6 +523,7 @@ export const STRUCTURAL = new Set([
   "instead",
   "first",
   "last",
+  "again",
   "bits",
   "bobs",
   "odds",

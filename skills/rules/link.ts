@@ -136,6 +136,15 @@ function quotedWords(
     const start = seg.start + (m.index ?? 0);
     out.push({ start, end: start + m[0].length, word: m[1]! });
   }
+  // "containing the word lantern", "with the term vintage": the word is named outright.
+  for (const m of slice.matchAll(
+    /\b(?:containing|contains|with|including|includes)\s+the\s+(?:word|term|phrase)\s+([a-z][a-z-]{1,30})\b/gi,
+  )) {
+    const start = seg.start + (m.index ?? 0);
+    if (!out.some((o) => o.start <= start && start < o.end)) {
+      out.push({ start, end: start + m[0].length, word: m[1]! });
+    }
+  }
   return out;
 }
 

@@ -310,6 +310,17 @@ class ClauseMapper {
     } else {
       window = inter;
     }
+    // "...spent less than £250 in that period": the window of the clause before.
+    const segLower = seg.text.toLowerCase();
+    const windowAnaphor =
+      /\b(that|the same|this) (period|time|timeframe|window|year|month|quarter|season)\b/.exec(
+        segLower,
+      );
+    if (!window && windowAnaphor && prev?.window) {
+      window = prev.window;
+      const start = seg.start + windowAnaphor.index;
+      windowParts.push({ start, end: start + windowAnaphor[0].length });
+    }
 
     const nodes: RuleNode[] = [];
     const countQuantities = quantities.filter((q) => !agoQuantities.includes(q));
@@ -384,7 +395,10 @@ class ClauseMapper {
       !countQuantities.length &&
       !recencyMentions.length &&
       window !== undefined;
-    if (inheritsItems && prev?.items) itemGroups = prev.items;
+    // "...but spent under £50 on them": the items of the clause before.
+    const itemAnaphor = /\bon (them|those|these|it|that|those items|these items)\b/.test(segLower);
+    if ((inheritsItems || (itemAnaphor && itemGroups.length === 0)) && prev?.items)
+      itemGroups = prev.items;
     const orBetweenGroups =
       itemGroups.length > 1 &&
       itemGroups.every(
@@ -627,8 +641,11 @@ class ClauseMapper {
     const unit = q.unit.join(" ");
     const event = cancel ? "cancellation" : "order";
     const distinct = /\b(distinct|different|unique|separate)\b/.test(unit);
+    // "5 separate orders", "3 different orders": orders, however they are qualified.
     if (
-      /^(times|orders?|purchases?|transactions?|invoices?|visits?)\b/.test(unit) ||
+      /^(?:(?:separate|different|distinct|individual|unique)\s+)?(times|orders?|purchases?|transactions?|invoices?|visits?|occasions?)\b/.test(
+        unit,
+      ) ||
       /\bcancell?ed orders?\b/.test(unit)
     ) {
       return { measure: "orders", event, fromCatalog: true, confidence: 1 };
@@ -675,7 +692,14 @@ class ClauseMapper {
     tokens: Token[],
     claimed: { tags: DateTag[]; mentions: Mention[]; quantities: QuantityTag[]; nodes: RuleNode[] },
   ): void {
+    // Words in parentheses explain ("Fees (postage, carriage and similar charges)"); what
+    // they add is linked, what is not linked does not block.
+    const parens = [...this.text.matchAll(/\([^()]*\)/g)].map((m) => ({
+      start: m.index ?? 0,
+      end: (m.index ?? 0) + m[0].length,
+    }));
     const covered = (t: Token) =>
+      parens.some((x) => overlaps(x, t)) ||
       claimed.tags.some((x) => overlaps(x, t)) ||
       claimed.mentions.some((x) => overlaps(x, t)) ||
       claimed.quantities.some((q) => overlaps(q, t) || q.unit.slice(0, 2).includes(t.lower));

@@ -47,7 +47,7 @@ export function normaliseRequest(raw: string): string {
 
 // Words keep inner apostrophes, hyphens, dots and ampersands ("haven't", "t-light", "u.s.").
 const TOKEN_RE =
-  /([£$€])|(\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?)|([\p{L}\p{M}][\p{L}\p{M}\d]*(?:['.&-][\p{L}\p{M}\d]+)*\.?)|(["'])|([^\s\p{L}\p{M}\d])/gu;
+  /([£$€])|((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?)|([\p{L}\p{M}][\p{L}\p{M}\d]*(?:['.&-][\p{L}\p{M}\d]+)*\.?)|(["'])|([^\s\p{L}\p{M}\d])/gu;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
