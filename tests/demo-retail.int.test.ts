@@ -463,7 +463,7 @@ describe("NSC graph end to end on demo-retail", () => {
     [
       // "who bought something" is its own clause: any order, which every customer has.
       "customers who bought something with 'wool' in the name in 2024",
-      ["order", "product_word"],
+      ["product_word"],
       [500, 10_000],
       `select distinct customer_id from orders where description ilike '%wool%'
           and invoice_date >= '2024-01-01' and invoice_date < '2025-01-01'`,

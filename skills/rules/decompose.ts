@@ -4,7 +4,14 @@
  * the clause: the mapper decides what it means.
  */
 import type { DecomposeResult, SubSegment } from "../types.ts";
-import { CLAUSE_OPENERS, CLAUSE_STARTERS, CONTRAST, EXCLUDERS, HEAD_NOUNS } from "./lexicon.ts";
+import {
+  CLAUSE_OPENERS,
+  CLAUSE_STARTERS,
+  CONTRAST,
+  EXCLUDERS,
+  HEAD_NOUNS,
+  NUMBER_WORDS,
+} from "./lexicon.ts";
 import { tokenize, type Token } from "./text.ts";
 
 export const DECOMPOSE_PRODUCER = "rules/decompose@1";
@@ -36,6 +43,15 @@ const TIME_NOUNS = new Set([
   "week",
   "day",
   "half",
+]);
+const ORDER_NOUNS = new Set([
+  "orders",
+  "order",
+  "purchases",
+  "purchase",
+  "transactions",
+  "invoices",
+  "baskets",
 ]);
 const OBJECT_WORDS = new Set([
   "anything",
@@ -124,6 +140,16 @@ export function decomposeRequest(
       i += excl - 1;
       continue;
     }
+    // "at least one but fewer than twenty orders": one range, not two clauses.
+    const next2 = `${tokens[i + 1]?.lower ?? ""} ${tokens[i + 2]?.lower ?? ""}`;
+    const betweenNumbers =
+      lower === "but" &&
+      ((tokens[i - 1]?.kind === "number" && !/^(19|20)\d\d$/.test(prev ?? "")) ||
+        (prev !== undefined && prev in NUMBER_WORDS)) &&
+      /^(fewer|less|more|under|over|below|above) |^(no|not) (more|less|fewer)|^at (least|most)/.test(
+        next2,
+      );
+    if (betweenNumbers) continue;
     if (CONTRAST.has(lower) || lower === ";") {
       boundaries.push({ at: i, connective: "and", negated: false });
       continue;
@@ -140,6 +166,8 @@ export function decomposeRequest(
     // "products with 'heart' in the name", "anything with 'vintage'": "with" qualifies the
     // object, it does not open a clause.
     if (lower === "with" && OBJECT_WORDS.has(prev ?? "")) continue;
+    // "ten orders that included lighting": the clause qualifies the orders being counted.
+    if ((lower === "that" || lower === "which") && ORDER_NOUNS.has(prev ?? "")) continue;
     // "in that period", "that year": a determiner, not a relative pronoun.
     if (
       lower === "that" &&

@@ -115,6 +115,12 @@ export const BUY_VERBS = new Set([
   "paid",
   "acquired",
   "picked",
+  "included",
+  "include",
+  "includes",
+  "contained",
+  "contain",
+  "contains",
 ]);
 
 export const CANCEL_WORDS = new Set([
@@ -524,6 +530,14 @@ export const STRUCTURAL = new Set([
   "first",
   "last",
   "again",
+  "apart",
+  "aside",
+  "totalled",
+  "totaled",
+  "totalling",
+  "totaling",
+  "amounted",
+  "amounting",
   "bits",
   "bobs",
   "odds",

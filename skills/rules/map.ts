@@ -30,6 +30,7 @@ import {
   FILLERS,
   LAPSE_WORDS,
   NEGATORS,
+  NUMBER_WORDS,
   STRUCTURAL,
 } from "./lexicon.ts";
 import { tagQuantities, type QuantityTag } from "./quantities.ts";
@@ -239,12 +240,20 @@ class ClauseMapper {
       let w = windowOf(t);
       if (!w) continue;
       // "more than 6 months ago" is before that day; "less than 30 days ago" is after it.
+      // The comparison may sit before the tag or open it ("over 200 days ago").
+      const before = this.text.slice(seg.start, t.start).toLowerCase();
+      const words = t.text.toLowerCase().split(/\s+/);
+      const firstNumber = words.findIndex((x) => /^\d/.test(x) || x in NUMBER_WORDS || x === "a");
+      const lead = `${before} ${words.slice(0, Math.max(0, firstNumber)).join(" ")}`;
       if (/\bago$/i.test(t.text) && w.from) {
-        const before = this.text.slice(seg.start, t.start).toLowerCase();
-        if (/(more than|over|at least|longer than|greater than|>)\s*$/.test(before))
+        if (/(more than|over|at least|longer than|greater than|>)\s*$/.test(lead))
           w = { to: w.from, label: `more than ${t.text}` };
-        else if (/(less than|under|within|fewer than|<)\s*$/.test(before))
+        else if (/(less than|under|within|fewer than|<)\s*$/.test(lead))
           w = { from: w.from, label: `less than ${t.text}` };
+      }
+      // "by the end of February 2011": anything up to that end.
+      if (w.to && /\bby\s*$/.test(before) && /^(the\s+)?end\s+of\b/i.test(t.text)) {
+        w = { to: w.to, label: `by ${t.text}` };
       }
       // Dates joined by "or"/"and" ("October or November 2011") widen the window when they
       // touch; otherwise each date narrows it ("in 2011 ... in March").
@@ -408,7 +417,13 @@ class ClauseMapper {
     const behaviourNodes: RuleNode[] = [];
     // Aggregates: each comparison becomes one condition on what was bought in the window.
     for (const q of countQuantities) {
-      const measure = this.measureFor(q, measureMentions, tokens, cancel);
+      // "at least one but fewer than twenty orders": a bare bound takes its partner's measure.
+      const measure =
+        this.measureFor(q, measureMentions, tokens, cancel) ??
+        countQuantities
+          .filter((o) => o !== q && o.unit.length > 0)
+          .map((o) => this.measureFor(o, measureMentions, tokens, cancel))
+          .find((m) => m !== undefined);
       if (!measure) {
         this.ambiguities.push({
           key: `measure:${q.text.toLowerCase()}`,
@@ -803,6 +818,21 @@ export function mapRequest(
   // "New customers" / "first-time buyers": the period they came in is a first purchase.
   const newCustomers = input.subSegments.find((s) => s.zone === "pre" && NEW_CUSTOMER.test(s.text));
   let newConsumed = false;
+  let pending: (NonNullable<ClauseResult["dateOnly"]> & { connective: "and" | "or" }) | undefined;
+  /** A date alone: bought anything then, or, for new customers, first bought then. */
+  const activeIn = (d: NonNullable<ClauseResult["dateOnly"]>): RuleNode => {
+    const provenance = mapper.spanProvenance(
+      d.parts,
+      newCustomers ? "inferred" : "default",
+      d.confidence * 0.9,
+    );
+    const node: RuleNode =
+      newCustomers && !newConsumed
+        ? { type: "recency", which: "first", window: d.window, provenance }
+        : { type: "behaviour", event: "order", window: d.window, measure: "exists", provenance };
+    newConsumed ||= Boolean(newCustomers);
+    return node;
+  };
   for (const seg of input.subSegments) {
     const result = mapper.mapClause(
       seg,
@@ -824,21 +854,22 @@ export function mapRequest(
         previous = dated;
         continue;
       }
-      const provenance = mapper.spanProvenance(
-        spans,
-        newCustomers ? "inferred" : "default",
-        confidence * 0.9,
-      );
-      nodes = [
-        newCustomers && !newConsumed
-          ? { type: "recency", which: "first", window, provenance }
-          : { type: "behaviour", event: "order", window, measure: "exists", provenance },
-      ];
-      newConsumed ||= Boolean(newCustomers);
+      // "customers who, in Q3 2011, bought lighting": the date leads the clause it dates.
+      if (!newCustomers && seg !== input.subSegments.at(-1)) {
+        pending = { ...result.dateOnly, connective: seg.connective };
+        continue;
+      }
+      nodes = [activeIn({ window, parts: spans, confidence })];
+    } else if (pending && nodes.length) {
+      const dated = nodes.map((n) => withWindow(n, pending!.window));
+      if (dated.some((n, i) => n !== nodes[i])) nodes = dated;
+      else parts.push({ connective: pending.connective, node: activeIn(pending) });
+      pending = undefined;
     }
     nodes.forEach((node, i) => parts.push({ connective: i === 0 ? seg.connective : "and", node }));
     if (nodes.length) previous = nodes;
   }
+  if (pending) parts.push({ connective: pending.connective, node: activeIn(pending) });
   newConsumed ||= parts.some((p) =>
     conditionsOf(p.node).some((c) => c.type === "recency" && c.which === "first"),
   );

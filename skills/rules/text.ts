@@ -35,6 +35,11 @@ export function normaliseRequest(raw: string): string {
       .replace(/\b(\d+) fortnights\b/gi, (_m, n: string) => `${Number(n) * 2} weeks`)
       .replace(/\bfortnight\b/gi, "2 weeks")
       .replace(/\b(who|that|which)'s\b/gi, "$1 is")
+      // "whose baskets contained X": the orders held X.
+      .replace(
+        /\b(baskets?|carts?|trolleys?)\s+(contained|included|featured|held)\b/gi,
+        "orders $2",
+      )
       // Contractions become words the grammar knows: "who've" -> "who have".
       .replace(/\b([A-Za-z]+)'ve\b/g, "$1 have")
       .replace(/\b([A-Za-z]+)'re\b/g, "$1 are")
