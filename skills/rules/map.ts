@@ -148,7 +148,7 @@ class ClauseMapper {
     private readonly ctx: SkillContext,
   ) {}
 
-  private provenance(
+  provenance(
     parts: { start: number; end: number }[],
     source: Provenance["source"],
     confidence: number,
@@ -164,14 +164,6 @@ class ClauseMapper {
       confidence,
       producer: MAP_PRODUCER,
     };
-  }
-
-  spanProvenance(
-    parts: { start: number; end: number }[],
-    source: Provenance["source"],
-    confidence: number,
-  ): Provenance {
-    return this.provenance(parts, source, confidence);
   }
 
   /** Coordination between two spans: the nearest "or" makes it a union, otherwise "and". */
@@ -821,7 +813,7 @@ export function mapRequest(
   let pending: (NonNullable<ClauseResult["dateOnly"]> & { connective: "and" | "or" }) | undefined;
   /** A date alone: bought anything then, or, for new customers, first bought then. */
   const activeIn = (d: NonNullable<ClauseResult["dateOnly"]>): RuleNode => {
-    const provenance = mapper.spanProvenance(
+    const provenance = mapper.provenance(
       d.parts,
       newCustomers ? "inferred" : "default",
       d.confidence * 0.9,
