@@ -268,6 +268,15 @@ const MEASURE_FACETS: Facet[] = [
     range: { min: 0, max: 10_000_000 },
   },
   {
+    id: "distinct_categories",
+    label: "Distinct categories",
+    description: "Distinct merchandise categories bought from.",
+    kind: "measure",
+    type: "number",
+    synonyms: ["distinct categories", "different categories", "separate categories", "categories"],
+    range: { min: 0, max: 1_000 },
+  },
+  {
     id: "distinct_products",
     label: "Distinct products",
     description: "Distinct stock codes bought.",

@@ -48,6 +48,7 @@ export function goldFacts(sql: string): Facts {
     facets.add("orders");
   if (/sum\(quantity\)/.test(s)) facets.add("units");
   if (/count\(distinct stock_code\)/.test(s)) facets.add("distinct_products");
+  if (/count\(distinct category\)/.test(s)) facets.add("distinct_categories");
   if (/min\(invoice_date\)/.test(s)) facets.add("first_purchase");
   if (/max\(invoice_date\)/.test(s)) facets.add("last_purchase");
   if (/(where|and|bool_or\()\s*\(?\s*invoice_date\s*[<>]/.test(s)) facets.add("order_date");

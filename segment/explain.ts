@@ -84,7 +84,7 @@ export function describeCondition(c: Condition, catalog: TenantCatalog): string 
   const on = c.item ? ` on ${what}` : "";
   switch (c.measure) {
     case "spend":
-      return `Spent ${describeComparison(cmp, (n) => MONEY.format(n))}${on} ${when}`;
+      return `Spent ${describeComparison(cmp, (n) => MONEY.format(n))}${on} ${when}${c.zeroIfNone ? " (no orders counts as £0)" : ""}`;
     case "aov":
       return `Average order value ${describeComparison(cmp, (n) => MONEY.format(n))}${on} ${when}`;
     case "orders":
@@ -93,6 +93,8 @@ export function describeCondition(c: Condition, catalog: TenantCatalog): string 
       return `Bought ${describeComparison(cmp, String)} units${on} ${when}`;
     case "distinct_products":
       return `Bought ${describeComparison(cmp, String)} distinct products${c.item ? ` among ${what}` : ""} ${when}`;
+    case "distinct_categories":
+      return `Bought from ${describeComparison(cmp, String)} distinct categories${on} ${when}`;
   }
 }
 

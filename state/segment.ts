@@ -95,6 +95,8 @@ export const Measure = z.enum([
   "units",
   /** Distinct products (stock codes). */
   "distinct_products",
+  /** Distinct merchandise categories. */
+  "distinct_categories",
   /** Spend divided by distinct orders. */
   "aov",
 ]);
@@ -122,6 +124,12 @@ export const BehaviourCondition = z
     window: DateWindow.optional(),
     measure: Measure,
     comparison: Comparison.optional(),
+    /**
+     * Spend only: customers with no matching orders count as spending 0 (the data contract's
+     * "a customer with no orders has spend 0"), so "UK customers who spent under £100"
+     * includes UK customers who bought nothing.
+     */
+    zeroIfNone: z.boolean().optional(),
     provenance: Provenance,
   })
   .refine(

@@ -246,6 +246,41 @@ describe("SQL compilation against hand-written SQL", () => {
       "select customer_id from orders group by 1 having max(invoice_date) < '2011-03-01'",
     ],
     [
+      "spend with no orders counting as zero",
+      {
+        type: "and",
+        children: [
+          {
+            type: "attribute",
+            facet: "country",
+            op: "in",
+            values: ["United Kingdom"],
+            provenance: p,
+          },
+          {
+            type: "behaviour",
+            event: "order",
+            measure: "spend",
+            comparison: { op: "lt", value: 100 },
+            zeroIfNone: true,
+            provenance: p,
+          },
+        ],
+      },
+      "select customer_id from customers c where country='United Kingdom' and (select coalesce(sum(amount),0) from orders o where o.customer_id=c.customer_id) < 100",
+    ],
+    [
+      "distinct categories",
+      {
+        type: "behaviour",
+        event: "order",
+        measure: "distinct_categories",
+        comparison: { op: "gte", value: 10 },
+        provenance: p,
+      },
+      "select customer_id from orders group by 1 having count(distinct category) >= 10",
+    ],
+    [
       "several filters on one line",
       {
         type: "behaviour",

@@ -36,6 +36,7 @@ const MEASURE_SQL: Record<Exclude<BehaviourCondition["measure"], "exists">, stri
   spend: "sum(e.amount)",
   units: "sum(e.quantity)",
   distinct_products: "count(distinct e.stock_code)",
+  distinct_categories: "count(distinct e.category)",
   aov: "sum(e.amount) / nullif(count(distinct e.invoice_no), 0)",
 };
 
@@ -108,6 +109,11 @@ class Compiler {
     if (c.measure === "exists" || !c.comparison) {
       where.unshift("e.customer_id = c.customer_id");
       return `exists (select 1 from ${source} where ${where.join(" and ")})`;
+    }
+    if (c.zeroIfNone && c.measure === "spend") {
+      where.unshift("e.customer_id = c.customer_id");
+      const spend = `coalesce((select sum(e.amount) from ${source} where ${where.join(" and ")}), 0)`;
+      return this.comparison(spend, c.comparison);
     }
     const filter = where.length ? ` where ${where.join(" and ")}` : "";
     return (

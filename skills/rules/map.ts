@@ -7,6 +7,7 @@
 import type {
   AttributeCondition,
   BehaviourCondition,
+  Comparison,
   DateWindow,
   Measure,
   Provenance,
@@ -45,6 +46,32 @@ const NEW_OPTIONS = [
   "whose first order was in the last 12 months",
 ];
 
+/** Whether a customer with no orders (spend 0) satisfies the comparison. */
+function zeroSatisfies(c: Comparison): boolean {
+  if (c.op === "lt") return c.value > 0;
+  if (c.op === "lte" || c.op === "eq") return c.value >= 0 && (c.op === "lte" || c.value === 0);
+  if (c.op === "between") return c.value <= 0 && (c.value2 ?? 0) >= 0;
+  return false;
+}
+
+/**
+ * "UK customers who spent under £100": spend is a property of every customer of the named
+ * population, and one with no orders has spend 0 (data contract), so they are included.
+ * Without a population ("customers who spent under £100") the request is about spenders.
+ */
+function zeroSpendForPopulations(root: RuleNode | null): RuleNode | null {
+  if (!root || root.type !== "and" || !root.children.some((c) => c.type === "attribute"))
+    return root;
+  return {
+    ...root,
+    children: root.children.map((c) =>
+      c.type === "behaviour" && c.measure === "spend" && c.comparison && zeroSatisfies(c.comparison)
+        ? { ...c, zeroIfNone: true }
+        : c,
+    ),
+  };
+}
+
 /** The condition with a window where it had none (behaviour only, through NOT/AND/OR). */
 function withWindow(node: RuleNode, window: DateWindow): RuleNode {
   if (node.type === "behaviour" && !node.window) return { ...node, window };
@@ -76,6 +103,7 @@ const MEASURE_FACETS = new Set([
   "orders",
   "units",
   "distinct_products",
+  "distinct_categories",
   "aov",
   "cancellations",
 ]);
@@ -660,6 +688,9 @@ class ClauseMapper {
     if (/^(cancell?ations?|cancell?ed|returns?|refunds?)\b/.test(unit)) {
       return { measure: "orders", event: "cancellation", fromCatalog: true, confidence: 1 };
     }
+    if (/^(?:(?:distinct|different|separate|unique)\s+)?(categor(y|ies))\b/.test(unit)) {
+      return { measure: "distinct_categories", event, fromCatalog: true, confidence: 1 };
+    }
     if (distinct || /^(skus?|products?|lines?|styles?)\b/.test(unit)) {
       return {
         measure: "distinct_products",
@@ -874,7 +905,7 @@ export function mapRequest(
       options: NEW_OPTIONS.map((o) => ({ label: o, replacement: "", append: o })),
     });
   }
-  const root = combine(parts);
+  const root = zeroSpendForPopulations(combine(parts));
   const stated = root
     ? conditionsOf(root).some((c) => c.type === "behaviour" && c.comparison)
     : false;
