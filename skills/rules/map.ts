@@ -319,8 +319,11 @@ class ClauseMapper {
       );
       windowParts.push(q);
     }
+    // "but not since", "but never after", "nothing afterwards": from the end of that window.
     const sinceIdx = tokens.findIndex(
-      (t) => t.lower === "since" && !tags.some((tag) => overlaps(tag, t)),
+      (t) =>
+        ["since", "after", "afterwards", "afterward", "thereafter"].includes(t.lower) &&
+        !tags.some((tag) => overlaps(tag, t)),
     );
     if (sinceIdx >= 0 && prev?.window?.to) {
       windows.push({ from: prev.window.to, label: `since ${prev.window.label}` });

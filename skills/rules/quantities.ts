@@ -153,9 +153,13 @@ export function parseNumberAt(tokens: Token[], i: number): ParsedNumber | undefi
   } else if (tok.kind === "word") {
     const parts = tok.lower.split("-");
     if (tok.lower === "a" || tok.lower === "an") {
-      // "a hundred", "a thousand", "a dozen" only.
+      // "a hundred", "a thousand", "a dozen", and "a single order".
       const next = tokens[k + 1]?.lower;
-      if (next !== "hundred" && next !== "thousand" && next !== "dozen") return undefined;
+      if (next === "single") {
+        k++;
+      } else if (next !== "hundred" && next !== "thousand" && next !== "dozen") {
+        return undefined;
+      }
       value = 1;
     } else if (parts.every((p) => p in NUMBER_WORDS)) {
       value = parts.reduce((sum, p) => sum + (NUMBER_WORDS[p] ?? 0), 0);
