@@ -15,8 +15,9 @@ import seedrandom from "seedrandom";
 import { tenantSchema } from "./binding.ts";
 import {
   customerFeatures,
-  recordLoad,
+  loadInTransaction,
   runPhase,
+  warehouseIndexes,
   type LoadProgress,
   type LoadResult,
 } from "./load-steps.ts";
@@ -1056,97 +1057,68 @@ export async function loadDemoRetail(
   }
 
   const s = DEMO_SCHEMA;
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    // Serialises concurrent loaders; the loser sees the winner's row after the lock.
-    await client.query("select pg_advisory_xact_lock(hashtext($1))", [`load:${DEMO_RETAIL}`]);
-    const again = await client.query(
-      "select 1 from app.warehouse_loads where tenant_id=$1 and source_checksum=$2",
-      [DEMO_RETAIL, checksum],
-    );
-    if (!opts.force && again.rowCount) {
-      await client.query("commit");
-      onProgress({ phase: "skipped", done: 1, total: 1 });
-      return { loaded: false, checksum, rowCounts: existing?.rowCounts ?? {} };
-    }
-    // Generated inside the lock: a concurrent loader waits instead of generating twice.
-    const tables = renderTables(generateDemoRetail());
+  return loadInTransaction(
+    pool,
+    { tenant: DEMO_RETAIL, schema: s, checksum, force: opts.force, previous: existing, onProgress },
+    async (client) => {
+      // Generated inside the lock: a concurrent loader waits instead of generating twice.
+      const tables = renderTables(generateDemoRetail());
 
-    await client.query(`drop schema if exists ${s} cascade`);
-    await client.query(`create schema ${s}`);
-    await client.query(`create table ${s}.products (
-        stock_code text primary key, description text not null, department text not null,
-        category text not null, brand text not null, price numeric not null)`);
-    await client.query(`create temp table raw_customers (
-        customer_id integer, age_band text, gender text, region text, loyalty_tier text,
-        acquisition_channel text) on commit drop`);
-    await client.query(`create temp table raw_lines (
-        invoice_no text, stock_code text, quantity integer, invoice_date timestamp,
-        unit_price numeric, customer_id integer, channel text) on commit drop`);
+      await client.query(`create table ${s}.products (
+          stock_code text primary key, description text not null, department text not null,
+          category text not null, brand text not null, price numeric not null)`);
+      await client.query(`create temp table raw_customers (
+          customer_id integer, age_band text, gender text, region text, loyalty_tier text,
+          acquisition_channel text) on commit drop`);
+      await client.query(`create temp table raw_lines (
+          invoice_no text, stock_code text, quantity integer, invoice_date timestamp,
+          unit_price numeric, customer_id integer, channel text) on commit drop`);
 
-    const bytes = (parts: string[]) => parts.reduce((n, p) => n + Buffer.byteLength(p), 0);
-    const total = bytes(tables.products) + bytes(tables.customers) + bytes(tables.lines);
-    let done = 0;
-    const copy = (parts: string[], target: string) =>
-      pipeline(
-        Readable.from(parts),
-        new Transform({
-          transform(chunk: Buffer | string, _enc, cb) {
-            done += Buffer.byteLength(chunk);
-            onProgress({ phase: "copy", done, total });
-            cb(null, chunk);
-          },
-        }),
-        client.query(copyFrom(`copy ${target} from stdin with (format csv)`)),
-      );
-    await copy(tables.products, `${s}.products`);
-    await copy(tables.customers, "raw_customers");
-    await copy(tables.lines, "raw_lines");
+      const bytes = (parts: string[]) => parts.reduce((n, p) => n + Buffer.byteLength(p), 0);
+      const total = bytes(tables.products) + bytes(tables.customers) + bytes(tables.lines);
+      let done = 0;
+      const copy = (parts: string[], target: string) =>
+        pipeline(
+          Readable.from(parts),
+          new Transform({
+            transform(chunk: Buffer | string, _enc, cb) {
+              done += Buffer.byteLength(chunk);
+              onProgress({ phase: "copy", done, total });
+              cb(null, chunk);
+            },
+          }),
+          client.query(copyFrom(`copy ${target} from stdin with (format csv)`)),
+        );
+      await copy(tables.products, `${s}.products`);
+      await copy(tables.customers, "raw_customers");
+      await copy(tables.lines, "raw_lines");
 
-    const features = customerFeatures(s);
-    const derive = [
-      // Product attributes come from the product table, as in online-retail.
-      `create table ${s}.lines as
-         select r.invoice_no, r.stock_code, p.description, p.department, p.category, p.brand,
-                r.channel, r.quantity, r.invoice_date, r.unit_price,
-                (r.quantity * r.unit_price) as amount, r.customer_id,
-                (r.invoice_no like 'C%') as cancelled
-           from raw_lines r join ${s}.products p using (stock_code)`,
-      `create table ${s}.orders as select * from ${s}.lines where not cancelled`,
-      `create table ${s}.customers as
-         select r.customer_id, r.age_band, r.gender, r.region, r.loyalty_tier,
-                r.acquisition_channel,
-                ${features.columns}
-           from raw_customers r
-           ${features.joins}`,
-    ];
-    await runPhase(client, "derive", derive, onProgress);
+      const features = customerFeatures(s);
+      const derive = [
+        // Product attributes come from the product table, as in online-retail.
+        `create table ${s}.lines as
+           select r.invoice_no, r.stock_code, p.description, p.department, p.category, p.brand,
+                  r.channel, r.quantity, r.invoice_date, r.unit_price,
+                  (r.quantity * r.unit_price) as amount, r.customer_id,
+                  (r.invoice_no like 'C%') as cancelled
+             from raw_lines r join ${s}.products p using (stock_code)`,
+        `create table ${s}.orders as select * from ${s}.lines where not cancelled`,
+        `create table ${s}.customers as
+           select r.customer_id, r.age_band, r.gender, r.region, r.loyalty_tier,
+                  r.acquisition_channel,
+                  ${features.columns}
+             from raw_customers r
+             ${features.joins}`,
+      ];
+      await runPhase(client, "derive", derive, onProgress);
 
-    const indexes = [
-      `alter table ${s}.customers add primary key (customer_id)`,
-      `create index on ${s}.customers (region)`,
-      `create index on ${s}.customers (loyalty_tier)`,
-      `create index on ${s}.orders (customer_id, invoice_date)`,
-      `create index on ${s}.orders (category, customer_id)`,
-      `create index on ${s}.orders (department, customer_id)`,
-      `create index on ${s}.orders (brand, customer_id)`,
-      `create index on ${s}.orders (stock_code, customer_id)`,
-      `create index on ${s}.orders (invoice_date)`,
-      `create index on ${s}.lines (customer_id) where cancelled`,
-      `analyze ${s}.customers`,
-      `analyze ${s}.orders`,
-      `analyze ${s}.lines`,
-    ];
-    await runPhase(client, "index", indexes, onProgress);
-
-    return await recordLoad(client, s, DEMO_RETAIL, checksum, onProgress);
-  } catch (err) {
-    await client.query("rollback").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+      const indexes = warehouseIndexes(s, {
+        customers: ["region", "loyalty_tier"],
+        orders: ["category", "department", "brand", "stock_code"],
+      });
+      await runPhase(client, "index", indexes, onProgress);
+    },
+  );
 }
 
 /** The product table, for the catalog (names, categories, brands). */

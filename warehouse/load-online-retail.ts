@@ -14,8 +14,9 @@ import { from as copyFrom } from "pg-copy-streams";
 import { onlineRetailBinding } from "./binding.ts";
 import {
   customerFeatures,
-  recordLoad,
+  loadInTransaction,
   runPhase,
+  warehouseIndexes,
   type LoadProgress,
   type LoadResult,
 } from "./load-steps.ts";
@@ -74,96 +75,70 @@ export async function loadOnlineRetail(
   }
 
   const s = onlineRetailBinding.schema;
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    // Serialises concurrent loaders; the loser sees the winner's row after the lock.
-    await client.query("select pg_advisory_xact_lock(hashtext($1))", [`load:${TENANT}`]);
-    const again = await client.query(
-      "select 1 from app.warehouse_loads where tenant_id=$1 and source_checksum=$2",
-      [TENANT, checksum],
-    );
-    if (!opts.force && again.rowCount) {
-      await client.query("commit");
-      onProgress({ phase: "skipped", done: 1, total: 1 });
-      return { loaded: false, checksum, rowCounts: existing?.rowCounts ?? {} };
-    }
-    await client.query(`drop schema if exists ${s} cascade`);
-    await client.query(`create schema ${s}`);
-    await client.query(`create temp table raw_lines (
-        invoice_no text, stock_code text, description text, quantity integer,
-        invoice_date timestamp, unit_price numeric, customer_id text, country text
-      ) on commit drop`);
-    await client.query(`create table ${s}.products (
-        stock_code text primary key, description text not null, category text not null)`);
+  return loadInTransaction(
+    pool,
+    { tenant: TENANT, schema: s, checksum, force: opts.force, previous: existing, onProgress },
+    async (client) => {
+      await client.query(`create temp table raw_lines (
+          invoice_no text, stock_code text, description text, quantity integer,
+          invoice_date timestamp, unit_price numeric, customer_id text, country text
+        ) on commit drop`);
+      await client.query(`create table ${s}.products (
+          stock_code text primary key, description text not null, category text not null)`);
 
-    const total = statSync(files.lines).size + statSync(files.products).size;
-    let done = 0;
-    const counter = () =>
-      new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          done += chunk.length;
-          onProgress({ phase: "copy", done, total });
-          cb(null, chunk);
-        },
+      const total = statSync(files.lines).size + statSync(files.products).size;
+      let done = 0;
+      const counter = () =>
+        new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            done += chunk.length;
+            onProgress({ phase: "copy", done, total });
+            cb(null, chunk);
+          },
+        });
+      await pipeline(
+        createReadStream(files.products),
+        counter(),
+        client.query(copyFrom(`copy ${s}.products from stdin with (format csv, header true)`)),
+      );
+      // Progress counts compressed bytes: that is what we can know the total of up front.
+      await pipeline(
+        createReadStream(files.lines),
+        counter(),
+        createGunzip(),
+        client.query(copyFrom("copy raw_lines from stdin with (format csv, header true)")),
+      );
+
+      const features = customerFeatures(s);
+      const derive = [
+        // Customer lines only: lines without a customer are in no segment. Product attributes
+        // come from products.csv, not from the line's own description.
+        `create table ${s}.lines as
+           select r.invoice_no, r.stock_code, p.description, p.category, r.quantity,
+                  r.invoice_date, r.unit_price, (r.quantity * r.unit_price) as amount,
+                  (r.customer_id::numeric)::integer as customer_id, r.country,
+                  (r.invoice_no like 'C%') as cancelled, r.description as line_description
+             from raw_lines r join ${s}.products p using (stock_code)
+            where nullif(trim(r.customer_id), '') is not null`,
+        `create table ${s}.orders as select * from ${s}.lines where not cancelled`,
+        // Country is the one on the customer's most recent line; features make whole-history
+        // recency checks a column comparison.
+        `create table ${s}.customers as
+           select l.customer_id, l.country,
+                  ${features.columns}
+             from (select distinct on (customer_id) customer_id, country from ${s}.lines
+                    order by customer_id, invoice_date desc) l
+             ${features.joins}`,
+      ];
+      await runPhase(client, "derive", derive, onProgress);
+
+      const indexes = warehouseIndexes(s, {
+        customers: ["country"],
+        orders: ["category", "stock_code"],
       });
-    await pipeline(
-      createReadStream(files.products),
-      counter(),
-      client.query(copyFrom(`copy ${s}.products from stdin with (format csv, header true)`)),
-    );
-    // Progress counts compressed bytes: that is what we can know the total of up front.
-    await pipeline(
-      createReadStream(files.lines),
-      counter(),
-      createGunzip(),
-      client.query(copyFrom("copy raw_lines from stdin with (format csv, header true)")),
-    );
-
-    const features = customerFeatures(s);
-    const derive = [
-      // Customer lines only: lines without a customer are in no segment. Product attributes
-      // come from products.csv, not from the line's own description.
-      `create table ${s}.lines as
-         select r.invoice_no, r.stock_code, p.description, p.category, r.quantity,
-                r.invoice_date, r.unit_price, (r.quantity * r.unit_price) as amount,
-                (r.customer_id::numeric)::integer as customer_id, r.country,
-                (r.invoice_no like 'C%') as cancelled, r.description as line_description
-           from raw_lines r join ${s}.products p using (stock_code)
-          where nullif(trim(r.customer_id), '') is not null`,
-      `create table ${s}.orders as select * from ${s}.lines where not cancelled`,
-      // Country is the one on the customer's most recent line; features make whole-history
-      // recency checks a column comparison.
-      `create table ${s}.customers as
-         select l.customer_id, l.country,
-                ${features.columns}
-           from (select distinct on (customer_id) customer_id, country from ${s}.lines
-                  order by customer_id, invoice_date desc) l
-           ${features.joins}`,
-    ];
-    await runPhase(client, "derive", derive, onProgress);
-
-    const indexes = [
-      `alter table ${s}.customers add primary key (customer_id)`,
-      `create index on ${s}.customers (country)`,
-      `create index on ${s}.orders (customer_id, invoice_date)`,
-      `create index on ${s}.orders (category, customer_id)`,
-      `create index on ${s}.orders (stock_code, customer_id)`,
-      `create index on ${s}.orders (invoice_date)`,
-      `create index on ${s}.lines (customer_id) where cancelled`,
-      `analyze ${s}.customers`,
-      `analyze ${s}.orders`,
-      `analyze ${s}.lines`,
-    ];
-    await runPhase(client, "index", indexes, onProgress);
-
-    return await recordLoad(client, s, TENANT, checksum, onProgress);
-  } catch (err) {
-    await client.query("rollback").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+      await runPhase(client, "index", indexes, onProgress);
+    },
+  );
 }
 
 /** Reads the product list for the catalog (canonical descriptions and categories). */

@@ -79,3 +79,67 @@ export async function recordLoad(
   onProgress({ phase: "done", done: 1, total: 1 });
   return { loaded: true, checksum, rowCounts };
 }
+
+/**
+ * The indexes every tenant's warehouse needs: customers by id and by each attribute column,
+ * orders by customer and date, by each item column, and cancellations by customer.
+ */
+export function warehouseIndexes(
+  schema: string,
+  columns: { customers: string[]; orders: string[] },
+): string[] {
+  return [
+    `alter table ${schema}.customers add primary key (customer_id)`,
+    ...columns.customers.map((c) => `create index on ${schema}.customers (${c})`),
+    `create index on ${schema}.orders (customer_id, invoice_date)`,
+    ...columns.orders.map((c) => `create index on ${schema}.orders (${c}, customer_id)`),
+    `create index on ${schema}.orders (invoice_date)`,
+    `create index on ${schema}.lines (customer_id) where cancelled`,
+    `analyze ${schema}.customers`,
+    `analyze ${schema}.orders`,
+    `analyze ${schema}.lines`,
+  ];
+}
+
+/**
+ * Loads a tenant's warehouse in one transaction: serialised with other loaders by an
+ * advisory lock, skipped when the same checksum was loaded meanwhile, the schema rebuilt by
+ * `build`, then counted and recorded. Nothing is half-loaded on failure.
+ */
+export async function loadInTransaction(
+  pool: pg.Pool,
+  load: {
+    tenant: string;
+    schema: string;
+    checksum: string;
+    force?: boolean;
+    previous?: LoadResult;
+    onProgress: (p: LoadProgress) => void;
+  },
+  build: (client: pg.PoolClient) => Promise<void>,
+): Promise<LoadResult> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    // Serialises concurrent loaders; the loser sees the winner's row after the lock.
+    await client.query("select pg_advisory_xact_lock(hashtext($1))", [`load:${load.tenant}`]);
+    const again = await client.query(
+      "select 1 from app.warehouse_loads where tenant_id=$1 and source_checksum=$2",
+      [load.tenant, load.checksum],
+    );
+    if (!load.force && again.rowCount) {
+      await client.query("commit");
+      load.onProgress({ phase: "skipped", done: 1, total: 1 });
+      return { loaded: false, checksum: load.checksum, rowCounts: load.previous?.rowCounts ?? {} };
+    }
+    await client.query(`drop schema if exists ${load.schema} cascade`);
+    await client.query(`create schema ${load.schema}`);
+    await build(client);
+    return await recordLoad(client, load.schema, load.tenant, load.checksum, load.onProgress);
+  } catch (err) {
+    await client.query("rollback").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
