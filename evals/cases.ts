@@ -61,6 +61,7 @@ export function setFiles(onlineRetailDir: string): Record<string, string> {
     heldout4: join(here, "online-retail-heldout-sim4.jsonl"),
     heldout5: join(here, "online-retail-heldout-sim5.jsonl"),
     heldout6: join(here, "online-retail-heldout-sim6.jsonl"),
+    heldout7: join(here, "online-retail-heldout-sim7.jsonl"),
     edge: join(here, "online-retail-edge.jsonl"),
     multiturn: join(here, "online-retail-multiturn.jsonl"),
     adversarial: join(here, "online-retail-adversarial.jsonl"),

@@ -46,6 +46,28 @@ const NEW_OPTIONS = [
   "whose first order was in the last 12 months",
 ];
 
+/**
+ * Pairs item mentions with the date tag that follows each ("candles in Q3 2011 and textiles
+ * in Q4 2011"); undefined unless every date follows its own items and there are two or more.
+ */
+function pairItemsWithDates(
+  items: Mention[],
+  tags: DateTag[],
+): Map<Mention, DateWindow> | undefined {
+  const dated = tags.filter((t) => t.from || t.to);
+  if (dated.length < 2 || items.length < dated.length) return undefined;
+  const out = new Map<Mention, DateWindow>();
+  let previousEnd = -1;
+  for (const tag of dated) {
+    const own = items.filter((m) => m.start > previousEnd && m.end <= tag.start);
+    if (own.length === 0) return undefined;
+    for (const m of own) out.set(m, windowOf(tag)!);
+    previousEnd = tag.end;
+  }
+  // Items after the last date have no date of their own: not this pattern.
+  return items.every((m) => out.has(m)) ? out : undefined;
+}
+
 /** Whether a customer with no orders (spend 0) satisfies the comparison. */
 function zeroSatisfies(c: Comparison): boolean {
   if (c.op === "lt") return c.value > 0;
@@ -329,8 +351,13 @@ class ClauseMapper {
       windows.push({ from: prev.window.to, label: `since ${prev.window.label}` });
       windowParts.push(tokens[sinceIdx]!);
     }
+    // "candles in Q3 2011 and textiles in Q4 2011": each item takes the date after it.
+    const itemWindows = pairItemsWithDates(
+      mentions.filter((m) => kindOf(m) === "item" && m.value !== undefined),
+      tags,
+    );
     let window: DateWindow | undefined;
-    const inter = intersectWindows(windows);
+    const inter = itemWindows ? undefined : intersectWindows(windows);
     if (inter === "empty") {
       this.ambiguities.push({
         key: `empty-window:${seg.start}`,
@@ -382,6 +409,10 @@ class ClauseMapper {
 
     const frameEvent: Frame["event"] = cancel ? "cancellation" : (prev?.event ?? "order");
     const effectiveWindow = window ?? (buyVerb || cancel ? undefined : prev?.window);
+    const windowOf2 = (g: Mention[] | undefined): { window?: DateWindow } => {
+      const w = (g && itemWindows?.get(g[0]!)) ?? effectiveWindow;
+      return w ? { window: w } : {};
+    };
     // A group's first facet is the item; its other facets filter the same line.
     const itemFilter = (group: Mention[]) => {
       const facets = [...new Set(group.map((m) => m.facetId))];
@@ -399,9 +430,13 @@ class ClauseMapper {
       // Same facet joined by "or": alternatives. Different facets side by side ("Nike
       // trainers", "red retrospot bags"): one line that is both.
       const adjacent = prevItem && /^\s*$/.test(this.text.slice(prevItem.end, m.start));
+      // Items dated differently ("Easter items in April or garden products in May") stay apart.
+      const sameDate =
+        !itemWindows || !prevItem || itemWindows.get(prevItem) === itemWindows.get(m);
       if (
         last &&
         prevItem &&
+        sameDate &&
         prevItem.facetId === m.facetId &&
         this.coordination(prevItem, m) === "or"
       )
@@ -428,7 +463,9 @@ class ClauseMapper {
       !recencyMentions.length &&
       window !== undefined;
     // "...but spent under £50 on them": the items of the clause before.
-    const itemAnaphor = /\bon (them|those|these|it|that|those items|these items)\b/.test(segLower);
+    const itemAnaphor = /\b(on|of|for) (them|those|these|it|that|those items|these items)\b/.test(
+      segLower,
+    );
     if ((inheritsItems || (itemAnaphor && itemGroups.length === 0)) && prev?.items)
       itemGroups = prev.items;
     const orBetweenGroups =
@@ -487,7 +524,7 @@ class ClauseMapper {
           type: "behaviour",
           event: measure.event,
           ...(g ? itemFilter(g) : {}),
-          ...(effectiveWindow ? { window: effectiveWindow } : {}),
+          ...windowOf2(g),
           measure: measure.measure,
           comparison,
           provenance: this.provenance(
@@ -574,7 +611,7 @@ class ClauseMapper {
             type: "behaviour",
             event: frameEvent,
             ...(g ? itemFilter(g) : {}),
-            ...(effectiveWindow ? { window: effectiveWindow } : {}),
+            ...windowOf2(g),
             measure: "exists",
             provenance: this.provenance(
               parts,
