@@ -38,6 +38,24 @@ export const onlineRetailConfig: TenantConfig = TenantConfig.parse({
       aliases: ["repeat buyers", "returning customers", "repeat shoppers", "repeat purchasers"],
     },
     {
+      term: "international customers",
+      meaning: "customers whose country is not the United Kingdom",
+      expansion: "customers outside the UK",
+      aliases: [
+        "overseas customers",
+        "foreign customers",
+        "international buyers",
+        "overseas buyers",
+        "international shoppers",
+      ],
+    },
+    {
+      term: "domestic customers",
+      meaning: "customers in the United Kingdom",
+      expansion: "UK customers",
+      aliases: ["home customers", "domestic buyers"],
+    },
+    {
       term: "VIP customers",
       meaning: "customers whose total spend is over £5,000",
       expansion: "customers who spent over £5,000",

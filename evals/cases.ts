@@ -62,6 +62,7 @@ export function setFiles(onlineRetailDir: string): Record<string, string> {
     heldout5: join(here, "online-retail-heldout-sim5.jsonl"),
     heldout6: join(here, "online-retail-heldout-sim6.jsonl"),
     heldout7: join(here, "online-retail-heldout-sim7.jsonl"),
+    heldout8: join(here, "online-retail-heldout-sim8.jsonl"),
     edge: join(here, "online-retail-edge.jsonl"),
     multiturn: join(here, "online-retail-multiturn.jsonl"),
     adversarial: join(here, "online-retail-adversarial.jsonl"),

@@ -293,6 +293,12 @@ class ClauseMapper {
         else if (/(less than|under|within|fewer than|<)\s*$/.test(lead))
           w = { from: w.from, label: `less than ${t.text}` };
       }
+      // "earlier than 1 May 2011" is before that day; "later than" after it.
+      if (/\b(earlier|sooner|prior)\s+(than|to)\s*$/.test(before) && w.from) {
+        w = { to: w.from, label: `earlier than ${t.text}` };
+      } else if (/\blater\s+than\s*$/.test(before) && w.to) {
+        w = { from: w.to, label: `later than ${t.text}` };
+      }
       // "by the end of February 2011": anything up to that end.
       if (w.to && /\bby\s*$/.test(before) && /^(the\s+)?end\s+of\b/i.test(t.text)) {
         w = { to: w.to, label: `by ${t.text}` };
