@@ -6,7 +6,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { MIN_LINK_SCORE } from "../catalog/retriever.ts";
 import { timed } from "../state/audit-entry.ts";
-import { requireContext, type TenantRuntime } from "../state/context.ts";
+import { requireContext, tenantOf, type TenantRuntime } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
 import { itemFiltersOf, type Condition, type ItemFilter, type RuleNode } from "../state/segment.ts";
 
@@ -90,8 +90,7 @@ export async function improve(
   config: LangGraphRunnableConfig,
 ): Promise<NscUpdate> {
   const ctx = requireContext(config);
-  const tenant = ctx.tenant(state.tenant);
-  if (!tenant) throw new Error(`unknown tenant ${state.tenant}`);
+  const tenant = tenantOf(ctx, state.tenant);
   const changes: string[] = [];
   const { result, audit } = await timed(
     "improve",

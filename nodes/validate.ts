@@ -6,7 +6,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
 import { facetById } from "../state/catalog.ts";
-import { requireContext, type TenantRuntime } from "../state/context.ts";
+import { requireContext, tenantOf, type TenantRuntime } from "../state/context.ts";
 import type { Finding, NscStateType, NscUpdate } from "../state/graph-state.ts";
 import {
   itemFiltersOf,
@@ -341,8 +341,7 @@ export async function validate(
   config: LangGraphRunnableConfig,
 ): Promise<NscUpdate> {
   const ctx = requireContext(config);
-  const tenant = ctx.tenant(state.tenant);
-  if (!tenant) throw new Error(`unknown tenant ${state.tenant}`);
+  const tenant = tenantOf(ctx, state.tenant);
   const { result, audit } = await timed(
     "validate",
     () =>

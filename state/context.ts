@@ -63,10 +63,16 @@ export function requireContext(config: { context?: unknown }): NscContext {
   throw new MissingContextError();
 }
 
-/** The skill context for a run: the tenant's catalog and calendar at the run's as-of date. */
-export function skillContextFor(ctx: NscContext, tenantId: string, asOf: string): SkillContext {
+/** The tenant a run belongs to; perceive has rejected unknown tenants, so this is a bug. */
+export function tenantOf(ctx: NscContext, tenantId: string): TenantRuntime {
   const tenant = ctx.tenant(tenantId);
   if (!tenant) throw new Error(`unknown tenant ${tenantId}`);
+  return tenant;
+}
+
+/** The skill context for a run: the tenant's catalog and calendar at the run's as-of date. */
+export function skillContextFor(ctx: NscContext, tenantId: string, asOf: string): SkillContext {
+  const tenant = tenantOf(ctx, tenantId);
   return {
     catalog: tenant.catalog,
     tenant: tenant.config,

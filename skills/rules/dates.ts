@@ -938,15 +938,7 @@ const RULES: Rule[] = [
       const d = Number(g.d);
       if (d < 1 || d > 31) return null;
       const { year, explicit } = groupYear(g, "y", c);
-      return recurring(
-        "calendar",
-        dayAt(m, d),
-        dayName(m, d),
-        year,
-        "strong",
-        explicit ? 1 : year ? 0.95 : 0.8,
-        { dayLevel: true },
-      );
+      return dayOfMonthAtom(m, d, year, explicit);
     },
   },
   // March 5th, 2011; march 5 2011; march the 5th
@@ -963,15 +955,7 @@ const RULES: Rule[] = [
       const { year, explicit } = groupYear(g, "y", c);
       // "may 3 orders": a bare number after a month is a count when a count noun follows.
       if (year === undefined && !g.ord && COUNT_NOUNS.has(nextWord(s, end) ?? "")) return null;
-      return recurring(
-        "calendar",
-        dayAt(m, d),
-        dayName(m, d),
-        year,
-        "strong",
-        explicit ? 1 : year ? 0.95 : 0.8,
-        { dayLevel: true },
-      );
+      return dayOfMonthAtom(m, d, year, explicit);
     },
   },
   // 5-10 March 2011, between 5 and 10 march
@@ -1463,6 +1447,19 @@ function holidayAtom(
     return year === undefined ? null : recurring(def.kind, at, name, year, "strong", 0.9);
   }
   return recurring(def.kind, at, name, undefined, def.strength, 0.75);
+}
+
+/** A day of a month ("5 March 2011", "March 5th"), sure when the year was written. */
+function dayOfMonthAtom(m: number, d: number, year: number | undefined, explicit: boolean) {
+  return recurring(
+    "calendar",
+    dayAt(m, d),
+    dayName(m, d),
+    year,
+    "strong",
+    explicit ? 1 : year ? 0.95 : 0.8,
+    { dayLevel: true },
+  );
 }
 
 function unitOf(word: string): Unit | undefined {
