@@ -6,10 +6,16 @@ import pg from "pg";
 import type { Logger } from "pino";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Services } from "../runtime/services.ts";
+import {
+  applyPoolTimeouts,
+  poolTimeoutOptions,
+  shortStatementTimeouts,
+  type PoolTimeouts,
+} from "../storage/database.ts";
 import { ThreadLocks } from "../storage/threads.ts";
 import type { ServerConfig } from "./env.ts";
 import { createMetrics, type ApiMetrics } from "./metrics.ts";
-import { createRateLimiter } from "./rate-limit.ts";
+import { createRateLimiter, type RedisTimeouts } from "./rate-limit.ts";
 import { systemClock, type Clock } from "./types.ts";
 
 export interface AppDeps {
@@ -27,7 +33,10 @@ export interface AppDeps {
 
 export interface OwnedDeps {
   deps: AppDeps;
-  /** False when Redis (REDIS_URL) did not connect in time; limits then count in memory. */
+  /**
+   * Resolves once the database pool carries its timeouts (when given); false when Redis
+   * (REDIS_URL) did not connect in time, limits then count in memory.
+   */
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -43,19 +52,31 @@ export function createDeps(
     isDraining?: () => boolean;
     /** Runs that may hold a thread lock at once, per process. */
     lockConnections?: number;
+    /**
+     * Bounds on every Postgres connection the app uses: put on the services' pool (see
+     * applyPoolTimeouts) and on the lock pool. Without them a stalled database hangs requests.
+     */
+    poolTimeouts?: PoolTimeouts;
+    /** Connect and command timeouts for Redis; rate-limit.ts has the defaults. */
+    redisTimeouts?: RedisTimeouts;
   },
 ): OwnedDeps {
   const lockPool = new pg.Pool({
     connectionString: services.db.url,
     max: opts.lockConnections ?? 32,
     application_name: "segmentation-agent-locks",
+    ...(opts.poolTimeouts ? poolTimeoutOptions(shortStatementTimeouts(opts.poolTimeouts)) : {}),
   });
   lockPool.on("error", (err) => opts.logger.warn({ err }, "idle lock connection failed"));
+  const poolReady = opts.poolTimeouts
+    ? applyPoolTimeouts(services.db.pool, opts.poolTimeouts)
+    : Promise.resolve();
   const limiter = createRateLimiter({
     pointsPerMinute: config.rateLimitPerMinute,
     redisUrl: opts.redisUrl,
     keyPrefix: opts.rateLimitKeyPrefix,
     logger: opts.logger,
+    timeouts: opts.redisTimeouts,
   });
   const locks = new ThreadLocks(lockPool);
   return {
@@ -69,7 +90,10 @@ export function createDeps(
       metrics: createMetrics(),
       isDraining: opts.isDraining,
     },
-    ready: () => limiter.ready(),
+    ready: async () => {
+      await poolReady;
+      return limiter.ready();
+    },
     close: async () => {
       await Promise.allSettled([locks.close(), limiter.close()]);
     },

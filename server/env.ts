@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { AppEnv } from "../state/config.ts";
+import { DEFAULT_REDIS_TIMEOUTS, type RedisTimeouts } from "./rate-limit.ts";
 
 const Origin = z
   .string()
@@ -12,6 +13,8 @@ const Origin = z
     (value) => new URL(value).origin === value,
     "expected an origin like https://app.example.com",
   );
+
+const Millis = z.coerce.number().int().min(100);
 
 export const ServerEnv = AppEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -37,6 +40,24 @@ export const ServerEnv = AppEnv.extend({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(64 * 1024),
+  /** Connecting to Redis; each reconnect too. */
+  REDIS_CONNECT_TIMEOUT_MS: Millis.default(DEFAULT_REDIS_TIMEOUTS.connectMs),
+  /** A Redis command without an answer fails after this; the limits then count in memory. */
+  REDIS_COMMAND_TIMEOUT_MS: Millis.default(DEFAULT_REDIS_TIMEOUTS.commandMs),
+  /** A client must have sent all its request headers within this (Node's headersTimeout). */
+  HTTP_HEADERS_TIMEOUT_MS: Millis.default(10_000),
+  /** ... and its whole request, body included (Node's requestTimeout). */
+  HTTP_REQUEST_TIMEOUT_MS: Millis.default(30_000),
+  /** An idle keep-alive connection is closed after this (Node's keepAliveTimeout). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Millis.default(5_000),
+}).superRefine((env, ctx) => {
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["HTTP_HEADERS_TIMEOUT_MS"],
+      message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS} ms): the headers are part of the request`,
+    });
+  }
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 
@@ -60,5 +81,24 @@ export function serverConfigFrom(env: ServerEnv): ServerConfig {
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     segmentTimeoutMs: env.SEGMENT_TIMEOUT_MS,
+  };
+}
+
+export function redisTimeoutsFrom(env: ServerEnv): RedisTimeouts {
+  return { connectMs: env.REDIS_CONNECT_TIMEOUT_MS, commandMs: env.REDIS_COMMAND_TIMEOUT_MS };
+}
+
+/** Node HTTP server limits on slow clients. */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+}
+
+export function httpTimeoutsFrom(env: ServerEnv): HttpTimeouts {
+  return {
+    headersMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    requestMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
   };
 }

@@ -7,6 +7,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { dependencyFailure } from "./dependency-errors.ts";
 import type { ApiBindings } from "./types.ts";
 
 export const ErrorCode = z.enum([
@@ -25,6 +26,12 @@ export const ErrorCode = z.enum([
   "not_ready",
   "tenant_unavailable",
   "client_closed",
+  "dependency_unavailable",
+  "overloaded",
+  // Written by Node's HTTP server itself (http-server.ts), before a request reaches the app.
+  "bad_request",
+  "request_timeout",
+  "headers_too_large",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -49,6 +56,23 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What a client is told to wait after a dependency failed: about one connect timeout. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The 503 for an error that reports a dependency down or stalled (dependency-errors.ts), or
+ * null for any other error.
+ */
+export function dependencyUnavailable(err: unknown): ApiError | null {
+  if (!dependencyFailure(err)) return null;
+  return new ApiError(
+    503,
+    "dependency_unavailable",
+    `A service this API depends on is unavailable or did not answer in time; retry in ${DEPENDENCY_RETRY_AFTER_SECONDS} s.`,
+    { "Retry-After": String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+  );
 }
 
 export function notFound(what: string): ApiError {
@@ -94,6 +118,14 @@ export const onError: ErrorHandler<ApiBindings> = (err, c) => {
               : "validation_error";
     return errorResponse(c, new ApiError(status, code, err.message || "Bad request."));
   }
+  const unavailable = dependencyUnavailable(err);
+  if (unavailable) {
+    c.get("logger")?.warn(
+      { err, dependency: dependencyFailure(err), requestId: c.get("requestId") },
+      "dependency unavailable",
+    );
+    return errorResponse(c, unavailable);
+  }
   c.get("logger")?.error({ err, requestId: c.get("requestId") }, "unhandled error");
   return errorResponse(
     c,
@@ -124,7 +156,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus | 500, string> = {
   415: "Request body is not JSON",
   429: "Rate limit exceeded; see Retry-After",
   500: "Internal error",
-  503: "Not ready",
+  503: "Not ready, or a dependency (database) down or stalled (dependency_unavailable); see Retry-After",
 };
 
 interface ErrorResponse {
@@ -132,17 +164,17 @@ interface ErrorResponse {
   content: { "application/json": { schema: typeof ErrorEnvelope } };
 }
 
-/** OpenAPI response entries for the errors a route can give (500 always). */
+/** OpenAPI response entries for the errors a route can give (500 and 503 always). */
 export function errorResponses<const S extends readonly ErrorStatus[]>(
   ...statuses: S
-): { [K in S[number] | 500]: ErrorResponse } {
+): { [K in S[number] | 500 | 503]: ErrorResponse } {
   return Object.fromEntries(
-    [...statuses, 500 as const].map((status) => [
+    [...statuses, 500 as const, 503 as const].map((status) => [
       status,
       {
         description: ERROR_DESCRIPTIONS[status],
         content: { "application/json": { schema: ErrorEnvelope } },
       },
     ]),
-  ) as { [K in S[number] | 500]: ErrorResponse };
+  ) as { [K in S[number] | 500 | 503]: ErrorResponse };
 }

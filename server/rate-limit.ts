@@ -15,11 +15,21 @@ import type { Logger } from "pino";
 import { ApiError } from "./errors.ts";
 import type { ApiBindings } from "./types.ts";
 
+export interface RedisTimeouts {
+  /** Opening the connection (each reconnect too). */
+  connectMs: number;
+  /** Waiting for a command's answer: a stalled Redis fails over to memory after this. */
+  commandMs: number;
+}
+
+/** ServerEnv's REDIS_CONNECT_TIMEOUT_MS and REDIS_COMMAND_TIMEOUT_MS defaults. */
+export const DEFAULT_REDIS_TIMEOUTS: RedisTimeouts = { connectMs: 2_000, commandMs: 500 };
+
 export interface RateLimiterHandle {
   limiter: RateLimiterAbstract;
   /**
-   * Resolves once Redis is connected (true) or after `timeoutMs` (false); until then the
-   * in-memory limiter counts, so start-up should wait for it.
+   * Resolves once Redis is connected (true) or after `timeoutMs` (false; by default the
+   * connect timeout); until then the in-memory limiter counts, so start-up should wait for it.
    */
   ready(timeoutMs?: number): Promise<boolean>;
   /** Disconnects from Redis, when there is one. */
@@ -32,7 +42,9 @@ export function createRateLimiter(opts: {
   /** Separates the counters of different deployments (or test runs) sharing one Redis. */
   keyPrefix?: string;
   logger?: Logger;
+  timeouts?: RedisTimeouts;
 }): RateLimiterHandle {
+  const timeouts = opts.timeouts ?? DEFAULT_REDIS_TIMEOUTS;
   const base = {
     points: opts.pointsPerMinute,
     duration: 60,
@@ -45,11 +57,14 @@ export function createRateLimiter(opts: {
       close: async () => {},
     };
   }
-  // No offline queue: a limit check must answer now, not when Redis comes back.
+  // No offline queue: a limit check must answer now, not when Redis comes back. A command
+  // that gets no answer (a stalled Redis) fails after commandTimeout, and the in-memory
+  // limiter answers instead.
   const redis = new Redis(opts.redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
+    connectTimeout: timeouts.connectMs,
+    commandTimeout: timeouts.commandMs,
   });
   redis.on("error", (err: Error) => opts.logger?.warn({ err }, "redis error (rate limits)"));
   const limiter = new RateLimiterRedis({
@@ -60,7 +75,7 @@ export function createRateLimiter(opts: {
   });
   return {
     limiter,
-    ready: (timeoutMs = 2_000) =>
+    ready: (timeoutMs = timeouts.connectMs) =>
       redis.status === "ready"
         ? Promise.resolve(true)
         : new Promise<boolean>((resolve) => {

@@ -7,8 +7,16 @@ import type { AddressInfo } from "node:net";
 import pino, { type Logger } from "pino";
 import { startServices, type Services, type StartOptions } from "../runtime/services.ts";
 import { createApp, type App } from "./app.ts";
+import { poolTimeoutsFrom } from "../storage/database.ts";
 import { createDeps, type AppDeps } from "./deps.ts";
-import { serverConfigFrom, type ServerEnv } from "./env.ts";
+import {
+  httpTimeoutsFrom,
+  redisTimeoutsFrom,
+  serverConfigFrom,
+  type HttpTimeouts,
+  type ServerEnv,
+} from "./env.ts";
+import { httpServerOptions, onClientError } from "./http-server.ts";
 
 export interface RunningServer {
   url: string;
@@ -33,13 +41,19 @@ export interface StartServerOptions {
 
 function listen(
   app: App,
-  host: string,
-  port: number,
+  opts: { host: string; port: number; timeouts: HttpTimeouts; logger: Logger },
 ): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
+    const server = serve(
+      {
+        fetch: app.fetch,
+        hostname: opts.host,
+        port: opts.port,
+        serverOptions: httpServerOptions(opts.timeouts),
+      },
+      (info: AddressInfo) => resolve({ server, port: info.port }),
     );
+    server.on("clientError", onClientError(opts.logger));
     server.once("error", reject);
   });
 }
@@ -57,6 +71,8 @@ export async function startServer(
     redisUrl: env.REDIS_URL,
     rateLimitKeyPrefix: opts.rateLimitKeyPrefix,
     isDraining: () => draining,
+    poolTimeouts: poolTimeoutsFrom(env),
+    redisTimeouts: redisTimeoutsFrom(env),
   });
   if (!(await owned.ready())) {
     logger.warn("Redis (REDIS_URL) not reachable yet; rate limits count in this process meanwhile");
@@ -64,7 +80,12 @@ export async function startServer(
   const app = createApp(owned.deps);
   let listening: { server: ServerType; port: number };
   try {
-    listening = await listen(app, env.HOST, env.PORT);
+    listening = await listen(app, {
+      host: env.HOST,
+      port: env.PORT,
+      timeouts: httpTimeoutsFrom(env),
+      logger,
+    });
   } catch (err) {
     await owned.close();
     if (ownsServices) await services.close();

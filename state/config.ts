@@ -24,7 +24,7 @@ export function nscConfigFrom(configurable: Record<string, unknown> | undefined)
   return NscConfig.parse(known);
 }
 
-export const AppEnv = z.object({
+const AppEnvFields = z.object({
   /** Managed Postgres; when unset an embedded Postgres is started under DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
   /** Where the embedded Postgres keeps its cluster. */
@@ -36,8 +36,47 @@ export const AppEnv = z.object({
   /** Statement timeout for segment execution. */
   SEGMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
+  /**
+   * Opening a Postgres connection, and waiting for a free one when the pool is full (pg-pool
+   * bounds both with this one setting).
+   */
+  PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Server-side limit per statement; a segment run raises it to SEGMENT_TIMEOUT_MS. */
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** The server ends a session left idle inside a transaction this long. */
+  PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /**
+   * Client-side limit on waiting for any answer from Postgres: what bounds a stalled server,
+   * which no server-side timeout can. Unset: see pgQueryTimeoutMs.
+   */
+  PG_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
+});
+
+/** How much longer than the server's own statement timeout the client waits for an answer. */
+export const QUERY_TIMEOUT_MARGIN_MS = 2_000;
+
+export const AppEnv = AppEnvFields.superRefine((env, ctx) => {
+  const longest = Math.max(env.SEGMENT_TIMEOUT_MS, env.PG_STATEMENT_TIMEOUT_MS);
+  if (env.PG_QUERY_TIMEOUT_MS !== undefined && env.PG_QUERY_TIMEOUT_MS <= longest) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["PG_QUERY_TIMEOUT_MS"],
+      message: `must be above SEGMENT_TIMEOUT_MS and PG_STATEMENT_TIMEOUT_MS (${longest} ms), or it would cut short a statement the server still allows`,
+    });
+  }
 });
 export type AppEnv = z.infer<typeof AppEnv>;
+
+/**
+ * PG_QUERY_TIMEOUT_MS, by default the longer of SEGMENT_TIMEOUT_MS and PG_STATEMENT_TIMEOUT_MS
+ * plus the margin: the client never gives up on a statement the server would still run.
+ */
+export function pgQueryTimeoutMs(env: AppEnv): number {
+  return (
+    env.PG_QUERY_TIMEOUT_MS ??
+    Math.max(env.SEGMENT_TIMEOUT_MS, env.PG_STATEMENT_TIMEOUT_MS) + QUERY_TIMEOUT_MARGIN_MS
+  );
+}
 
 export function parseEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));

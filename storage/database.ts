@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { Logger } from "pino";
+import { pgQueryTimeoutMs, QUERY_TIMEOUT_MARGIN_MS, type AppEnv } from "../state/config.ts";
 import {
   LISTEN_HOST,
   SUPERUSER,
@@ -72,6 +73,64 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   const databaseUrl = opts.databaseUrl?.trim();
   if (databaseUrl) return openExternal(databaseUrl, opts.logger);
   return openEmbedded(opts);
+}
+
+/** Bounds on every connection of a pool (AppEnv's PG_* settings). */
+export interface PoolTimeouts {
+  /** Opening a connection, and waiting for a free one when the pool is full. */
+  connectMs: number;
+  /** statement_timeout of each session; a transaction may raise it with SET LOCAL. */
+  statementMs: number;
+  /** idle_in_transaction_session_timeout of each session. */
+  idleInTransactionMs: number;
+  /** The client's wait for any answer (pg's query_timeout): bounds a stalled server. */
+  queryMs: number;
+}
+
+export function poolTimeoutsFrom(env: AppEnv): PoolTimeouts {
+  return {
+    connectMs: env.PG_CONNECT_TIMEOUT_MS,
+    statementMs: env.PG_STATEMENT_TIMEOUT_MS,
+    idleInTransactionMs: env.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    queryMs: pgQueryTimeoutMs(env),
+  };
+}
+
+/**
+ * The same bounds for a pool whose statements never raise the statement timeout (the thread
+ * locks): its client waits only a margin longer than the server's own limit.
+ */
+export function shortStatementTimeouts(timeouts: PoolTimeouts): PoolTimeouts {
+  return {
+    ...timeouts,
+    queryMs: Math.min(timeouts.queryMs, timeouts.statementMs + QUERY_TIMEOUT_MARGIN_MS),
+  };
+}
+
+/** pg.Pool options for the timeouts; TCP keep-alive also notices a peer that vanished. */
+export function poolTimeoutOptions(timeouts: PoolTimeouts) {
+  return {
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    query_timeout: timeouts.queryMs,
+    keepAlive: true,
+  } satisfies pg.PoolConfig;
+}
+
+/**
+ * Puts the timeouts on a pool already in use: the services' pool is opened, migrated and
+ * loaded at start-up without them (a warehouse load runs statements far longer than any API
+ * request may). pg-pool reads its options at each connect and hands them to every new client,
+ * so connections opened from now on carry them; the idle ones, opened before, are closed here.
+ * Call it before serving, while nothing has a connection checked out.
+ */
+export async function applyPoolTimeouts(pool: pg.Pool, timeouts: PoolTimeouts): Promise<void> {
+  Object.assign(pool.options, poolTimeoutOptions(timeouts));
+  const idle = await Promise.all(
+    Array.from({ length: pool.idleCount }, () => pool.connect().catch(() => undefined)),
+  );
+  for (const client of idle) client?.release(true);
 }
 
 function createPool(url: string, logger: Logger | undefined): pg.Pool {
