@@ -10,6 +10,7 @@ import { requestId } from "hono/request-id";
 import { routePath } from "hono/route";
 import { secureHeaders } from "hono/secure-headers";
 import { auth } from "./auth.ts";
+import { rejectControlCharacters } from "./control-characters.ts";
 import type { AppDeps } from "./deps.ts";
 import { mountDocs } from "./docs.ts";
 import { ApiError, onError, onNotFound, validationHook } from "./errors.ts";
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps) {
   app.use("/v1/*", jsonBodiesOnly);
   app.use("/v1/*", auth(deps, tenantConfigs));
   app.use("/v1/*", rateLimit(deps.rateLimiter));
+  app.use("/v1/*", rejectControlCharacters);
 
   app.route("/v1", threadsRouter(deps));
   app.route("/v1", segmentsRouter(deps));
