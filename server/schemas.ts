@@ -144,7 +144,27 @@ export const SegmentSchema = SegmentSummarySchema.extend({
   explanation: z.array(z.string()),
 }).openapi("Segment");
 
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: Cursor.optional(),
-});
+/**
+ * A page size as a query string carries it: plain decimal digits only. (`z.coerce.number()`
+ * also reads "0x10", "1e2", " 10", "+5" and "" as numbers.)
+ */
+export function pageLimit(max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^[0-9]+$/, "expected a whole number in decimal digits")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .default(fallback)
+    .openapi({ type: "integer", minimum: 1, maximum: max, default: fallback });
+}
+
+/**
+ * Strict: an unknown parameter is refused rather than ignored, so `limit[]=1` or a misspelt
+ * `limt=5` is a 400, not a silent default page.
+ */
+export const PageQuery = z
+  .object({
+    limit: pageLimit(100, 20),
+    cursor: Cursor.optional(),
+  })
+  .strict();

@@ -115,10 +115,19 @@ const sizeRoute = createRoute({
   },
 });
 
-const MembersQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: Cursor.optional(),
-});
+/** As PageQuery: decimal digits only, unknown parameters refused. */
+const MembersQuery = z
+  .object({
+    limit: z
+      .string()
+      .regex(/^[0-9]+$/, "expected a whole number in decimal digits")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(1000))
+      .default(100)
+      .openapi({ type: "integer", minimum: 1, maximum: 1000, default: 100 }),
+    cursor: Cursor.optional(),
+  })
+  .strict();
 
 const membersRoute = createRoute({
   method: "get",
