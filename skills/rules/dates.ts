@@ -176,6 +176,17 @@ function shift(day: Day, unit: Unit, k: number): Day {
   }
 }
 
+/**
+ * The one calendar arithmetic of the rules tier: `iso` shifted by `k` units (negative goes
+ * back), months clamped to the month's end (2011-03-31 − 1 month = 2011-02-28).
+ */
+export function shiftIsoDate(isoDate: string, unit: Unit, k: number): string {
+  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
+  return iso(shift(dayOf(y, m, d), unit, k));
+}
+
+export type DateUnit = Unit;
+
 function periodStart(day: Day, unit: Unit): Day {
   const { y, m } = partsOf(day);
   switch (unit) {

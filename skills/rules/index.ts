@@ -5,7 +5,7 @@ import type { SkillSet } from "../types.ts";
 import { tagDates } from "./dates.ts";
 import { decomposeRequest } from "./decompose.ts";
 import { shortlistRequest } from "./link.ts";
-import { mapRequest } from "./map.ts";
+import { mapRequest } from "./map/index.ts";
 
 export const DATES_PRODUCER = "rules/dates@1";
 

@@ -1,0 +1,155 @@
+/**
+ * The rules-tier mapper: reads each sub-segment into typed tokens (its date tags, catalog
+ * mentions, quantities and cue words), runs the named clause rules over them in pass order
+ * (`passes.ts`), then the request rules that assemble the clauses into one rule tree.
+ */
+import type { Provenance } from "../../../state/segment.ts";
+import type { DateTagResult, MapResult, Mention, SkillContext, SubSegment } from "../../types.ts";
+import { tokenize } from "../text.ts";
+import { parentheticals, readClause } from "./clause.ts";
+import { CLAUSE_PASSES, REQUEST_PASSES } from "./passes.ts";
+import type {
+  Clause,
+  ClauseFrame,
+  ClauseResult,
+  Frame,
+  MapScope,
+  RequestFrame,
+  Span,
+} from "./types.ts";
+
+export const MAP_PRODUCER = "rules/map@1";
+
+function scopeFor(text: string, ctx: SkillContext): MapScope {
+  const kinds = new Map(ctx.catalog.facets.map((f) => [f.id, f.kind]));
+  const scope: MapScope = {
+    text,
+    ctx,
+    ambiguities: [],
+    confidence: 1,
+    spanOf(parts: Span[]) {
+      const start = Math.min(...parts.map((p) => p.start));
+      const end = Math.max(...parts.map((p) => p.end));
+      return { span: text.slice(start, end), start, end };
+    },
+    provenance(parts: Span[], source: Provenance["source"], confidence: number): Provenance {
+      scope.confidence = Math.min(scope.confidence, confidence);
+      return { ...scope.spanOf(parts), source, confidence, producer: MAP_PRODUCER };
+    },
+    facetKind: (id) => kinds.get(id),
+  };
+  return scope;
+}
+
+function newFrame(scope: MapScope, clause: Clause, prev: Frame | undefined): ClauseFrame {
+  return {
+    scope,
+    prev,
+    tagWindows: [],
+    windows: [],
+    windowParts: [],
+    windowConfidence: 1,
+    perWindow: [],
+    agoQuantities: [],
+    countQuantities: [...clause.quantities],
+    event: clause.cancel ? "cancellation" : "order",
+    nodes: [],
+    itemGroups: [],
+    orBetweenGroups: false,
+    behaviour: [],
+    recencyUsed: false,
+    done: false,
+    fired: [],
+  };
+}
+
+/** Runs the clause passes over one clause. */
+export function mapClause(clause: Clause, scope: MapScope, prev: Frame | undefined): ClauseResult {
+  const f = newFrame(scope, clause, prev);
+  for (const { rules } of CLAUSE_PASSES) {
+    for (const rule of rules) {
+      if (f.done) break;
+      if (!rule.applies(clause, f)) continue;
+      rule.apply(clause, f);
+      f.fired.push(rule.name);
+    }
+  }
+  const starts =
+    clause.buyVerb || clause.cancel || f.itemGroups.length > 0 || f.countQuantities.length > 0;
+  const frame: Frame | undefined = f.dateOnly
+    ? prev
+    : starts
+      ? {
+          event: f.event,
+          window: f.effectiveWindow,
+          items: f.itemGroups.length ? f.itemGroups : undefined,
+        }
+      : prev;
+  return {
+    clause,
+    nodes: [...f.nodes, ...f.behaviour],
+    frame,
+    dateOnly: f.dateOnly,
+    fired: f.fired,
+  };
+}
+
+const NEW_WORDS = new Set(["new", "first-time", "newly"]);
+
+export function mapRequest(
+  input: { text: string; subSegments: SubSegment[]; dates: DateTagResult; mentions: Mention[] },
+  ctx: SkillContext,
+): MapResult & { rules: string[] } {
+  const scope = scopeFor(input.text, ctx);
+  const parens = parentheticals(tokenize(input.text));
+  const clauses = input.subSegments.map((seg, index) =>
+    readClause(
+      scope,
+      seg,
+      { index, isLast: index === input.subSegments.length - 1 },
+      input.mentions.filter((m) => m.subSegmentId === seg.id),
+      input.dates.tags.filter((t) => t.subSegmentId === seg.id),
+      parens,
+    ),
+  );
+  const results: ClauseResult[] = [];
+  let frame: Frame | undefined;
+  for (const clause of clauses) {
+    const result = mapClause(clause, scope, frame);
+    frame = result.frame ?? frame;
+    results.push(result);
+  }
+  // "New customers" / "first-time buyers": the period they came in is a first purchase.
+  const newCustomers = clauses.find(
+    (c) =>
+      c.seg.zone === "pre" &&
+      c.tokens.some(
+        (t, i) =>
+          NEW_WORDS.has(t.lower) || (t.lower === "first" && c.tokens[i + 1]?.lower === "time"),
+      ),
+  )?.seg;
+  const request: RequestFrame = {
+    scope,
+    subSegments: input.subSegments,
+    clauses,
+    results,
+    newCustomers,
+    newConsumed: false,
+    parts: [],
+    root: null,
+    fired: [],
+  };
+  for (const rule of REQUEST_PASSES) {
+    if (!rule.applies(request)) continue;
+    rule.apply(request);
+    request.fired.push(rule.name);
+  }
+  const root = request.root;
+  return {
+    root,
+    ambiguities: scope.ambiguities,
+    confidence: root ? scope.confidence : 0,
+    producer: MAP_PRODUCER,
+    rules: [...results.flatMap((r) => r.fired), ...request.fired],
+  };
+}

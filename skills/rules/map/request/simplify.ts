@@ -1,0 +1,41 @@
+import type { DateWindow, RuleNode } from "../../../../state/segment.ts";
+import type { RequestRule } from "../types.ts";
+
+const withoutProvenance = (n: RuleNode) =>
+  JSON.stringify(n, (k, v) => (k === "provenance" ? undefined : v));
+
+/**
+ * Drops conditions stated twice, and "bought anything in W" when a sibling already
+ * requires buying something in W.
+ */
+export function simplifyTree(node: RuleNode): RuleNode {
+  if (node.type === "not") return { ...node, child: simplifyTree(node.child) };
+  if (node.type !== "and" && node.type !== "or") return node;
+  const seen = new Set<string>();
+  const children = node.children.map(simplifyTree).filter((c) => {
+    const key = withoutProvenance(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (children.length === 1) return children[0]!;
+  if (node.type === "or") return { ...node, children };
+  const key = (w?: DateWindow) => `${w?.from ?? ""}|${w?.to ?? ""}`;
+  const kept = children.filter((c) => {
+    if (c.type !== "behaviour" || c.measure !== "exists" || c.item) return true;
+    return !children.some(
+      (o) =>
+        o !== c && o.type === "behaviour" && o.event === c.event && key(o.window) === key(c.window),
+    );
+  });
+  return kept.length === 1 ? kept[0]! : { ...node, children: kept };
+}
+
+export const simplify: RequestRule = {
+  name: "simplify",
+  doc: "Duplicates go, and so does 'bought anything in W' beside 'bought X in W'.",
+  applies: (r) => r.root !== null,
+  apply(r) {
+    r.root = simplifyTree(r.root!);
+  },
+};
