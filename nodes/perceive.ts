@@ -12,6 +12,7 @@ import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
 import type { TenantConfig } from "../state/catalog.ts";
 import { timed } from "../state/audit-entry.ts";
 import { BUY_VERBS, CANCEL_WORDS, HEAD_NOUNS } from "../skills/rules/lexicon.ts";
+import { codeTypedAsWord } from "../skills/rules/link.ts";
 import { normaliseRequest, tokenize } from "../skills/rules/text.ts";
 
 export interface Rejection {
@@ -75,7 +76,7 @@ function looksLikeSegmentRequest(text: string, retriever: CatalogRetriever): boo
   for (let i = 0; i < tokens.length; i++) {
     for (let n = 1; n <= 3 && i + n <= tokens.length; n++) {
       const phrase = text.slice(tokens[i]!.start, tokens[i + n - 1]!.end);
-      if (retriever.exactLookup(phrase).length) return true;
+      if (retriever.exactLookup(phrase).some((h) => !codeTypedAsWord(h, phrase))) return true;
     }
   }
   return false;
@@ -118,10 +119,15 @@ export function screenRequest(
   const screened = screen(raw, maxChars);
   if (screened.rejection) return { ...screened, corrections: [], expanded: [] };
   // Typos are fixed before the scope check so "custmers in Germnay" is still understood,
-  // but a request most of whose words are unknown is another language, not typos.
+  // but a request most of whose words are unknown is another language, not typos; a word
+  // one typo from a known word counts half.
   if (speller) {
     const words = tokenize(screened.text).filter((t) => t.kind === "word");
-    const known = words.filter((t) => speller.isKnown(t.lower)).length;
+    const known = words.reduce(
+      (n, t) =>
+        n + (speller.isKnown(t.lower) ? 1 : speller.suggest(t.lower) !== undefined ? 0.5 : 0),
+      0,
+    );
     if (words.length >= 3 && known < words.length * 0.5) {
       return {
         text: screened.text,

@@ -38,6 +38,18 @@ const GENERIC_VALUE_WORDS = new Set([
   "range",
 ]);
 const LOWERCASE_CODES = new Set(["uk", "usa", "uae", "rsa", "ksa", "gb"]);
+
+/**
+ * Country codes are capitals ("FR"); typed in lower case they are words ("it", "no", "us",
+ * "is"), except the few people do write in lower case.
+ */
+export function codeTypedAsWord(hit: CatalogHit, typed: string): boolean {
+  return (
+    /^[A-Z]{2,3}$/.test(hit.matched) &&
+    typed !== typed.toUpperCase() &&
+    !LOWERCASE_CODES.has(typed.toLowerCase())
+  );
+}
 /** Lead over the runner-up that lets a weaker fuzzy hit on a closed list through. */
 export const FUZZY_MARGIN = 0.1;
 
@@ -221,15 +233,7 @@ export function linkSubSegment(
     let free = true;
     for (let k = c.first; k <= c.last; k++) if (used.has(k)) free = false;
     if (!free) continue;
-    // Country codes are capitals ("FR"); typed in lower case they are words ("it", "no",
-    // "us"), except the few people do write in lower case.
-    const typed = text.slice(tokens[c.first]!.start, tokens[c.last]!.end);
-    if (
-      /^[A-Z]{2,3}$/.test(c.hit.matched) &&
-      typed !== typed.toUpperCase() &&
-      !LOWERCASE_CODES.has(typed.toLowerCase())
-    )
-      continue;
+    if (codeTypedAsWord(c.hit, text.slice(tokens[c.first]!.start, tokens[c.last]!.end))) continue;
     // A one-word grammar word is a value only when the tenant really has that value
     // ("online", "store"); generic words ("other", "items") are too weak to claim alone.
     const word = tokens[c.first]!.lower;

@@ -1,0 +1,12 @@
+import type { RuleExample } from "../example.ts";
+
+export const examples: RuleExample[] = [
+  {
+    phrase: "customers who bought bags and bought bags",
+    root: { type: "behaviour", item: { values: ["Bags"] } },
+  },
+  {
+    phrase: "customers who ordered in 2011 and bought candles in 2011",
+    root: { type: "behaviour", item: { values: ["Candles & Lighting"] } },
+  },
+];

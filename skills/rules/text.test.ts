@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { normaliseRequest, singular, tokenize } from "./text.ts";
+
+/** raw request -> normalised request */
+const NORMALISED: [string, string][] = [
+  ["customers who bought  “heart”  items", 'customers who bought "heart" items'],
+  ["who haven’t ordered", "who haven't ordered"],
+  ["spent £200–£400", "spent £200-£400"],
+  ["orders w/ bags", "orders with bags"],
+  ["customers w/o orders", "customers without orders"],
+  ["all customers excl. UK", "all customers excluding UK"],
+  ["ordered in the last fortnight", "ordered in the last 2 weeks"],
+  ["ordered within 3 fortnights", "ordered within 6 weeks"],
+  ["customers who's spent over £5k", "customers who is spent over £5k"],
+  ["whose baskets contained candles", "whose orders contained candles"],
+  ["customers who've bought bags", "customers who have bought bags"],
+  ["they'd bought bags", "they had bought bags"],
+  ["  spaced\u00a0out\tcustomers ", "spaced out customers"],
+];
+
+/** text -> [token text, kind][] */
+const TOKENS: [string, [string, string][]][] = [
+  [
+    "haven't bought t-lights",
+    [
+      ["haven't", "word"],
+      ["bought", "word"],
+      ["t-lights", "word"],
+    ],
+  ],
+  [
+    "over £5k",
+    [
+      ["over", "word"],
+      ["£", "symbol"],
+      ["5", "number"],
+      ["k", "word"],
+    ],
+  ],
+  [
+    "10,000.50 in the U.S.",
+    [
+      ["10,000.50", "number"],
+      ["in", "word"],
+      ["the", "word"],
+      ["U.S.", "word"],
+    ],
+  ],
+  [
+    "'heart', 3rd",
+    [
+      ["'", "quote"],
+      ["heart", "word"],
+      ["'", "quote"],
+      [",", "symbol"],
+      ["3rd", "number"],
+    ],
+  ],
+  // A sentence's closing dot is not a token; "u.s." keeps its dots.
+  ["bags.", [["bags", "word"]]],
+];
+
+const SINGULAR: [string, string][] = [
+  ["teapots", "teapot"],
+  ["candies", "candy"],
+  ["boxes", "box"],
+  ["glasses", "glass"],
+  ["bus", "bus"],
+  ["dress", "dress"],
+  ["tins", "tin"],
+];
+
+describe("normaliseRequest", () => {
+  for (const [raw, out] of NORMALISED) it(JSON.stringify(raw), () => expect(normaliseRequest(raw)).toBe(out));
+});
+
+describe("tokenize", () => {
+  for (const [text, tokens] of TOKENS) {
+    it(text, () => {
+      const got = tokenize(text);
+      expect(got.map((t) => [t.text, t.kind])).toEqual(tokens);
+      for (const t of got) expect(text.slice(t.start, t.end)).toBe(t.text);
+    });
+  }
+});
+
+describe("singular", () => {
+  for (const [plural, one] of SINGULAR) it(plural, () => expect(singular(plural)).toBe(one));
+});
