@@ -8,21 +8,15 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { z } from "zod";
-import { parseEnv } from "../state/config.ts";
 import { InputError, runRequest, type RunResult } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { addServerCommands } from "../server/cli.ts";
 import { DataNotFoundError } from "../warehouse/load-online-retail.ts";
 import { formatResult } from "./format.ts";
+import { EXIT, envWith, toJson, withServices, type SourceOption } from "./common.ts";
 import { registerReplay } from "./replay-command.ts";
+import { registerSegmentCommands } from "./segment-commands.ts";
 import { createProgress } from "./progress.ts";
-
-const EXIT = { ok: 0, needs_clarification: 0, rejected: 2, error: 1 } as const;
-
-interface SourceOption {
-  /** Folder with the online-retail source files (overrides ONLINE_RETAIL_DIR). */
-  source?: string;
-}
 
 interface CreateOptions extends SourceOption {
   tenant?: string;
@@ -35,38 +29,17 @@ interface CreateOptions extends SourceOption {
   quiet?: boolean;
 }
 
-function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new InvalidArgumentError("expected a date as YYYY-MM-DD");
+/** A real calendar day as YYYY-MM-DD: 2011-02-30 is refused, as the API refuses it. */
+export function isoDate(value: string): string {
+  const date = new Date(`${value}T00:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(date.getTime()) ||
+    !date.toISOString().startsWith(value)
+  ) {
+    throw new InvalidArgumentError("expected a calendar date as YYYY-MM-DD");
   }
   return value;
-}
-
-function toJson(result: RunResult, withMembers: boolean): Record<string, unknown> {
-  const { audit: _audit, explanation: _explanation, members, ...rest } = result;
-  return withMembers ? { ...rest, members: members ?? [] } : rest;
-}
-
-function envWith(opts: SourceOption) {
-  const env = parseEnv();
-  return opts.source ? { ...env, ONLINE_RETAIL_DIR: opts.source } : env;
-}
-
-async function withServices<T>(
-  opts: SourceOption,
-  quiet: boolean,
-  fn: (s: Services, progress: ReturnType<typeof createProgress>) => Promise<T>,
-): Promise<T> {
-  const progress = createProgress(quiet);
-  const services = await startServices(envWith(opts), {
-    onStatus: progress.status,
-    onLoadProgress: progress.load,
-  });
-  try {
-    return await fn(services, progress);
-  } finally {
-    await services.close();
-  }
 }
 
 /** Asks the pending question in the terminal until the segment is done or rejected. */
@@ -101,6 +74,8 @@ async function converse(
 }
 
 async function createCommand(request: string | undefined, opts: CreateOptions): Promise<number> {
+  if (opts.batch && request !== undefined)
+    throw new InputError("give either --batch FILE or a request, not both");
   if (opts.batch) return batchCommand(opts);
   if (opts.answer === undefined && request === undefined)
     throw new InputError("give the request in quotes, or --thread and --answer");
@@ -127,7 +102,35 @@ async function createCommand(request: string | undefined, opts: CreateOptions): 
   });
 }
 
-const BatchLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string() });
+const Turn = z.union([z.string(), z.object({ answer: z.union([z.string(), z.number()]) })]);
+/** A request, or a conversation: the first request, then follow-ups and answers in order. */
+const BatchLine = z.union([
+  z.object({ id: z.union([z.string(), z.number()]), query: z.string() }),
+  z.object({ id: z.union([z.string(), z.number()]), turns: z.array(Turn).min(1) }),
+]);
+
+/** Runs one batch line's turns on one thread; one JSON object per turn. */
+async function batchConversation(
+  services: Services,
+  opts: CreateOptions,
+  id: string | number,
+  turns: z.infer<typeof Turn>[],
+): Promise<void> {
+  let threadId: string | undefined;
+  for (const [k, turn] of turns.entries()) {
+    const result = await runRequest(services, {
+      tenant: opts.tenant ?? services.defaultTenant,
+      asOf: opts.asOf,
+      threadId,
+      ...(typeof turn === "string" ? { request: turn } : { answer: turn.answer }),
+      members: opts.members,
+    });
+    threadId = result.thread_id;
+    process.stdout.write(
+      `${JSON.stringify({ id, turn: k + 1, ...toJson(result, Boolean(opts.members)) })}\n`,
+    );
+  }
+}
 
 async function batchCommand(opts: CreateOptions): Promise<number> {
   let text: string;
@@ -146,18 +149,26 @@ async function batchCommand(opts: CreateOptions): Promise<number> {
       let id: string | number = n + 1;
       try {
         const parsed = BatchLine.safeParse(JSON.parse(line));
-        if (!parsed.success) throw new InputError(`line ${n + 1}: expected {"id", "query"}`);
+        if (!parsed.success)
+          throw new InputError(`line ${n + 1}: expected {"id", "query"} or {"id", "turns": [...]}`);
         id = parsed.data.id;
-        progress.status(`[${n + 1}/${lines.length}] ${parsed.data.query}`);
-        const result = await runRequest(services, {
-          tenant: opts.tenant ?? services.defaultTenant,
-          asOf: opts.asOf,
-          request: parsed.data.query,
-          members: opts.members,
-        });
-        process.stdout.write(
-          `${JSON.stringify({ id, ...toJson(result, Boolean(opts.members)) })}\n`,
+        const turns = "turns" in parsed.data ? parsed.data.turns : [parsed.data.query];
+        progress.status(
+          `[${n + 1}/${lines.length}] ${typeof turns[0] === "string" ? turns[0] : ""}`,
         );
+        if ("query" in parsed.data) {
+          const result = await runRequest(services, {
+            tenant: opts.tenant ?? services.defaultTenant,
+            asOf: opts.asOf,
+            request: parsed.data.query,
+            members: opts.members,
+          });
+          process.stdout.write(
+            `${JSON.stringify({ id, ...toJson(result, Boolean(opts.members)) })}\n`,
+          );
+        } else {
+          await batchConversation(services, opts, id, turns);
+        }
       } catch (err) {
         const internal = !(err instanceof InputError || err instanceof SyntaxError);
         if (internal) failed++;
@@ -208,8 +219,10 @@ export function buildProgram(): Command {
     .exitOverride();
   program
     .command("create")
-    .description("create a segment from a request, or answer a clarifying question")
-    .argument("[request]", "the segment in plain English, in quotes")
+    .description(
+      "create a segment from a request; with --thread, follow up on a conversation (an edit of its segment, a new request) or answer its question",
+    )
+    .argument("[request]", "the segment (or the follow-up) in plain English, in quotes")
     .option(
       "--tenant <id>",
       "tenant: online-retail or demo-retail (default: online-retail when its data is present)",
@@ -217,18 +230,22 @@ export function buildProgram(): Command {
     .option("--as-of <date>", "as-of date for relative windows (YYYY-MM-DD)", isoDate)
     .option("--json", "print one JSON object instead of the readable report")
     .option("--members", "include the sorted member customer IDs")
-    .option("--thread <id>", "conversation to resume (with --answer)")
+    .option("--thread <id>", "conversation to follow up on, or to answer (with --answer)")
     .option(
       "--answer <text>",
       "answer to the pending clarifying question: option number, option label or text",
     )
-    .option("--batch <file>", 'JSONL file of {"id","query"} lines; one JSON result per line')
+    .option(
+      "--batch <file>",
+      'JSONL file of {"id","query"} or {"id","turns":["request","edit",{"answer":1}]} lines; one JSON result per line (per turn, with "turn")',
+    )
     .option("--quiet", "no progress on stderr")
     .option("--source <dir>", "online-retail source files (default: ONLINE_RETAIL_DIR)")
     .action(async (request: string | undefined, opts: CreateOptions) => {
       process.exitCode = await createCommand(request, opts);
     });
   registerReplay(program);
+  registerSegmentCommands(program);
   program
     .command("load")
     .description(

@@ -25,7 +25,7 @@ async function save(
   expect(r.status).toBe("ok");
   const [definition, size] = edit(r.segment as unknown as Record<string, unknown>, r.size!);
   await services.db.pool.query(
-    "insert into app.segments (tenant_id, name, thread_id, request, definition, sql, size) values ($1, $2, $3, $4, $5, $6, $7)",
+    "insert into app.segments (tenant_id, name, thread_id, lineage_id, request, definition, sql, size) values ($1, $2, $3, gen_random_uuid(), $4, $5, $6, $7)",
     [tenant, name, r.thread_id, request, JSON.stringify(definition), r.sql, size],
   );
 }

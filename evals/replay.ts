@@ -4,6 +4,7 @@
  * skill or catalog change would now define or size differently.
  */
 import { runRequest } from "../runtime/run.ts";
+import { listVersions } from "../storage/segments.ts";
 import type { Services } from "../runtime/services.ts";
 import { SegmentDefinition, type RuleNode } from "../state/segment.ts";
 
@@ -62,11 +63,19 @@ export async function replaySegments(
         detail: `tenant ${row.tenant_id} is not served`,
       };
     } else {
-      const run = await runRequest(services, {
+      // An edited segment is replayed as the conversation that made it: request, then edits.
+      const edits = (await listVersions(services.db.pool, row.tenant_id, row.id))
+        .filter((v) => v.kind !== "create")
+        .map((v) => v.text);
+      let run = await runRequest(services, {
         tenant: row.tenant_id,
         asOf: before.success ? before.data.asOf : undefined,
         request: row.request,
       });
+      for (const text of edits) {
+        if (run.status !== "ok") break;
+        run = await runRequest(services, { threadId: run.thread_id, request: text });
+      }
       if (run.status !== "ok" || !run.segment) {
         result = {
           ...base,

@@ -1,21 +1,23 @@
 /**
- * New Segment Creation: request -> validated, sized segment definition.
+ * New Segment Creation: request -> validated, sized segment definition, or the question that
+ * must be answered first. A subgraph of the conversation (graphs/conversation.ts), which puts
+ * the question to the user and runs this graph again on the rewritten request.
  * Wiring only; each node lives in nodes/, each router in graphs/routes.ts.
  */
 import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { NscState } from "../state/graph-state.ts";
-import { clarify } from "../nodes/clarify.ts";
 import { decompose } from "../nodes/decompose.ts";
 import { estimateSize } from "../nodes/estimate-size.ts";
 import { formatSegment } from "../nodes/format-segment.ts";
 import { improve } from "../nodes/improve.ts";
 import { mapFacets } from "../nodes/map-facets.ts";
 import { perceive } from "../nodes/perceive.ts";
+import { prepareQuestion } from "../nodes/prepare-question.ts";
 import { reject } from "../nodes/reject.ts";
 import { shortlistFacets } from "../nodes/shortlist-facets.ts";
 import { tagDates } from "../nodes/tag-dates.ts";
 import { validate } from "../nodes/validate.ts";
-import { routeAfterPerceive, routeAfterValidate } from "./routes.ts";
+import { routeAfterPerceive, routeAfterQuestion, routeAfterValidate } from "./routes.ts";
 
 export const nscBuilder = new StateGraph(NscState)
   .addNode("perceive", perceive)
@@ -25,7 +27,7 @@ export const nscBuilder = new StateGraph(NscState)
   .addNode("mapFacets", mapFacets)
   .addNode("validate", validate)
   .addNode("improve", improve)
-  .addNode("clarify", clarify)
+  .addNode("prepareQuestion", prepareQuestion)
   .addNode("reject", reject)
   .addNode("formatSegment", formatSegment)
   .addNode("estimateSize", estimateSize)
@@ -39,13 +41,14 @@ export const nscBuilder = new StateGraph(NscState)
   .addEdge("mapFacets", "validate")
   .addConditionalEdges("validate", routeAfterValidate, [
     "improve",
-    "clarify",
+    "prepareQuestion",
     "formatSegment",
     "reject",
   ])
   .addEdge("improve", "validate")
-  // An answer rewrites the request, so the whole understanding runs again on it.
-  .addEdge("clarify", "perceive")
+  // A question answered in an earlier turn rewrites the request at once; a new one ends the
+  // pass, and the conversation asks it and runs this graph again on the answer.
+  .addConditionalEdges("prepareQuestion", routeAfterQuestion, ["perceive", END])
   .addEdge("reject", END)
   .addEdge("formatSegment", "estimateSize")
   .addEdge("estimateSize", END);

@@ -8,7 +8,8 @@ import { explainTree } from "../segment/explain.ts";
 import { compileSegment } from "../warehouse/compile.ts";
 
 export async function formatSegment(
-  state: NscStateType,
+  // An edit keeps the request the segment was created from; its own words are in provenance.
+  state: NscStateType & { baseSegment?: SegmentDefinition | null },
   config: LangGraphRunnableConfig,
 ): Promise<NscUpdate> {
   const ctx = requireContext(config);
@@ -20,7 +21,7 @@ export async function formatSegment(
       version: 1,
       tenant: state.tenant,
       asOf: state.asOf,
-      request: state.text,
+      request: state.baseSegment?.request ?? state.text,
       root: state.draft,
     });
     return {

@@ -64,7 +64,7 @@ const SENSITIVE_PATTERNS = [
 ];
 
 /** A request for a segment names customers, buying, or something in the catalog. */
-function looksLikeSegmentRequest(text: string, retriever: CatalogRetriever): boolean {
+export function looksLikeSegmentRequest(text: string, retriever: CatalogRetriever): boolean {
   const tokens = tokenize(text);
   if (
     tokens.some(
@@ -161,7 +161,15 @@ export function screenRequest(
   return { text, corrections, expanded, rejection: null };
 }
 
-function screen(raw: string, maxChars: number): { text: string; rejection: Rejection | null } {
+/**
+ * The checks every message gets, whatever it asks for: empty, too long, unreadable, another
+ * language, SQL, sensitive traits, instructions to the system. Exported for follow-up
+ * messages (edits, questions about the segment), which skip the segment-request scope check.
+ */
+export function screen(
+  raw: string,
+  maxChars: number,
+): { text: string; rejection: Rejection | null } {
   if (raw.length > maxChars * 4) {
     return {
       text: "",

@@ -1,5 +1,5 @@
 /** Reject: end the run with a reason when the request cannot be turned into a segment. */
-import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
+import { auditEntry, type NscStateType, type NscUpdate } from "../state/graph-state.ts";
 
 export async function reject(state: NscStateType): Promise<NscUpdate> {
   const errors = (state.findings ?? []).filter((f) => f.severity === "error");
@@ -12,8 +12,6 @@ export async function reject(state: NscStateType): Promise<NscUpdate> {
   return {
     status: "rejected",
     rejection,
-    audit: [
-      { step: "reject", ms: 0, at: new Date().toISOString(), detail: { code: rejection.code } },
-    ],
+    audit: [auditEntry("reject", 0, { code: rejection.code })],
   };
 }

@@ -1,44 +1,89 @@
 /**
- * One request (or one answer) through the NSC graph, returned in the CLI's JSON contract.
- * Shared by the CLI, the batch mode, the evaluation and the benchmark.
+ * One turn of a conversation — a request, a follow-up, an answer, or a command — through the
+ * conversation graph, returned in the CLI's JSON contract. Shared by the CLI, the batch mode,
+ * the server, the evaluation and the benchmark.
+ *
+ * A run that was cut short (client gone, timeout, crash) or that threw leaves its thread in a
+ * running state; the next turn on the thread carries on from the last stable checkpoint (the
+ * question still pending, or the last finished version): one rule for abort, crash and
+ * timeout.
  */
-import { randomUUID } from "node:crypto";
 import { Command } from "@langchain/langgraph";
-import type { ClarificationAnswer } from "../nodes/clarify.ts";
-import type { AuditEntry, Clarification, NscStateType } from "../state/graph-state.ts";
+import { randomUUID } from "node:crypto";
+import type { ConversationStateType, TurnCommand } from "../state/conversation-state.ts";
+import { sessionOf } from "../state/conversation-state.ts";
+import { currentVersion, type SegmentDiff } from "../state/edit.ts";
+import type { AuditEntry, Clarification } from "../state/graph-state.ts";
 import type { SegmentDefinition } from "../state/segment.ts";
+import {
+  RUNNING_PHASES,
+  settle,
+  STABLE_PHASES,
+  transition,
+  type Session,
+} from "../state/session.ts";
+import type { ClarificationAnswer } from "../segment/questions.ts";
 import type { Services } from "./services.ts";
 
 export interface RunResult {
   status: "ok" | "needs_clarification" | "rejected";
   thread_id: string;
+  /** What the message asked for: create, edit, explain; null for an answer or a command. */
+  intent: string | null;
+  /** The thread's current segment version after this turn (null while it has none). */
+  version: number | null;
+  /** The thread's current segment after this turn, changed or not (null while it has none). */
   segment: SegmentDefinition | null;
   /** Parameterised SQL text; values are in `params`. */
   sql: string | null;
   params: unknown[];
   size: number | null;
+  /** What this turn changed, when it made a new version by an edit, undo, redo or revert. */
+  diff: SegmentDiff | null;
   clarification: { key: string; question: string; options: Clarification["options"] } | null;
   message: string;
-  /** Why the request was rejected (a stable code and a message), when it was. */
+  /** Why the request or edit was refused (a stable code and a message), when it was. */
   rejection: { code: string; message: string } | null;
   explanation: string[];
+  /** The thread's state machine after the turn. */
+  session: Session;
   members?: string[];
   audit: AuditEntry[];
 }
 
 export class InputError extends Error {}
 
+/** A turn the thread's state machine does not allow (editing with nothing to edit). */
+export class TurnRefusedError extends InputError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Progress of a run for streaming clients: a node started, or finished with its update. */
 export type RunEvent =
   | { type: "step_started"; node: string }
-  | { type: "step_finished"; node: string; ms: number; update: Partial<NscStateType> };
+  | {
+      type: "step_finished";
+      node: string;
+      ms: number;
+      update: Partial<ConversationStateType>;
+    };
 
 export interface RunInput {
   tenant?: string;
   asOf?: string;
+  /** A message: the first request of a thread, or any follow-up on it. */
   request?: string;
   threadId?: string;
   answer?: ClarificationAnswer;
+  /** A turn given as data (revert to a version; load a saved segment into a fresh thread). */
+  command?: TurnCommand;
+  /** The message edits the thread's segment whatever it sounds like (PATCH of a segment). */
+  forceEdit?: boolean;
   members?: boolean;
   /** Called with each finished step, for progress displays. */
   onStep?: (step: string, ms: number) => void;
@@ -48,94 +93,213 @@ export interface RunInput {
   signal?: AbortSignal;
 }
 
-export async function runRequest(services: Services, input: RunInput): Promise<RunResult> {
-  const resuming = input.answer !== undefined;
-  const threadId = input.threadId ?? randomUUID();
-  const config = { configurable: { thread_id: threadId }, context: services.context };
-  let before = 0;
-  if (resuming) {
-    if (!input.threadId)
-      throw new InputError("--answer needs --thread: the conversation to resume");
-    const snapshot = await services.graph.getState(config);
-    const waiting = snapshot.tasks.some((t) => t.interrupts.length > 0);
-    if (!snapshot.values || Object.keys(snapshot.values).length === 0)
-      throw new InputError(`No conversation ${threadId}.`);
-    if (!waiting) throw new InputError(`Conversation ${threadId} is not waiting for an answer.`);
-    before = (snapshot.values as NscStateType).audit?.length ?? 0;
-  } else {
+type Snapshot = Awaited<ReturnType<Services["graph"]["getState"]>>;
+
+function valuesOf(s: Snapshot): Partial<ConversationStateType> {
+  return (s.values ?? {}) as Partial<ConversationStateType>;
+}
+
+function pendingQuestion(s: Snapshot): Clarification | undefined {
+  return s.tasks.flatMap((t) => t.interrupts)[0]?.value as Clarification | undefined;
+}
+
+/** Whether the snapshot is a state a thread may rest in (not the middle of a run). */
+function stable(s: Snapshot): boolean {
+  const session = sessionOf(valuesOf(s));
+  if (session.phase === "needs_clarification") return pendingQuestion(s) !== undefined;
+  return STABLE_PHASES.has(session.phase) && s.next.length === 0;
+}
+
+/** The thread as it stands: its latest snapshot and, when a run was cut short, the stable one. */
+export async function threadState(
+  services: Services,
+  threadId: string,
+): Promise<{ latest: Snapshot; resume: Snapshot | null; started: boolean }> {
+  const config = { configurable: { thread_id: threadId } };
+  const latest = await services.graph.getState(config);
+  const started = Object.keys(latest.values ?? {}).length > 0;
+  if (!started || stable(latest)) return { latest, resume: null, started };
+  for await (const s of services.graph.getStateHistory(config, { limit: 200 })) {
+    if (s.config.configurable?.checkpoint_id === latest.config.configurable?.checkpoint_id)
+      continue;
+    if (stable(s)) return { latest, resume: s, started };
+  }
+  return { latest, resume: null, started };
+}
+
+/** The session to report: a run cut short (or a failed one) shows as aborted / failed. */
+export function reportedSession(latest: Snapshot, running: boolean): Session {
+  const session = sessionOf(valuesOf(latest));
+  if (
+    !running &&
+    !stable(latest) &&
+    !RUNNING_PHASES.has(session.phase) &&
+    session.phase !== "aborted" &&
+    session.phase !== "failed"
+  )
+    return { ...session, phase: "aborted", resumes: session.phase };
+  return settle(session, running);
+}
+
+/** Records that a run was cut short or threw, so the thread reports it (best effort). */
+async function recordCutShort(services: Services, threadId: string, event: "abort" | "fail") {
+  const config = { configurable: { thread_id: threadId } };
+  const latest = await services.graph.getState(config);
+  const session = sessionOf(valuesOf(latest));
+  if (!RUNNING_PHASES.has(session.phase)) return;
+  // Written as the refusal step, which leads to the end: no half-run step is left pending.
+  await services.graph.updateState(
+    config,
+    { session: transition(session, event) },
+    "refuseMessage",
+  );
+}
+
+function messageOf(
+  state: Partial<ConversationStateType>,
+  status: RunResult["status"],
+  q?: Clarification,
+): string {
+  if (status === "needs_clarification") return q!.question;
+  if (status === "rejected")
+    return state.rejection?.message ?? "The request could not be turned into a segment.";
+  const current = currentVersion(state.lineage);
+  const last = state.turns?.[state.turns.length - 1];
+  if (state.intent?.intent === "explain" || last?.intent === "explain")
+    return (state.explanation ?? []).join("\n");
+  const warnings = (state.findings ?? [])
+    .filter((f) => f.severity === "warning")
+    .map((f) => f.message);
+  if (last?.outcome === "unchanged")
+    return [
+      `No change: version ${current?.version} stays (${current?.size} customers)`,
+      ...warnings,
+    ].join(". ");
+  if (current && current.version > 1 && state.diff)
+    return [`Version ${current.version}: ${state.diff.summary.join(" ")}`, ...warnings].join(" ");
+  return [`${current?.size ?? state.size} customers`, ...warnings].join(". ");
+}
+
+function validateInput(services: Services, input: RunInput, started: boolean): void {
+  if (input.answer !== undefined) return;
+  if (!started) {
     if (!input.tenant) throw new InputError("--tenant is required");
     if (!services.tenants.has(input.tenant))
       throw new InputError(`Unknown tenant "${input.tenant}".`);
-    if (input.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.asOf))
-      throw new InputError("--as-of must be YYYY-MM-DD");
-    if (input.threadId) {
-      const existing = await services.graph.getState(config);
-      if (existing.values && Object.keys(existing.values).length > 0)
-        throw new InputError(`Conversation ${threadId} already exists; answer it with --answer.`);
-    }
   }
+  if (input.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.asOf))
+    throw new InputError("--as-of must be YYYY-MM-DD");
+}
+
+export async function runRequest(services: Services, input: RunInput): Promise<RunResult> {
+  const resuming = input.answer !== undefined;
+  const threadId = input.threadId ?? randomUUID();
+  if (resuming && !input.threadId)
+    throw new InputError("--answer needs --thread: the conversation to resume");
+  const { latest, resume, started } = input.threadId
+    ? await threadState(services, threadId)
+    : { latest: undefined, resume: null, started: false };
+  validateInput(services, input, started);
+  const from = resume ?? latest;
+  if (resuming) {
+    if (!started) throw new InputError(`No conversation ${threadId}.`);
+    if (!from || !pendingQuestion(from))
+      throw new InputError(`Conversation ${threadId} is not waiting for an answer.`);
+  }
+  // After a cut-short run, the turn forks from the last stable checkpoint.
+  const configurable: Record<string, unknown> = { thread_id: threadId };
+  if (resume) configurable.checkpoint_id = resume.config.configurable?.checkpoint_id;
+  const config = { configurable, context: services.context };
+  const before = new Set((from ? (valuesOf(from).audit ?? []) : []).map((e) => e.id));
   // Task starts are only streamed when someone listens for them.
   const streamMode: ("updates" | "tasks")[] = input.onEvent ? ["updates", "tasks"] : ["updates"];
-  const options = { ...config, streamMode, signal: input.signal };
-  const stream = resuming
-    ? await services.graph.stream(
-        new Command<ClarificationAnswer>({ resume: input.answer }) as never,
-        options,
-      )
-    : await services.graph.stream(
-        { request: input.request ?? "", tenant: input.tenant, asOf: input.asOf ?? "", answers: {} },
-        options,
-      );
-  for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-    if (mode === "tasks") {
-      // A task is streamed twice: with its input when it starts, with its result when done.
-      const task = chunk as { name: string; input?: unknown };
-      if ("input" in task) input.onEvent?.({ type: "step_started", node: task.name });
-      continue;
+  const options = { ...config, streamMode, signal: input.signal, subgraphs: true };
+  const values = from ? valuesOf(from) : {};
+  const reported = new Set<string | undefined>();
+  try {
+    const stream = resuming
+      ? await services.graph.stream(
+          new Command<ClarificationAnswer>({ resume: input.answer }) as never,
+          options,
+        )
+      : await services.graph.stream(
+          {
+            message: input.request ?? "",
+            command: input.command ?? null,
+            forceEdit: input.forceEdit ?? false,
+            tenant: started ? values.tenant : input.tenant,
+            asOf: started ? values.asOf : (input.asOf ?? ""),
+          },
+          options,
+        );
+    for await (const chunk of stream as AsyncIterable<[string[], string, unknown]>) {
+      const [, mode, payload] = chunk;
+      if (mode === "tasks") {
+        // A task is streamed twice: with its input when it starts, with its result when done.
+        const task = payload as { name: string; input?: unknown };
+        if ("input" in task) input.onEvent?.({ type: "step_started", node: task.name });
+        continue;
+      }
+      for (const [node, update] of Object.entries(
+        payload as Record<string, Partial<ConversationStateType> | undefined>,
+      )) {
+        // A subgraph's own steps stream from inside it; its return repeats them, skipped.
+        const entry = update?.audit?.[update.audit.length - 1];
+        if (!entry || !update || before.has(entry.id) || reported.has(entry.id)) continue;
+        reported.add(entry.id);
+        input.onStep?.(node, entry.ms);
+        input.onEvent?.({ type: "step_finished", node, ms: entry.ms, update });
+      }
     }
-    for (const [node, update] of Object.entries(
-      chunk as Record<string, Partial<NscStateType> | undefined>,
-    )) {
-      const entry = update?.audit?.[0];
-      if (!entry || !update) continue;
-      input.onStep?.(node, entry.ms);
-      input.onEvent?.({ type: "step_finished", node, ms: entry.ms, update });
-    }
+  } catch (err) {
+    await recordCutShort(services, threadId, input.signal?.aborted ? "abort" : "fail").catch(
+      () => undefined,
+    );
+    throw err;
   }
-  const snapshot = await services.graph.getState(config);
-  const state = snapshot.values as NscStateType;
-  const interrupt = snapshot.tasks.flatMap((t) => t.interrupts)[0];
-  const question = interrupt?.value as Clarification | undefined;
+  const snapshot = await services.graph.getState({ configurable: { thread_id: threadId } });
+  return resultOf(services, threadId, snapshot, before, input.members ?? false);
+}
+
+async function resultOf(
+  services: Services,
+  threadId: string,
+  snapshot: Snapshot,
+  before: Set<string | undefined>,
+  members: boolean,
+): Promise<RunResult> {
+  const state = valuesOf(snapshot);
+  const question = pendingQuestion(snapshot);
   const status: RunResult["status"] = question
     ? "needs_clarification"
     : state.status === "ok"
       ? "ok"
       : "rejected";
+  const session = sessionOf(state);
+  const current = session.version !== null ? currentVersion(state.lineage) : undefined;
+  const last = state.turns?.[state.turns.length - 1];
+  const newVersion =
+    status === "ok" && last?.outcome === "version" && current && current.version > 1;
   const result: RunResult = {
     status,
     thread_id: threadId,
-    segment: status === "ok" ? state.segment : null,
-    sql: status === "ok" ? (state.sql?.text ?? null) : null,
-    params: status === "ok" ? (state.sql?.values ?? []) : [],
-    size: status === "ok" ? state.size : null,
+    intent: state.command ? "command" : (state.intent?.intent ?? null),
+    version: current?.version ?? null,
+    segment: current?.segment ?? null,
+    sql: current?.sql.text ?? null,
+    params: current?.sql.values ?? [],
+    size: current?.size ?? null,
+    diff: newVersion ? (current.diff ?? null) : null,
     clarification: question
       ? { key: question.key, question: question.question, options: question.options }
       : null,
-    message:
-      status === "ok"
-        ? [
-            `${state.size} customers`,
-            ...(state.findings ?? []).filter((f) => f.severity === "warning").map((f) => f.message),
-          ].join(". ")
-        : status === "needs_clarification"
-          ? question!.question
-          : (state.rejection?.message ?? "The request could not be turned into a segment."),
+    message: messageOf(state, status, question),
     rejection:
       status === "rejected" ? (state.rejection ?? { code: "unresolved", message: "" }) : null,
-    explanation: status === "ok" ? state.explanation : [],
-    audit: (state.audit ?? []).slice(before),
+    explanation: current?.explanation ?? [],
+    session,
+    audit: (state.audit ?? []).filter((e) => !before.has(e.id)),
   };
-  if (input.members && status === "ok" && state.sql)
-    result.members = await services.warehouse.members(state.sql);
+  if (members && current) result.members = await services.warehouse.members(current.sql as never);
   return result;
 }

@@ -1,13 +1,14 @@
 /**
  * Builds everything a run needs, once per process: database (embedded or DATABASE_URL),
  * migrations, every available tenant's warehouse, catalog, retriever and speller, the
- * skills, the Postgres checkpointer and the compiled graph.
+ * skills, the saved segments' version store, the Postgres checkpointer and the compiled
+ * conversation graph.
  */
 import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { resolve } from "node:path";
 import type pg from "pg";
 import { CatalogRetriever } from "../catalog/retriever.ts";
-import { createNscGraph } from "../graphs/nsc.ts";
+import { createConversationGraph } from "../graphs/conversation.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
 import { SpellingCorrector } from "../skills/rules/spelling.ts";
 import { TenantConfig } from "../state/catalog.ts";
@@ -16,6 +17,7 @@ import type { NscContext, TenantRuntime } from "../state/context.ts";
 import { createCheckpointer } from "../storage/checkpointer.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
 import { migrate } from "../storage/migrations.ts";
+import { PgSegmentVersionStore } from "../storage/segments.ts";
 import { Warehouse } from "../warehouse/execute.ts";
 import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
 import { TENANT_PROVIDERS, type TenantProvider } from "./tenants.ts";
@@ -28,7 +30,8 @@ export interface Services {
   defaultTenant: string;
   context: NscContext;
   checkpointer: PostgresSaver;
-  graph: ReturnType<typeof createNscGraph>;
+  /** The conversation graph (creation and editing as subgraphs), checkpointed in Postgres. */
+  graph: ReturnType<typeof createConversationGraph>;
   close(): Promise<void>;
 }
 
@@ -99,9 +102,10 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       tenant: (id) => tenants.get(id),
       warehouse,
       skills: rulesSkills(),
+      segments: new PgSegmentVersionStore(db.pool),
     };
     const checkpointer = await createCheckpointer(db.pool);
-    const graph = createNscGraph(checkpointer);
+    const graph = createConversationGraph(checkpointer);
     return {
       db,
       warehouse,

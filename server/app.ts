@@ -17,6 +17,7 @@ import { ApiError, onError, onNotFound, validationHook } from "./errors.ts";
 import { rateLimit } from "./rate-limit.ts";
 import { healthRouter } from "./routes/health.ts";
 import { playgroundRouter } from "./routes/playground.ts";
+import { segmentVersionsRouter } from "./routes/segment-versions.ts";
 import { segmentsRouter } from "./routes/segments.ts";
 import { tenantRouter } from "./routes/tenant.ts";
 import { threadsRouter } from "./routes/threads.ts";
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps) {
 
   app.route("/v1", threadsRouter(deps));
   app.route("/v1", segmentsRouter(deps));
+  app.route("/v1", segmentVersionsRouter(deps));
   app.route("/v1", tenantRouter(deps, tenantConfigs));
   app.route("/", healthRouter(deps));
   app.route("/", playgroundRouter());

@@ -1,16 +1,26 @@
 /**
- * A thread's conversation as the graph's checkpoints record it, and running one request or one
- * answer on it: under the thread's lock, as JSON or as server-sent events, aborted when the
- * client goes away.
+ * A thread's conversation as its session's state machine and its last stable checkpoint
+ * record it, and running one turn (a message, an answer, a command) on it: under the thread's
+ * lock, as JSON or as server-sent events, aborted when the client goes away.
  */
 import type { Context } from "hono";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { InputError, runRequest, type RunInput, type RunResult } from "../runtime/run.ts";
+import {
+  InputError,
+  reportedSession,
+  runRequest,
+  threadState,
+  type RunInput,
+  type RunResult,
+} from "../runtime/run.ts";
 import type { Services } from "../runtime/services.ts";
 import { appendAudit } from "../storage/audit.ts";
 import type { ThreadRow } from "../storage/threads.ts";
-import type { Clarification, NscStateType } from "../state/graph-state.ts";
+import type { ConversationStateType } from "../state/conversation-state.ts";
+import { VersionConflictError } from "../state/context.ts";
+import type { Clarification } from "../state/graph-state.ts";
+import type { Session } from "../state/session.ts";
 import type { AppDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiBindings } from "./types.ts";
@@ -18,53 +28,46 @@ import type { ApiBindings } from "./types.ts";
 export interface Conversation {
   /** Whether the graph has run on this thread at all. */
   started: boolean;
-  state: Partial<NscStateType>;
+  /** The last stable state of the thread (a run cut short left nothing half-written here). */
+  state: Partial<ConversationStateType>;
   question: Clarification | null;
-  /** Nodes the last checkpoint says run next (non-empty for a run cut short). */
-  next: string[];
+  /** The session as it stands (aborted when a run was cut short and nobody runs it). */
+  session: Session;
 }
 
 export async function readConversation(
   services: Services,
   threadId: string,
+  running = false,
 ): Promise<Conversation> {
-  const snapshot = await services.graph.getState({ configurable: { thread_id: threadId } });
-  const state = (snapshot.values ?? {}) as Partial<NscStateType>;
-  const interrupt = snapshot.tasks.flatMap((t) => t.interrupts)[0];
+  const { latest, resume, started } = await threadState(services, threadId);
+  const stable = resume ?? latest;
+  const state = (stable.values ?? {}) as Partial<ConversationStateType>;
+  const interrupt = stable.tasks.flatMap((t) => t.interrupts)[0];
   return {
-    started: Object.keys(state).length > 0,
+    started,
     state,
     question: (interrupt?.value as Clarification | undefined) ?? null,
-    next: [...snapshot.next],
+    session: reportedSession(latest, running),
   };
-}
-
-export type ThreadStatus =
-  "new" | "running" | "needs_clarification" | "ok" | "rejected" | "aborted";
-
-export function statusOf(conv: Conversation, running: boolean): ThreadStatus {
-  if (running) return "running";
-  if (!conv.started) return "new";
-  if (conv.question) return "needs_clarification";
-  // Steps left to run and nobody running them: the client went away mid-run.
-  if (conv.next.length > 0) return "aborted";
-  if (conv.state.status === "ok") return "ok";
-  if (conv.state.status === "rejected") return "rejected";
-  return "aborted";
 }
 
 export function toApiResult(result: RunResult) {
   return {
     threadId: result.thread_id,
     status: result.status,
+    intent: result.intent,
+    version: result.version,
     segment: result.segment,
     sql: result.sql,
     params: result.params,
     size: result.size,
+    diff: result.diff,
     clarification: result.clarification,
     message: result.message,
     rejection: result.rejection,
     explanation: result.explanation,
+    thread: { status: result.session.phase, version: result.session.version },
   };
 }
 export type ApiRunResult = ReturnType<typeof toApiResult>;
@@ -76,11 +79,11 @@ export function wantsEventStream(accept: string | undefined): boolean {
 export interface RunOnThread {
   thread: ThreadRow;
   /** Throws an ApiError when the conversation is not in a state that allows this run. */
-  check: (conv: Conversation) => void;
+  check: (conv: Conversation) => void | Promise<void>;
   /** The error when another run holds the thread. */
   busy: ApiError;
   input: Omit<RunInput, "signal" | "onEvent" | "onStep">;
-  event: "thread.message" | "thread.answer";
+  event: "thread.message" | "thread.answer" | "segment.edit" | "segment.revert";
   sse: boolean;
 }
 
@@ -96,7 +99,8 @@ export async function runOnThread(
   const release = await deps.locks.tryAcquire(run.thread.id);
   if (!release) throw run.busy;
   try {
-    run.check(await readConversation(deps.services, run.thread.id));
+    // Under the lock nobody else runs: a running phase found now was cut short.
+    await run.check(await readConversation(deps.services, run.thread.id, false));
   } catch (err) {
     await release();
     throw err;
@@ -108,7 +112,14 @@ export async function runOnThread(
       tenantId,
       threadId: run.thread.id,
       event: run.event,
-      detail: { status: result.status, size: result.size, requestId: c.get("requestId") },
+      detail: {
+        status: result.status,
+        intent: result.intent,
+        version: result.version,
+        size: result.size,
+        rejection: result.rejection?.code ?? null,
+        requestId: c.get("requestId"),
+      },
     }).catch((err: unknown) => c.get("logger").warn({ err }, "could not write the audit log"));
   };
 
@@ -119,6 +130,7 @@ export async function runOnThread(
       await finished(result);
       return c.json(toApiResult(result), 200);
     } catch (err) {
+      if (err instanceof VersionConflictError) throw versionConflict(err);
       if (err instanceof InputError) throw new ApiError(400, "validation_error", err.message);
       if (c.req.raw.signal.aborted) {
         // Nobody reads this answer; 499 (nginx's "client closed request") keeps it out of 5xx.
@@ -160,6 +172,7 @@ export async function runOnThread(
             });
           }
           if (typeof update.size === "number") events.send("size", { size: update.size });
+          if (update.diff) events.send("diff", update.diff);
         },
       });
       await finished(result);
@@ -171,10 +184,13 @@ export async function runOnThread(
         return;
       }
       const input = err instanceof InputError;
-      if (!input) c.get("logger").error({ err, requestId: c.get("requestId") }, "run failed");
+      const conflict = err instanceof VersionConflictError;
+      if (!input && !conflict)
+        c.get("logger").error({ err, requestId: c.get("requestId") }, "run failed");
       events.send("error", {
-        code: input ? "validation_error" : "internal_error",
-        message: input ? (err as Error).message : "The run failed; quote the request id.",
+        code: conflict ? "version_conflict" : input ? "validation_error" : "internal_error",
+        message:
+          conflict || input ? (err as Error).message : "The run failed; quote the request id.",
         requestId: c.get("requestId"),
       });
     } finally {
@@ -183,6 +199,15 @@ export async function runOnThread(
       await release();
     }
   });
+}
+
+/** Another edit of the same saved segment landed first. */
+export function versionConflict(err: VersionConflictError): ApiError {
+  return new ApiError(
+    409,
+    "version_conflict",
+    `Another edit of this segment was saved first as version ${err.version}; nothing of this edit was stored. Read the segment again and repeat the edit if it still applies.`,
+  );
 }
 
 /** Writes events in order without making the graph wait for a slow client. */

@@ -65,28 +65,87 @@ export const ClarificationSchema = z
     options: z.array(
       z.object({
         label: z.string(),
-        request: z.string(),
+        request: z.string().openapi({
+          description: "For a creation's question: the whole request this option stands for",
+        }),
         size: z.number().int().optional(),
+        pick: z.number().int().optional().openapi({
+          description: "For an edit's question: which reading of the edit this option is",
+        }),
+        match: z.string().optional(),
       }),
     ),
   })
   .openapi("Clarification");
 
+const DiffItemSchema = z.object({
+  description: z.string(),
+  span: z.string().openapi({ description: "The user's words the condition came from" }),
+  excluded: z.boolean(),
+});
+
+export const DiffSchema = z
+  .object({
+    added: z.array(DiffItemSchema),
+    removed: z.array(DiffItemSchema),
+    changed: z.array(
+      z.object({ before: DiffItemSchema, after: DiffItemSchema, what: z.array(z.string()) }),
+    ),
+    unchanged: z.number().int(),
+    fromVersion: z.number().int().nullable(),
+    toVersion: z.number().int().nullable(),
+    sizeBefore: z.number().int().nullable(),
+    sizeAfter: z.number().int().nullable(),
+    summary: z.array(z.string()).openapi({ description: "The diff in plain sentences" }),
+  })
+  .openapi("SegmentDiff");
+
+/** The session state machine's phases (state/session.ts); a thread's status is one of them. */
+export const ThreadStatus = z
+  .enum([
+    "new",
+    "understanding",
+    "needs_clarification",
+    "ready",
+    "editing",
+    "rejected",
+    "aborted",
+    "failed",
+  ])
+  .openapi({
+    description:
+      "The thread's state machine: new → understanding → (needs_clarification →) ready(vN) → editing → ready(vN+1); rejected, aborted, failed",
+  });
+
 export const RunResultSchema = z
   .object({
     threadId: z.uuid(),
-    status: z.enum(["ok", "needs_clarification", "rejected"]),
-    segment: SegmentDefinitionSchema.nullable(),
+    status: z.enum(["ok", "needs_clarification", "rejected"]).openapi({
+      description: "How this turn ended",
+    }),
+    intent: z.string().nullable().openapi({
+      description: "What the message asked for: create, edit, explain (null for an answer)",
+    }),
+    version: z.number().int().nullable().openapi({
+      description: "The thread's current segment version after the turn",
+    }),
+    segment: SegmentDefinitionSchema.nullable().openapi({
+      description: "The thread's current segment after the turn (unchanged by a refused edit)",
+    }),
     sql: z.string().nullable().openapi({ description: "Parameterised SQL; values in params" }),
     params: z.array(z.unknown()),
     size: z.number().int().nullable(),
+    diff: DiffSchema.nullable().openapi({
+      description: "What this turn changed, when it made a new version",
+    }),
     clarification: ClarificationSchema.nullable(),
     message: z.string(),
     rejection: z
       .object({ code: z.string(), message: z.string() })
       .nullable()
-      .openapi({ description: "Why the request was rejected (stable code), when it was" }),
+      .openapi({ description: "Why the request or edit was refused (stable code), when it was" }),
     explanation: z.array(z.string()),
+    thread: z.object({ status: ThreadStatus, version: z.number().int().nullable() }),
   })
   .openapi("RunResult");
 
@@ -99,19 +158,11 @@ export const AuditStepSchema = z
   })
   .openapi("AuditStep");
 
-export const ThreadStatus = z.enum([
-  "new",
-  "running",
-  "needs_clarification",
-  "ok",
-  "rejected",
-  "aborted",
-]);
-
 export const ThreadSchema = z
   .object({
     id: z.uuid(),
     status: ThreadStatus,
+    version: z.number().int().nullable().openapi({ description: "Current segment version" }),
     asOf: z.string().nullable(),
     createdAt: z.string(),
     request: z.string().nullable(),
@@ -121,6 +172,28 @@ export const ThreadSchema = z
     params: z.array(z.unknown()),
     size: z.number().int().nullable(),
     explanation: z.array(z.string()),
+    versions: z
+      .array(
+        z.object({
+          version: z.number().int(),
+          kind: z.string(),
+          text: z.string(),
+          size: z.number().int().nullable(),
+          at: z.string(),
+        }),
+      )
+      .openapi({ description: "The current segment's versions in this thread, oldest first" }),
+    turns: z.array(
+      z.object({
+        turn: z.number().int(),
+        message: z.string(),
+        intent: z.string(),
+        outcome: z.string(),
+        version: z.number().int().nullable(),
+        code: z.string().optional(),
+        at: z.string(),
+      }),
+    ),
     history: z.array(AuditStepSchema),
   })
   .openapi("Thread");
@@ -136,6 +209,23 @@ export const SegmentSummarySchema = z
     createdAt: z.string(),
   })
   .openapi("SegmentSummary");
+
+export const SegmentVersionSchema = z
+  .object({
+    id: z.uuid().openapi({ description: "The segment" }),
+    version: z.number().int(),
+    kind: z.enum(["create", "edit", "undo", "redo", "revert"]),
+    text: z.string().openapi({ description: "The words that made this version" }),
+    definition: SegmentDefinitionSchema,
+    sql: z.string(),
+    params: z.array(z.unknown()),
+    size: z.number().int().nullable(),
+    explanation: z.array(z.string()),
+    diff: DiffSchema.nullable(),
+    producer: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi("SegmentVersion");
 
 export const SegmentSchema = SegmentSummarySchema.extend({
   definition: SegmentDefinitionSchema,

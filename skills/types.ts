@@ -6,7 +6,8 @@
 import type { DateTag, DateContext } from "./rules/dates.ts";
 import type { CatalogRetriever } from "../catalog/retriever.ts";
 import type { TenantCatalog, TenantConfig } from "../state/catalog.ts";
-import type { RuleNode } from "../state/segment.ts";
+import type { EditPlan } from "../state/edit.ts";
+import type { RuleNode, SegmentDefinition } from "../state/segment.ts";
 
 /** A piece of the request that becomes one or more conditions. */
 export interface SubSegment {
@@ -100,9 +101,46 @@ export interface MapSkill {
   ): Promise<MapResult>;
 }
 
+/** What a message in a conversation asks for, given whether the thread holds a segment. */
+export interface IntentResult {
+  intent: "create" | "edit" | "explain" | "unclear";
+  /** For "create": the request itself, without a leading "new segment:" or "start over". */
+  request: string;
+  confidence: number;
+  /**
+   * The message only makes sense as a change of an existing segment ("undo", "drop the
+   * country filter", "make it Germany instead"), whether or not the thread holds one.
+   */
+  editOnly: boolean;
+  /** Names of the rules that decided, for the audit trail. */
+  cues: string[];
+  producer: string;
+}
+
+export interface IntentSkill {
+  classify(text: string, ctx: SkillContext & { hasSegment: boolean }): Promise<IntentResult>;
+}
+
+export interface EditInput {
+  /** The edit message, normalised (offsets of its provenance refer to it). */
+  text: string;
+  /** The current version's definition: what the edit changes. */
+  base: SegmentDefinition;
+  /** The current version's number; the edit's result becomes `version + 1`. */
+  version: number;
+  /** Versions that exist, and what undo and redo would go back to (most recent last). */
+  history: { versions: number[]; undo: number[]; redo: number[] };
+}
+
+export interface EditSkill {
+  understand(input: EditInput, ctx: SkillContext): Promise<EditPlan>;
+}
+
 export interface SkillSet {
   decompose: DecomposeSkill;
   tagDates: DateTagSkill;
   shortlist: ShortlistSkill;
   map: MapSkill;
+  intent: IntentSkill;
+  edit: EditSkill;
 }

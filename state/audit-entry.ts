@@ -1,4 +1,4 @@
-import type { AuditEntry } from "./graph-state.ts";
+import { auditEntry, type AuditEntry } from "./graph-state.ts";
 
 /** Runs a step and returns its result with the audit entry that records how long it took. */
 export async function timed<T>(
@@ -9,10 +9,5 @@ export async function timed<T>(
   const started = performance.now();
   const result = await fn();
   const ms = Math.round((performance.now() - started) * 1000) / 1000;
-  return {
-    result,
-    audit: [
-      { step, ms, at: new Date().toISOString(), ...(detail ? { detail: detail(result) } : {}) },
-    ],
-  };
+  return { result, audit: [auditEntry(step, ms, detail ? detail(result) : undefined)] };
 }

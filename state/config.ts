@@ -13,6 +13,8 @@ export const NscConfig = z.object({
   clarifyBelowConfidence: z.number().min(0).max(1).default(0.5),
   /** Clarifying options show their segment sizes (one count query each). */
   optionSizes: z.boolean().default(true),
+  /** Questions one turn of a conversation may ask before it gives up and says why. */
+  maxClarifications: z.number().int().min(1).max(10).default(4),
 });
 export type NscConfig = z.infer<typeof NscConfig>;
 

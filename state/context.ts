@@ -8,6 +8,39 @@ import type { SkillContext, SkillSet } from "../skills/types.ts";
 import type { WarehouseBinding } from "../warehouse/binding.ts";
 import type { Warehouse } from "../warehouse/execute.ts";
 import type { TenantCatalog, TenantConfig } from "./catalog.ts";
+import type { VersionEntry } from "./edit.ts";
+
+/** A saved segment's versions: what a thread editing it keeps in step with. */
+export interface SavedLineage {
+  segmentId: string;
+  lineageId: string;
+  name: string;
+  versions: VersionEntry[];
+}
+
+/** Another writer recorded this version first: the edit was based on an older one. */
+export class VersionConflictError extends Error {
+  constructor(
+    readonly segmentId: string,
+    readonly version: number,
+  ) {
+    super(`segment ${segmentId} already has a version ${version}; reload it and edit again`);
+  }
+}
+
+/**
+ * Saved segments as the conversation sees them: a thread whose lineage was saved records
+ * every new version there (one writer per version, enforced by the store), and a saved
+ * segment can be loaded into a thread to be edited.
+ */
+export interface SegmentVersionStore {
+  /** The saved segment of this lineage, with every version, or null if it was not saved. */
+  byLineage(tenant: string, lineageId: string): Promise<SavedLineage | null>;
+  /** A saved segment by id, with every version. */
+  byId(tenant: string, segmentId: string): Promise<SavedLineage | null>;
+  /** Records `entry` as the next version; VersionConflictError when it is not the next. */
+  appendVersion(tenant: string, segmentId: string, entry: VersionEntry): Promise<void>;
+}
 
 export interface TenantRuntime {
   config: TenantConfig;
@@ -24,6 +57,8 @@ export type NscContext = {
   tenant: (id: string) => TenantRuntime | undefined;
   warehouse: Warehouse;
   skills: SkillSet;
+  /** Saved segments' versions; absent where nothing is saved (unit tests). */
+  segments?: SegmentVersionStore;
   /**
    * Tenant for a request that names none. Set only where one user drives the graph by hand
    * (LangGraph Studio, `graphs/studio.ts`); multi-tenant callers always name the tenant.

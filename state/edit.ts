@@ -142,6 +142,10 @@ export function versionOf(
 export interface EditChoice {
   label: string;
   ops: EditOp[];
+  /** The user's own words of the condition this reading is about (for free answers). */
+  match?: string;
+  /** Choosing it confirms an edit that leaves no customer. */
+  confirmsEmpty?: boolean;
 }
 
 /** What the edit skill understood of a message against the current segment. */

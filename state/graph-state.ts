@@ -1,8 +1,10 @@
 /**
  * State of the New Segment Creation graph. Every key is documented; only `audit` has a
- * reducer, because it is the only key the parallel branches both write.
+ * reducer, because it is the only key the parallel branches both write (and the one a
+ * subgraph hands back whole to the conversation that runs it).
  */
 import { Annotation } from "@langchain/langgraph";
+import { randomUUID } from "node:crypto";
 import type {
   Ambiguity,
   DateTagResult,
@@ -35,18 +37,37 @@ export interface Finding {
   parts?: { text: string; start: number; end: number }[];
 }
 
+/** One answer a question offers. */
+export interface ClarificationOption {
+  label: string;
+  /** For a creation's question: the full rewritten request this option stands for. */
+  request: string;
+  /** Segment size this option would give, when known. */
+  size?: number;
+  /** For an edit's or the intent question: which reading (index into the turn's choices). */
+  pick?: number;
+  /** More words a free answer may use to pick it (the user's own words of the condition). */
+  match?: string;
+}
+
 /** A question put to the user through `interrupt()`. */
 export interface Clarification {
   /** Registry key: the same key is never asked twice in a thread. */
   key: string;
   question: string;
-  /** Each option is a full rewritten request; `size` is its segment size when known. */
-  options: { label: string; request: string; size?: number }[];
+  options: ClarificationOption[];
   /** The span of the request a free-text answer replaces (the whole request when absent). */
   span?: { text: string; start: number; end: number };
+  /**
+   * Whose question: a creation's (an answer rewrites the request), an edit's (an answer picks
+   * a reading of the edit, or is a new edit), or the intent question (edit or start anew).
+   */
+  flow?: "create" | "edit" | "intent";
 }
 
 export interface AuditEntry {
+  /** Unique per entry: subgraphs hand their whole audit back, and ids keep it from doubling. */
+  id?: string;
   step: string;
   /** Wall-clock milliseconds the step took. */
   ms: number;
@@ -54,7 +75,41 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-export type Status = "running" | "ok" | "needs_clarification" | "rejected";
+/**
+ * Appends entries not already present. A subgraph's output holds every audit entry it was
+ * given plus its own, so a plain concat would repeat the parent's history on every return.
+ */
+export function mergeAudit(left: AuditEntry[], right: AuditEntry[]): AuditEntry[] {
+  const key = (e: AuditEntry) => e.id ?? JSON.stringify(e);
+  const seen = new Set(left.map(key));
+  const out = [...left];
+  for (const e of right) {
+    const k = key(e);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(e);
+  }
+  return out;
+}
+
+/** A new audit entry with its id. */
+export function auditEntry(step: string, ms: number, detail?: Record<string, unknown>): AuditEntry {
+  return {
+    id: randomUUID(),
+    step,
+    ms,
+    at: new Date().toISOString(),
+    ...(detail ? { detail } : {}),
+  };
+}
+
+export type Status =
+  | "running"
+  | "ok"
+  | "needs_clarification"
+  | "rejected"
+  /** An earlier answer was applied: understand the rewritten request again. */
+  | "rephrased";
 
 export const NscState = Annotation.Root({
   /** The request as the user sent it; clarification answers rewrite it in place. */
@@ -87,8 +142,13 @@ export const NscState = Annotation.Root({
   improveAttempts: Annotation<number>,
   /** The question waiting for an answer, if any. */
   pendingQuestion: Annotation<Clarification | null>,
-  /** Answers given in this thread, by question key (the ambiguity registry). */
+  /** Answers given in this turn, by question key (the ambiguity registry). */
   answers: Annotation<Record<string, string>>,
+  /**
+   * Answers from earlier turns of the thread, by question key (the option label picked, or
+   * the free text): the same question coming up again is answered with them, not re-asked.
+   */
+  remembered: Annotation<Record<string, string>>,
   /** The validated definition. */
   segment: Annotation<SegmentDefinition | null>,
   /** Compiled SQL and its parameters. */
@@ -99,7 +159,7 @@ export const NscState = Annotation.Root({
   explanation: Annotation<string[]>,
   /** Step log with timings; appended to by every node, including parallel ones. */
   audit: Annotation<AuditEntry[]>({
-    reducer: (left, right) => left.concat(right),
+    reducer: mergeAudit,
     default: () => [],
   }),
 });

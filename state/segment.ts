@@ -34,6 +34,11 @@ export const Provenance = z.object({
   confidence: z.number().min(0).max(1),
   /** The skill or model and its version that produced it, e.g. `rules/map@1`. */
   producer: z.string(),
+  /**
+   * The segment version whose words `span` quotes: an edit's conditions point at the edit's
+   * text. Absent for the words of the segment's own request (version 1).
+   */
+  version: z.number().int().positive().optional(),
 });
 export type Provenance = z.infer<typeof Provenance>;
 

@@ -30,7 +30,7 @@ const SPEC: { name: string; from: Session; expect: Partial<Record<SessionEvent, 
   {
     name: "new",
     from: INITIAL_SESSION,
-    expect: { create: "understanding", reject: "new" },
+    expect: { create: "understanding", reject: "rejected", load: "ready" },
   },
   {
     name: "understanding (first segment)",
@@ -104,7 +104,7 @@ const SPEC: { name: string; from: Session; expect: Partial<Record<SessionEvent, 
   {
     name: "aborted creation of a first segment",
     from: s("aborted", null, "create", "new"),
-    expect: { create: "understanding", reject: "new" },
+    expect: { create: "understanding", reject: "rejected" },
   },
   {
     name: "aborted edit",
@@ -139,7 +139,7 @@ const SPEC: { name: string; from: Session; expect: Partial<Record<SessionEvent, 
   {
     name: "failed creation",
     from: s("failed", null, "create", "new"),
-    expect: { create: "understanding", reject: "new" },
+    expect: { create: "understanding", reject: "rejected" },
   },
 ];
 
@@ -149,7 +149,11 @@ describe("session state machine", () => {
       const to = row.expect[event];
       if (to) {
         it(`${row.name}: ${event} → ${to}`, () => {
-          const next = transition(row.from, event, event === "succeed" ? 7 : undefined);
+          const next = transition(
+            row.from,
+            event,
+            event === "succeed" || event === "load" ? 7 : undefined,
+          );
           expect(next.phase).toBe(to);
           expect(Session.safeParse(next).success).toBe(true);
         });
@@ -196,6 +200,7 @@ describe("session state machine", () => {
 
   it("succeed without a version number is a bug, not a transition", () => {
     expect(() => transition(s("editing", 3, "edit"), "succeed")).toThrow(/version/);
+    expect(() => transition(INITIAL_SESSION, "load")).toThrow(/version/);
   });
 
   it("a question keeps the flow of the run that asked it", () => {

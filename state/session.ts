@@ -76,6 +76,8 @@ export const SessionEvent = z.enum([
   "reject",
   /** The run was cut short before it reached a stable state. */
   "abort",
+  /** A saved segment was loaded into a fresh thread to be edited there (its latest version). */
+  "load",
   /** The run threw before it reached a stable state. */
   "fail",
 ]);
@@ -111,6 +113,7 @@ export interface Transition {
  */
 export const TRANSITIONS: readonly Transition[] = [
   { from: "new", event: "create", to: "understanding", flow: "create" },
+  { from: "new", event: "load", to: "ready" },
   { from: "rejected", event: "create", to: "understanding", flow: "create" },
   { from: "ready", event: "create", to: "understanding", flow: "create" },
   { from: "ready", event: "edit", to: "editing", when: ["hasVersion"], flow: "edit" },
@@ -149,8 +152,9 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: "understanding", event: "reject", to: "rejected", when: ["noVersion"] },
   { from: "understanding", event: "reject", to: "ready", when: ["hasVersion"] },
   { from: "editing", event: "reject", to: "ready", when: ["hasVersion"] },
-  // A refused message that started no run (unsafe, out of scope) leaves the thread as it was.
-  { from: "new", event: "reject", to: "new" },
+  // A refused message that started no run (unsafe, unreadable) changes no segment: a thread
+  // holding one stays ready with it, one holding none is rejected.
+  { from: "new", event: "reject", to: "rejected" },
   { from: "ready", event: "reject", to: "ready", when: ["hasVersion"] },
   { from: "rejected", event: "reject", to: "rejected" },
   { from: "understanding", event: "abort", to: "aborted", flow: "keep" },
@@ -193,9 +197,9 @@ export const TRANSITIONS: readonly Transition[] = [
     flow: "edit",
   },
   { from: "aborted", event: "reject", to: "ready", when: ["hasVersion", "resumesNoQuestion"] },
-  { from: "aborted", event: "reject", to: "new", when: ["noVersion", "resumesNoQuestion"] },
+  { from: "aborted", event: "reject", to: "rejected", when: ["noVersion", "resumesNoQuestion"] },
   { from: "failed", event: "reject", to: "ready", when: ["hasVersion", "resumesNoQuestion"] },
-  { from: "failed", event: "reject", to: "new", when: ["noVersion", "resumesNoQuestion"] },
+  { from: "failed", event: "reject", to: "rejected", when: ["noVersion", "resumesNoQuestion"] },
 ];
 
 export const INITIAL_SESSION: Session = { phase: "new", version: null, flow: null, resumes: null };
@@ -237,15 +241,18 @@ export class InvalidTransitionError extends Error {
   }
 }
 
+/** Events that set the thread's version: they must say which. */
+const SETS_VERSION: ReadonlySet<SessionEvent> = new Set(["succeed", "load"]);
+
 /**
- * Applies an event. `version` is the new segment's version for `succeed` (required there).
- * Throws InvalidTransitionError when the table has no row for it.
+ * Applies an event. `version` is the segment's version for `succeed` and `load` (required
+ * there). Throws InvalidTransitionError when the table has no row for it.
  */
 export function transition(s: Session, event: SessionEvent, version?: number): Session {
   const t = findTransition(s, event);
   if (!t) throw new InvalidTransitionError(s, event);
-  if (event === "succeed" && (version === undefined || version < 1))
-    throw new Error("succeed needs the new version number");
+  if (SETS_VERSION.has(event) && (version === undefined || version < 1))
+    throw new Error(`${event} needs the version number`);
   const flow = t.flow === undefined ? null : t.flow === "keep" ? s.flow : t.flow;
   const cutShort = t.to === "aborted" || t.to === "failed";
   // A run that starts from a stable phase remembers it, so a cut-short run can resume it.
@@ -258,7 +265,7 @@ export function transition(s: Session, event: SessionEvent, version?: number): S
       : null;
   return Session.parse({
     phase: t.to,
-    version: event === "succeed" ? version : s.version,
+    version: SETS_VERSION.has(event) ? version : s.version,
     flow,
     resumes,
   });

@@ -106,6 +106,23 @@ describe("migrate", () => {
         [segmentId],
       ),
     ).rejects.toThrow(/duplicate key/);
+    // One saved segment per conversation lineage and tenant; a version's kind is one we know.
+    const { rows: lineage } = await pool.query<{ lineage_id: string }>(
+      "select lineage_id from app.segments where id = $1",
+      [segmentId],
+    );
+    await expect(
+      pool.query(
+        `insert into app.segments (tenant_id, lineage_id, request, definition, sql) values ('acme', $1, 'r', '{}', 's')`,
+        [lineage[0]!.lineage_id],
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(
+      pool.query(
+        `insert into app.segment_versions (segment_id, version, definition, sql, kind) values ($1, 3, '{}', 'x', 'merge')`,
+        [segmentId],
+      ),
+    ).rejects.toThrow(/check constraint/);
     await expect(
       pool.query(
         `insert into app.segments (tenant_id, request, definition, sql) values ('nobody', 'r', '{}', 's')`,

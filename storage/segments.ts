@@ -1,17 +1,27 @@
 /**
  * Saved segments in `app.segments` with their history in `app.segment_versions`. Every read
- * and write takes the tenant: another tenant's segment is simply not found.
+ * and write takes the tenant: another tenant's segment is simply not found. A saved segment
+ * is the lineage of versions a conversation built; each later version is appended once (one
+ * writer per version number), with the audit entry that records it.
  */
 import type pg from "pg";
+import {
+  VersionConflictError,
+  type SavedLineage,
+  type SegmentVersionStore,
+} from "../state/context.ts";
+import { SegmentDiff, VersionKind, type VersionEntry } from "../state/edit.ts";
 import { SegmentDefinition } from "../state/segment.ts";
 import type { CompiledSql } from "../warehouse/compile.ts";
-import type { Queryable } from "./audit.ts";
+import { appendAudit, type Queryable } from "./audit.ts";
 
 export interface SegmentRecord {
   id: string;
   tenantId: string;
   name: string;
   threadId: string | null;
+  /** The conversation lineage the segment's versions come from. */
+  lineageId: string;
   request: string;
   definition: SegmentDefinition;
   sql: string;
@@ -25,10 +35,11 @@ export interface NewSegment {
   tenantId: string;
   threadId: string;
   name: string;
-  request: string;
-  definition: SegmentDefinition;
-  sql: string;
-  size: number | null;
+  lineageId: string;
+  /** Every version of the lineage so far, oldest first; the last is the segment now. */
+  versions: VersionEntry[];
+  /** Who saved it (the API key's name or prefix, the CLI), for the audit trail. */
+  savedBy?: string;
 }
 
 interface Row {
@@ -36,6 +47,7 @@ interface Row {
   tenant_id: string;
   name: string | null;
   thread_id: string | null;
+  lineage_id: string;
   request: string;
   definition: unknown;
   sql: string;
@@ -45,8 +57,8 @@ interface Row {
 }
 
 const SELECT = `
-  select s.id, s.tenant_id, s.name, s.thread_id, s.request, s.definition, s.sql, s.size,
-         s.created_at,
+  select s.id, s.tenant_id, s.name, s.thread_id, s.lineage_id, s.request, s.definition, s.sql,
+         s.size, s.created_at,
          (select max(v.version) from app.segment_versions v where v.segment_id = s.id) as version
   from app.segments s`;
 
@@ -56,6 +68,7 @@ function toRecord(row: Row): SegmentRecord {
     tenantId: row.tenant_id,
     name: row.name ?? "",
     threadId: row.thread_id,
+    lineageId: row.lineage_id,
     request: row.request,
     // Parsed so a hand-edited row fails here, loudly, rather than in the SQL compiler.
     definition: SegmentDefinition.parse(row.definition),
@@ -66,39 +79,243 @@ function toRecord(row: Row): SegmentRecord {
   };
 }
 
-/** Saves the segment and its version 1 in one transaction. */
-export async function saveSegment(pool: pg.Pool, input: NewSegment): Promise<SegmentRecord> {
+/** The segment already saved from this lineage (saving it twice is a conflict). */
+export class AlreadySavedError extends Error {
+  constructor(readonly segmentId: string) {
+    super(`this conversation's segment is already saved as ${segmentId}`);
+  }
+}
+
+async function insertVersion(db: Queryable, segmentId: string, v: VersionEntry, by?: string) {
+  await db.query(
+    `insert into app.segment_versions
+       (segment_id, version, definition, sql, size, kind, request, params, explanation, diff,
+        producer, created_by, created_at)
+     values ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13)`,
+    [
+      segmentId,
+      v.version,
+      JSON.stringify(v.segment),
+      v.sql.text,
+      v.size,
+      v.kind,
+      v.text,
+      JSON.stringify(v.sql.values),
+      JSON.stringify(v.explanation),
+      v.diff ? JSON.stringify(v.diff) : null,
+      v.producer,
+      by ?? null,
+      v.at,
+    ],
+  );
+}
+
+async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query("begin");
-    const { rows } = await client.query<{ id: string }>(
-      `insert into app.segments (tenant_id, name, thread_id, request, definition, sql, size)
-       values ($1, $2, $3, $4, $5::jsonb, $6, $7) returning id`,
-      [
-        input.tenantId,
-        input.name,
-        input.threadId,
-        input.request,
-        JSON.stringify(input.definition),
-        input.sql,
-        input.size,
-      ],
-    );
-    const id = rows[0]!.id;
-    await client.query(
-      `insert into app.segment_versions (segment_id, version, definition, sql, size)
-       values ($1, 1, $2::jsonb, $3, $4)`,
-      [id, JSON.stringify(input.definition), input.sql, input.size],
-    );
-    const saved = await client.query<Row>(`${SELECT} where s.id = $1`, [id]);
+    const out = await fn(client);
     await client.query("commit");
-    return toRecord(saved.rows[0]!);
+    return out;
   } catch (err) {
     await client.query("rollback").catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+/** Saves the segment with every version of its lineage so far, in one transaction. */
+export async function saveSegment(pool: pg.Pool, input: NewSegment): Promise<SegmentRecord> {
+  const latest = input.versions[input.versions.length - 1];
+  const first = input.versions[0];
+  if (!latest || !first) throw new Error("a segment needs at least one version");
+  try {
+    return await inTransaction(pool, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `insert into app.segments
+           (tenant_id, name, thread_id, lineage_id, request, definition, sql, size)
+         values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) returning id`,
+        [
+          input.tenantId,
+          input.name,
+          input.threadId,
+          input.lineageId,
+          first.segment.request,
+          JSON.stringify(latest.segment),
+          latest.sql.text,
+          latest.size,
+        ],
+      );
+      const id = rows[0]!.id;
+      for (const v of input.versions) await insertVersion(client, id, v, input.savedBy);
+      const saved = await client.query<Row>(`${SELECT} where s.id = $1`, [id]);
+      return toRecord(saved.rows[0]!);
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      const existing = await pool.query<{ id: string }>(
+        "select id from app.segments where tenant_id = $1 and lineage_id = $2",
+        [input.tenantId, input.lineageId],
+      );
+      if (existing.rows[0]) throw new AlreadySavedError(existing.rows[0].id);
+    }
+    throw err;
+  }
+}
+
+interface VersionRow {
+  version: number;
+  kind: string;
+  request: string | null;
+  definition: unknown;
+  sql: string;
+  params: unknown[];
+  size: number | null;
+  explanation: string[];
+  diff: unknown;
+  producer: string | null;
+  created_at: Date;
+}
+
+const VERSION_COLUMNS =
+  "version, kind, request, definition, sql, params, size, explanation, diff, producer, created_at";
+
+function toVersion(row: VersionRow): VersionEntry {
+  const segment = SegmentDefinition.parse(row.definition);
+  return {
+    version: row.version,
+    kind: VersionKind.parse(row.kind),
+    text: row.request ?? segment.request,
+    segment,
+    sql: { text: row.sql, values: row.params ?? [] },
+    size: row.size,
+    explanation: row.explanation ?? [],
+    diff: row.diff ? SegmentDiff.parse(row.diff) : null,
+    producer: row.producer ?? "",
+    at: row.created_at.toISOString(),
+  };
+}
+
+/** Every version of a segment of the tenant, oldest first (empty when there is none). */
+export async function listVersions(
+  db: Queryable,
+  tenantId: string,
+  segmentId: string,
+): Promise<VersionEntry[]> {
+  const { rows } = await db.query<VersionRow>(
+    `select ${VERSION_COLUMNS} from app.segment_versions v
+     where v.segment_id = $1
+       and exists (select 1 from app.segments s where s.id = v.segment_id and s.tenant_id = $2)
+     order by version`,
+    [segmentId, tenantId],
+  );
+  return rows.map(toVersion);
+}
+
+/**
+ * Appends the next version: it must follow the latest one exactly, and one insert per number
+ * can win (the primary key), so two edits based on the same version cannot both land. The
+ * segment's current definition, SQL and size follow, with an audit entry, in one transaction.
+ */
+export async function appendVersion(
+  pool: pg.Pool,
+  tenantId: string,
+  segmentId: string,
+  entry: VersionEntry,
+  opts: { threadId?: string | null; by?: string } = {},
+): Promise<void> {
+  try {
+    await inTransaction(pool, async (client) => {
+      // Locks the segment row: appends to one segment take turns, other segments are free.
+      const { rows } = await client.query<{ latest: number | null }>(
+        `select (select max(version) from app.segment_versions where segment_id = s.id) as latest
+         from app.segments s where s.id = $1 and s.tenant_id = $2 for update`,
+        [segmentId, tenantId],
+      );
+      if (!rows[0]) throw new Error(`no segment ${segmentId} for tenant ${tenantId}`);
+      if ((rows[0].latest ?? 0) !== entry.version - 1)
+        throw new VersionConflictError(segmentId, entry.version);
+      await insertVersion(client, segmentId, entry, opts.by);
+      await client.query(
+        "update app.segments set definition = $2::jsonb, sql = $3, size = $4 where id = $1",
+        [segmentId, JSON.stringify(entry.segment), entry.sql.text, entry.size],
+      );
+      await appendAudit(client, {
+        tenantId,
+        threadId: opts.threadId ?? null,
+        event: "segment.version",
+        detail: {
+          segmentId,
+          version: entry.version,
+          kind: entry.kind,
+          text: entry.text,
+          size: entry.size,
+          diff: entry.diff?.summary ?? [],
+          producer: entry.producer,
+        },
+      });
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION)
+      throw new VersionConflictError(segmentId, entry.version);
+    throw err;
+  }
+}
+
+/** Saved segments as the conversation graph sees them (see SegmentVersionStore). */
+export class PgSegmentVersionStore implements SegmentVersionStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async lineage(
+    tenant: string,
+    where: string,
+    value: string,
+  ): Promise<SavedLineage | null> {
+    const { rows } = await this.pool.query<{ id: string; lineage_id: string; name: string | null }>(
+      `select id, lineage_id, name from app.segments where tenant_id = $1 and ${where} = $2`,
+      [tenant, value],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      segmentId: row.id,
+      lineageId: row.lineage_id,
+      name: row.name ?? "",
+      versions: await listVersions(this.pool, tenant, row.id),
+    };
+  }
+
+  byLineage(tenant: string, lineageId: string): Promise<SavedLineage | null> {
+    return this.lineage(tenant, "lineage_id", lineageId);
+  }
+
+  byId(tenant: string, segmentId: string): Promise<SavedLineage | null> {
+    return this.lineage(tenant, "id", segmentId);
+  }
+
+  appendVersion(tenant: string, segmentId: string, entry: VersionEntry): Promise<void> {
+    return appendVersion(this.pool, tenant, segmentId, entry);
+  }
+}
+
+/** Points a segment at the thread that edits it from now on. */
+export async function setSegmentThread(
+  db: Queryable,
+  tenantId: string,
+  segmentId: string,
+  threadId: string,
+): Promise<void> {
+  await db.query("update app.segments set thread_id = $3 where id = $1 and tenant_id = $2", [
+    segmentId,
+    tenantId,
+    threadId,
+  ]);
 }
 
 export async function getSegment(

@@ -131,7 +131,10 @@ describe("server-sent events", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(res.headers.get("x-request-id")).toBeTruthy();
     const events = await readEvents(res);
-    expect(events[0]).toEqual({ event: "step", data: { node: "perceive", phase: "started" } });
+    expect(events[0]).toEqual({
+      event: "step",
+      data: { node: "perceiveMessage", phase: "started" },
+    });
     const finished = events.filter((e) => e.event === "step" && e.data.phase === "finished");
     expect(finished.map((e) => e.data.node)).toEqual(
       expect.arrayContaining(["perceive", "decompose", "tagDates", "shortlistFacets", "validate"]),
@@ -165,7 +168,7 @@ describe("server-sent events", () => {
       status: "ok",
       size: clarification.options[0]!.size,
     });
-    expect((await threadState(id)).status).toBe("ok");
+    expect((await threadState(id)).status).toBe("ready");
   });
 
   it("refusals before the stream starts are ordinary JSON envelopes", async () => {
@@ -204,20 +207,18 @@ describe("server-sent events", () => {
     const state = await threadState(id);
     expect(state.history.map((h) => h.step)).not.toContain("estimateSize");
     expect(await auditEvents(id)).toEqual(["thread.created"]);
-    // Nothing holds the thread: a retry is told the thread already started, not that it is busy.
+    // Nothing holds the thread and nothing of the cut-short run is left: the same message again
+    // runs from where the thread stood, to a finished segment.
+    restore?.();
+    restore = undefined;
     const again = await fetch(`${server.url}/v1/threads/${id}/messages`, {
       method: "POST",
       headers: headers(),
-      body: JSON.stringify({ text: "customers in France" }),
+      body: JSON.stringify({ text: "UK customers who spent over £10,000" }),
     });
-    expect(((await again.json()) as { error: { code: string } }).error.code).toBe("thread_started");
-    // Saving it is refused: it has no finished segment.
-    const save = await fetch(`${server.url}/v1/segments`, {
-      method: "POST",
-      headers: headers(),
-      body: JSON.stringify({ threadId: id, name: "half done" }),
-    });
-    expect(save.status).toBe(409);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "ok", version: 1 });
+    expect((await threadState(id)).status).toBe("ready");
   });
 
   it("a JSON client that disconnects mid-run aborts it too", async () => {
@@ -230,7 +231,7 @@ describe("server-sent events", () => {
       body: JSON.stringify({ text: "UK customers who spent over £10,000" }),
       signal: controller.signal,
     }).catch((err: unknown) => err);
-    await expect.poll(async () => (await threadState(id)).status).toBe("running");
+    await expect.poll(async () => (await threadState(id)).status).toBe("understanding");
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);
     await expect
@@ -277,7 +278,7 @@ describe("the real server", () => {
       headers: headers(),
       body: JSON.stringify({ text: "customers in France" }),
     });
-    await expect.poll(async () => (await threadState(id)).status).toBe("running");
+    await expect.poll(async () => (await threadState(id)).status).toBe("understanding");
     const closed = second.close();
     const res = await inFlight;
     expect(res.status).toBe(200);

@@ -62,6 +62,13 @@ interface RunBody {
   } | null;
   message: string;
   rejection: { code: string } | null;
+  intent: string | null;
+  version: number | null;
+  diff: {
+    added: { description: string }[];
+    sizeBefore: number | null;
+    sizeAfter: number | null;
+  } | null;
   explanation: string[];
 }
 
@@ -164,9 +171,13 @@ describe("operations", () => {
       "/readyz",
       "/v1/segments",
       "/v1/segments/{id}",
+      "/v1/segments/{id}/diff",
       "/v1/segments/{id}/members",
+      "/v1/segments/{id}/revert",
       "/v1/segments/{id}/size",
       "/v1/segments/{id}/sql",
+      "/v1/segments/{id}/versions",
+      "/v1/segments/{id}/versions/{version}",
       "/v1/tenant",
       "/v1/threads",
       "/v1/threads/{threadId}",
@@ -279,25 +290,54 @@ describe("POST /v1/threads/{threadId}/messages", () => {
     expect(r.message.length).toBeGreaterThan(0);
   });
 
-  it("refuses a second request on a thread (409 thread_started), finished or waiting", async () => {
-    const { id } = await finishedThread();
+  it("takes a follow-up on a finished thread as a new turn: an edit makes version 2 with its diff", async () => {
+    const { id, result } = await finishedThread("customers in France");
+    expect(result).toMatchObject({ version: 1, intent: "create", diff: null });
+    const edited = await send(id, "only the ones who spent over £500");
+    expect(edited).toMatchObject({ status: "ok", intent: "edit", version: 2 });
+    expect(edited.size).toBeLessThan(result.size!);
+    expect(edited.diff?.added.map((a) => a.description)).toEqual([
+      "Spent more than £500.00 at any time",
+    ]);
+    expect(edited.diff).toMatchObject({ sizeBefore: result.size, sizeAfter: edited.size });
+    // A request for another population starts a new segment in the same thread.
+    const fresh = await send(id, "now show me customers in Germany instead");
+    expect(fresh).toMatchObject({ status: "ok", intent: "create", version: 1 });
+    expect(fresh.segment?.request).toBe("customers in Germany");
+    expect(await auditEvents(id)).toEqual([
+      "thread.created",
+      "thread.message",
+      "thread.message",
+      "thread.message",
+    ]);
+  });
+
+  it("409 no_segment for an edit on a thread with nothing to edit; nothing changes", async () => {
+    const id = await newThread();
     const before = await apiFingerprint(services);
-    await expectError(
-      await call(`/v1/threads/${id}/messages`, { key, json: { text: "customers in France" } }),
-      409,
-      "thread_started",
-    );
+    for (const text of ["undo that", "drop the country filter", "make it Germany instead"]) {
+      const err = await expectError(
+        await call(`/v1/threads/${id}/messages`, { key, json: { text } }),
+        409,
+        "no_segment",
+      );
+      expect(err.error.message).toMatch(/no finished segment/);
+    }
+    expect(await apiFingerprint(services)).toEqual(before);
+    const thread = (await (await call(`/v1/threads/${id}`, { key })).json()) as { status: string };
+    expect(thread.status).toBe("new");
+  });
+
+  it("a message while a question waits starts over instead of answering", async () => {
     const waiting = await newThread();
     expect((await send(waiting, "loyal customers in France")).status).toBe("needs_clarification");
-    const beforeWaiting = await apiFingerprint(services);
-    const err = await expectError(
-      await call(`/v1/threads/${waiting}/messages`, { key, json: { text: "customers in France" } }),
-      409,
-      "thread_started",
-    );
-    expect(err.error.message).toMatch(/answers/);
-    expect(await apiFingerprint(services)).toEqual(beforeWaiting);
-    expect(before).not.toEqual(beforeWaiting);
+    const next = await send(waiting, "customers in France");
+    expect(next).toMatchObject({ status: "ok", version: 1, clarification: null });
+    const thread = (await (await call(`/v1/threads/${waiting}`, { key })).json()) as {
+      status: string;
+      pendingQuestion: unknown;
+    };
+    expect(thread).toMatchObject({ status: "ready", pendingQuestion: null });
   });
 
   it("404 for an unknown thread, 400 for a non-UUID id or a missing text", async () => {
@@ -364,10 +404,10 @@ describe("the clarification flow over HTTP", () => {
       pendingQuestion: null;
       history: { step: string; ms: number }[];
     };
-    expect(done).toMatchObject({ status: "ok", size: option.size, pendingQuestion: null });
+    expect(done).toMatchObject({ status: "ready", size: option.size, pendingQuestion: null });
     const steps = done.history.map((h) => h.step);
     expect(steps).toEqual(
-      expect.arrayContaining(["perceive", "clarify", "clarify:answer", "estimateSize"]),
+      expect.arrayContaining(["perceive", "prepareQuestion", "awaitAnswer", "estimateSize"]),
     );
     expect(steps.filter((s) => s === "perceive")).toHaveLength(2);
     expect(await auditEvents(id)).toEqual(["thread.created", "thread.message", "thread.answer"]);
@@ -444,7 +484,7 @@ describe("POST /v1/threads/{threadId}/answers", () => {
     const state = (await (await call(`/v1/threads/${id}`, { key })).json()) as {
       history: { step: string }[];
     };
-    expect(state.history.filter((h) => h.step === "clarify:answer")).toHaveLength(1);
+    expect(state.history.filter((h) => h.step === "awaitAnswer")).toHaveLength(1);
   });
 
   it("two messages at once on a new thread: one runs, the other gets 409", async () => {
@@ -457,7 +497,7 @@ describe("POST /v1/threads/{threadId}/answers", () => {
     expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
     const loser = responses.find((r) => r.status === 409)!;
     const body = (await loser.json()) as Envelope;
-    expect(["thread_busy", "thread_started"]).toContain(body.error.code);
+    expect(body.error.code).toBe("thread_busy");
     expect(await auditEvents(id)).toEqual(["thread.created", "thread.message"]);
   });
 });
@@ -604,9 +644,9 @@ describe("segments", () => {
   });
 
   it("GET /v1/segments pages newest first with an opaque cursor", async () => {
-    const { id: threadId } = await finishedThread("customers in Spain");
     const mine = [];
-    for (const name of ["page A", "page B", "page C"]) mine.push(await saveFrom(threadId, name));
+    for (const name of ["page A", "page B", "page C"])
+      mine.push(await saveFrom((await finishedThread("customers in Spain")).id, name));
     const first = (await (await call("/v1/segments?limit=2", { key })).json()) as {
       items: { id: string; name: string }[];
       nextCursor: string | null;

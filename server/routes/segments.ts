@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { explainTree } from "../../segment/explain.ts";
 import { appendAudit } from "../../storage/audit.ts";
 import {
+  AlreadySavedError,
   getSegment,
   listSegments,
   memberPage,
@@ -45,7 +46,7 @@ const saveRoute = createRoute({
   method: "post",
   path: "/segments",
   tags,
-  summary: "Save a thread's finished segment under a name (version 1)",
+  summary: "Save a thread's finished segment under a name, with every version it has so far",
   security: bearerAuth,
   request: { body: jsonBody(SaveBody, "Which thread, and the name") },
   responses: {
@@ -192,25 +193,30 @@ export function segmentsRouter(deps: AppDeps) {
     const tenantId = c.get("tenantId");
     const thread = await requireThread(deps, c, threadId);
     const conv = await readConversation(deps.services, thread.id);
-    const { state } = conv;
-    if (
-      conv.question ||
-      conv.next.length > 0 ||
-      state.status !== "ok" ||
-      !state.segment ||
-      !state.sql
-    ) {
+    const lineage = conv.state.lineage;
+    // Only a thread resting at a verified version has something to save.
+    if (conv.session.phase !== "ready" || !lineage || lineage.versions.length === 0) {
       throw new ApiError(409, "no_segment", "This thread has no finished segment to save.");
     }
-    const saved = await saveSegment(pool, {
-      tenantId,
-      threadId: thread.id,
-      name,
-      request: state.request ?? state.segment.request,
-      definition: state.segment,
-      sql: state.sql.text,
-      size: state.size ?? null,
-    });
+    let saved: SegmentRecord;
+    try {
+      saved = await saveSegment(pool, {
+        tenantId,
+        threadId: thread.id,
+        name,
+        lineageId: lineage.id,
+        versions: lineage.versions,
+        savedBy: `key:${c.get("keyId")}`,
+      });
+    } catch (err) {
+      if (err instanceof AlreadySavedError)
+        throw new ApiError(
+          409,
+          "already_saved",
+          `This conversation's segment is already saved as ${err.segmentId}; edit it with PATCH /v1/segments/${err.segmentId}.`,
+        );
+      throw err;
+    }
     await appendAudit(pool, {
       tenantId,
       threadId: thread.id,

@@ -1,15 +1,21 @@
 /**
- * Conversations: a thread per segment request; messages run the NSC graph on it, answers
- * resume it after a clarifying question.
+ * Conversations: a thread is a conversation; each message is a turn (a new segment, an edit of
+ * the current one, a question about it), answers resume a turn after a clarifying question.
+ * What a thread may do next is its session's state machine's to say.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { appendAudit } from "../../storage/audit.ts";
 import { createThread, getThread, type ThreadRow } from "../../storage/threads.ts";
+import { nothingToEdit } from "../../nodes/perceive-message.ts";
+import { screen } from "../../nodes/perceive.ts";
+import { NscConfig } from "../../state/config.ts";
+import { currentVersion } from "../../state/edit.ts";
+import { INITIAL_SESSION, canApply, resumed } from "../../state/session.ts";
+import { skillContextFor } from "../../state/context.ts";
 import {
   readConversation,
   runOnThread,
-  statusOf,
   wantsEventStream,
   type Conversation,
 } from "../conversation.ts";
@@ -24,7 +30,8 @@ const tags = ["Conversations"];
 const SSE_DESCRIPTION = [
   "With `Accept: text/event-stream`: server-sent events while the graph runs —",
   "`step` ({node, phase: started|finished, ms}), `draft` ({segment, explanation}),",
-  "`size` ({size}), `clarification` ({key, question, options}), `done` (the RunResult)",
+  "`size` ({size}), `diff` (the SegmentDiff of an edit), `clarification` ({key, question,",
+  "options}), `done` (the RunResult)",
   "and `error` ({code, message, requestId}). Disconnecting aborts the run.",
 ].join(" ");
 
@@ -68,7 +75,8 @@ const createThreadRoute = createRoute({
 const MessageBody = z
   .object({
     text: z.string().openapi({
-      description: "The segment request in plain English",
+      description:
+        'A segment request, or a follow-up on the thread\'s segment: an edit ("only those who spent over £500", "drop the country filter", "undo that") or a question about it ("explain it")',
       example: "UK customers who spent over £10,000",
     }),
   })
@@ -78,9 +86,10 @@ const postMessageRoute = createRoute({
   method: "post",
   path: "/threads/{threadId}/messages",
   tags,
-  summary: "Send the segment request; runs the graph",
+  summary: "Send a message: a request, an edit of the current segment, or a question about it",
   description:
-    "A thread takes one request; a rephrased request goes in a new thread. " + SSE_DESCRIPTION,
+    "Each message is a turn of the conversation. With a segment on the thread, a follow-up edits it (a new version with its diff) unless it starts a new segment; 409 no_segment for an edit when there is nothing to edit yet, 409 thread_busy while another turn runs. " +
+    SSE_DESCRIPTION,
   security: bearerAuth,
   request: {
     params: ThreadParams,
@@ -129,27 +138,36 @@ const postAnswerRoute = createRoute({
   responses: { ...runResponses, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
 });
 
-export function threadView(thread: ThreadRow, conv: Conversation, running: boolean) {
-  const status = statusOf(conv, running);
-  const ok = status === "ok";
+export function threadView(thread: ThreadRow, conv: Conversation) {
+  const status = conv.session.phase;
+  const current = conv.session.version !== null ? currentVersion(conv.state.lineage) : undefined;
   const q = conv.question;
   return {
     id: thread.id,
     status,
+    version: current?.version ?? null,
     asOf: thread.asOf,
     createdAt: thread.createdAt.toISOString(),
-    request: conv.state.request ?? null,
+    request: conv.state.message ?? conv.state.request ?? null,
     pendingQuestion: q ? { key: q.key, question: q.question, options: q.options } : null,
-    segment: ok ? (conv.state.segment ?? null) : null,
-    sql: ok ? (conv.state.sql?.text ?? null) : null,
-    params: ok ? (conv.state.sql?.values ?? []) : [],
-    size: ok ? (conv.state.size ?? null) : null,
-    explanation: ok ? (conv.state.explanation ?? []) : [],
+    segment: current?.segment ?? null,
+    sql: current?.sql.text ?? null,
+    params: current?.sql.values ?? [],
+    size: current?.size ?? null,
+    explanation: current?.explanation ?? [],
+    versions: (conv.state.lineage?.versions ?? []).map((v) => ({
+      version: v.version,
+      kind: v.kind,
+      text: v.text,
+      size: v.size,
+      at: v.at,
+    })),
+    turns: conv.state.turns ?? [],
     history: conv.state.audit ?? [],
   };
 }
 
-const EMPTY: Conversation = { started: false, state: {}, question: null, next: [] };
+const EMPTY: Conversation = { started: false, state: {}, question: null, session: INITIAL_SESSION };
 
 export async function requireThread(
   deps: AppDeps,
@@ -175,7 +193,7 @@ export function threadsRouter(deps: AppDeps) {
       detail: { asOf: thread.asOf, requestId: c.get("requestId") },
     });
     c.header("Location", `/v1/threads/${thread.id}`);
-    return c.json(threadView(thread, EMPTY, false), 201);
+    return c.json(threadView(thread, EMPTY), 201);
   });
 
   router.openapi(postMessageRoute, async (c) => {
@@ -189,15 +207,21 @@ export function threadsRouter(deps: AppDeps) {
       sse: wantsEventStream(accept),
       event: "thread.message",
       busy: new ApiError(409, "thread_busy", "A run is in progress on this thread."),
-      check: (conv) => {
-        if (!conv.started) return;
-        throw new ApiError(
-          409,
-          "thread_started",
-          conv.question
-            ? "This thread is waiting for an answer to its question: POST it to /answers."
-            : "This thread already has a request; start a new thread for another one.",
-        );
+      check: async (conv) => {
+        // The state machine decides before anything runs: an edit with nothing to edit is 409.
+        const session = resumed(conv.session);
+        if (session.version !== null && canApply(session, "edit")) return;
+        // Unsafe or unreadable text is the run's to refuse, with its reason, as any message.
+        if (screen(text, NscConfig.parse({}).maxRequestChars).rejection) return;
+        const intent = await deps.services.context.skills.intent.classify(text, {
+          ...skillContextFor(
+            deps.services.context,
+            tenantId,
+            thread.asOf ?? deps.services.tenants.get(tenantId)!.config.asOf,
+          ),
+          hasSegment: false,
+        });
+        if (intent.editOnly) throw new ApiError(409, "no_segment", nothingToEdit(session));
       },
       input: { tenant: tenantId, asOf: thread.asOf ?? undefined, request: text, threadId },
     });
@@ -206,11 +230,9 @@ export function threadsRouter(deps: AppDeps) {
   router.openapi(getThreadRoute, async (c) => {
     const { threadId } = c.req.valid("param");
     const thread = await requireThread(deps, c, threadId);
-    const [conv, running] = await Promise.all([
-      readConversation(deps.services, thread.id),
-      deps.locks.isHeld(thread.id),
-    ]);
-    return c.json(threadView(thread, conv, running), 200);
+    const running = await deps.locks.isHeld(thread.id);
+    const conv = await readConversation(deps.services, thread.id, running);
+    return c.json(threadView(thread, conv), 200);
   });
 
   router.openapi(postAnswerRoute, async (c) => {

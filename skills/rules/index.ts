@@ -4,12 +4,24 @@
 import type { SkillSet } from "../types.ts";
 import { tagDates } from "./dates.ts";
 import { decomposeRequest } from "./decompose.ts";
+import { rulesEditSkill } from "./edit/index.ts";
+import { classifyIntent } from "./intent.ts";
 import { shortlistRequest } from "./link.ts";
 import { mapRequest } from "./map/index.ts";
 
 export const DATES_PRODUCER = "rules/dates@1";
 
 export function rulesSkills(): SkillSet {
+  const language = rulesLanguageSkills();
+  return {
+    ...language,
+    intent: { classify: async (text, ctx) => classifyIntent(text, ctx.hasSegment) },
+    // Edits are read with the same language skills as requests: no second parser.
+    edit: rulesEditSkill(language),
+  };
+}
+
+function rulesLanguageSkills(): Omit<SkillSet, "intent" | "edit"> {
   return {
     decompose: {
       decompose: async (text, ctx) =>

@@ -1,0 +1,86 @@
+/**
+ * Await answer: put the pending question to the user through `interrupt()` and take the
+ * answer. A creation's answer rewrites the request (and is remembered under the question's
+ * key); an edit's picks one of the readings offered, or is itself a new edit; the intent
+ * question's picks the flow.
+ */
+import { interrupt } from "@langchain/langgraph";
+import {
+  sessionOf,
+  type ConversationStateType,
+  type ConversationUpdate,
+} from "../state/conversation-state.ts";
+import { currentVersion } from "../state/edit.ts";
+import { auditEntry, type Clarification } from "../state/graph-state.ts";
+import { transition } from "../state/session.ts";
+import {
+  answerLabel,
+  answerText,
+  resolveAnswer,
+  type ClarificationAnswer,
+} from "../segment/questions.ts";
+import { pickOption } from "../segment/answers.ts";
+import { CREATE_PICK, EDIT_PICK } from "./ask-intent.ts";
+
+export async function awaitAnswer(state: ConversationStateType): Promise<ConversationUpdate> {
+  const q = state.pendingQuestion;
+  if (!q) throw new Error("awaitAnswer reached with no question");
+  const answer = interrupt<Clarification, ClarificationAnswer>(q);
+  const session = sessionOf(state);
+  const record = auditEntry("awaitAnswer", 0, { key: q.key, flow: q.flow ?? "create", answer });
+  const common = { pendingQuestion: null, status: "running" as const };
+  if (q.flow === "intent") {
+    const pick = pickOption(answer, q, { yes: EDIT_PICK, no: CREATE_PICK });
+    const create = pick === CREATE_PICK;
+    const current = currentVersion(state.lineage);
+    return {
+      ...common,
+      session: transition(session, create ? "create" : "edit"),
+      audit: [{ ...record, detail: { ...record.detail, picked: create ? "create" : "edit" } }],
+      ...(create
+        ? {}
+        : {
+            baseSegment: current?.segment ?? null,
+            baseSize: current?.size ?? null,
+            baseVersion: current?.version ?? null,
+          }),
+    };
+  }
+  if (q.flow === "edit") {
+    const confirm = q.key.startsWith("confirm:");
+    const pick = pickOption(answer, q, confirm ? { yes: 0, no: 1 } : undefined);
+    const choice = pick === undefined ? undefined : state.editChoices?.[pick];
+    if (choice && state.editPlan) {
+      return {
+        ...common,
+        session: transition(session, "answer"),
+        editPlan: {
+          ...state.editPlan,
+          ops: choice.ops,
+          choices: [],
+          rules: [...state.editPlan.rules, `answer:${pick}`],
+        },
+        editChoices: [],
+        confirmedEmpty: state.confirmedEmpty || choice.confirmsEmpty === true,
+        audit: [{ ...record, detail: { ...record.detail, picked: choice.label } }],
+      };
+    }
+    // Not one of the options: the answer is the edit the user meant.
+    return {
+      ...common,
+      session: transition(session, "answer"),
+      request: answerText(answer),
+      editPlan: null,
+      editChoices: [],
+      audit: [{ ...record, detail: { ...record.detail, picked: "new edit" } }],
+    };
+  }
+  const request = resolveAnswer(answer, q, state.text);
+  return {
+    ...common,
+    session: transition(session, "answer"),
+    request,
+    answers: { ...(state.answers ?? {}), [q.key]: answerLabel(answer, q) },
+    audit: [{ ...record, detail: { ...record.detail, request } }],
+  };
+}

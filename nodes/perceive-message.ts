@@ -1,0 +1,253 @@
+/**
+ * Perceive message: the first step of every turn. Screens the message (or takes the turn's
+ * command), brings a saved lineage up to date, classifies what the message asks for against
+ * the session's state machine, moves the session, and resets the per-turn keys.
+ */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { randomUUID } from "node:crypto";
+import { nscConfigFrom } from "../state/config.ts";
+import {
+  sessionOf,
+  type ConversationStateType,
+  type ConversationUpdate,
+} from "../state/conversation-state.ts";
+import { requireContext, skillContextFor, type NscContext } from "../state/context.ts";
+import { currentVersion, type Lineage, type EditPlan } from "../state/edit.ts";
+import { timed } from "../state/audit-entry.ts";
+import {
+  canApply,
+  describePhase,
+  resumed,
+  settle,
+  transition,
+  type Session,
+} from "../state/session.ts";
+import type { IntentResult } from "../skills/types.ts";
+import { screen } from "./perceive.ts";
+
+/** Keys a turn starts without: nothing of the previous turn's work leaks into this one. */
+const FRESH_TURN = {
+  decomposition: null,
+  dates: null,
+  shortlist: null,
+  draft: null,
+  ambiguities: [],
+  confidence: 0,
+  findings: [],
+  improveAttempts: 0,
+  pendingQuestion: null,
+  answers: {},
+  segment: null,
+  sql: null,
+  size: null,
+  explanation: [],
+  rejection: null,
+  editPlan: null,
+  editChoices: [],
+  editKind: null,
+  confirmedEmpty: false,
+  diff: null,
+  clarifications: 0,
+  baseSegment: null,
+  baseSize: null,
+  baseVersion: null,
+} satisfies ConversationUpdate;
+
+/** The saved segment's versions, when another thread or the API added some since. */
+async function synced(
+  ctx: NscContext,
+  tenant: string,
+  lineage: Lineage | null,
+): Promise<Lineage | null> {
+  if (!lineage || !ctx.segments) return lineage;
+  const saved = await ctx.segments.byLineage(tenant, lineage.id);
+  if (!saved) return lineage;
+  const local = currentVersion(lineage)?.version ?? 0;
+  const latest = saved.versions[saved.versions.length - 1]?.version ?? 0;
+  if (latest <= local) return lineage;
+  // Versions written elsewhere are changes like any other: undo goes back through them.
+  const undo = [...lineage.undo];
+  for (let v = local; v < latest; v++) if (v > 0) undo.push(v);
+  return { ...lineage, versions: saved.versions, undo, redo: [] };
+}
+
+/** A saved segment loaded into a thread (to be edited through the API or the CLI). */
+async function loaded(ctx: NscContext, tenant: string, segmentId: string): Promise<Lineage> {
+  const saved = await ctx.segments?.byId(tenant, segmentId);
+  if (!saved || saved.versions.length === 0) throw new Error(`no saved segment ${segmentId}`);
+  const versions = saved.versions.map((v) => v.version);
+  return { id: saved.lineageId, versions: saved.versions, undo: versions.slice(0, -1), redo: [] };
+}
+
+type Decision =
+  | { route: "create"; request: string }
+  | { route: "edit"; request: string; plan?: EditPlan }
+  | { route: "explain" }
+  | { route: "unclear" }
+  | { route: "refuse"; code: string; message: string };
+
+function decide(
+  session: Session,
+  intent: IntentResult | null,
+  command: ConversationStateType["command"],
+): Decision {
+  if (command?.kind === "revert") {
+    if (!canApply(session, "edit"))
+      return { route: "refuse", code: "no_segment", message: nothingToEdit(session) };
+    return {
+      route: "edit",
+      request: `revert to version ${command.version}`,
+      plan: {
+        ops: [{ op: "restore", version: command.version, reason: "revert" }],
+        choices: [],
+        refusal: null,
+        kind: "revert",
+        confidence: 1,
+        producer: "command",
+        rules: ["command:revert"],
+      },
+    };
+  }
+  if (!intent) return { route: "refuse", code: "empty", message: "The message is empty." };
+  if (intent.intent === "explain")
+    return canApply(session, "explain")
+      ? { route: "explain" }
+      : { route: "refuse", code: "no_segment", message: nothingToEdit(session) };
+  if (intent.intent === "edit")
+    return canApply(session, "edit")
+      ? { route: "edit", request: intent.request }
+      : { route: "refuse", code: "no_segment", message: nothingToEdit(session) };
+  if (intent.intent === "unclear")
+    return canApply(session, "ask")
+      ? { route: "unclear" }
+      : { route: "create", request: intent.request };
+  // "undo", "drop the country filter" with nothing to change: say so rather than misread it.
+  if (intent.editOnly && !canApply(session, "edit"))
+    return { route: "refuse", code: "no_segment", message: nothingToEdit(session) };
+  return { route: "create", request: intent.request };
+}
+
+export function nothingToEdit(session: Session): string {
+  return `There is no finished segment in this conversation to change yet (it is ${describePhase(session)}). Describe the customers you want first, e.g. "customers in France who spent over £500".`;
+}
+
+export async function perceiveMessage(
+  state: ConversationStateType,
+  config: LangGraphRunnableConfig,
+): Promise<ConversationUpdate> {
+  const ctx = requireContext(config);
+  const { maxRequestChars } = nscConfigFrom(config.configurable);
+  const tenantId = state.tenant || ctx.defaultTenant || "";
+  const tenant = ctx.tenant(tenantId);
+  const asOf = state.asOf || tenant?.config.asOf || "";
+  // A turn starts when nothing else runs the thread: a running phase found now was cut short
+  // (abort, crash, timeout), and the thread carries on from the stable state it started from.
+  let session = resumed(settle(sessionOf(state), false));
+  const turn = (state.turn ?? 0) + 1;
+  const { result, audit } = await timed(
+    "perceiveMessage",
+    async () => {
+      let lineage = tenant ? await synced(ctx, tenantId, state.lineage ?? null) : null;
+      if (state.command?.kind === "load" && tenant) {
+        lineage = await loaded(ctx, tenantId, state.command.segmentId);
+        session = transition(session, "load", currentVersion(lineage)!.version);
+      }
+      if (!tenant)
+        return {
+          lineage,
+          decision: {
+            route: "refuse",
+            code: "unknown_tenant",
+            message: tenantId ? `Unknown tenant "${tenantId}".` : "No tenant given.",
+          } as Decision,
+          intent: null,
+          text: "",
+        };
+      if (state.command?.kind === "load" && !state.message?.trim())
+        return { lineage, decision: { route: "explain" } as Decision, intent: null, text: "" };
+      if (state.command?.kind === "revert")
+        return { lineage, decision: decide(session, null, state.command), intent: null, text: "" };
+      const screened = screen(state.message ?? "", maxRequestChars);
+      if (screened.rejection)
+        return {
+          lineage,
+          decision: { route: "refuse", ...screened.rejection } as Decision,
+          intent: null,
+          text: screened.text,
+        };
+      const hasSegment = session.version !== null && canApply(session, "edit");
+      const intent = await ctx.skills.intent.classify(screened.text, {
+        ...skillContextFor(ctx, tenantId, asOf),
+        hasSegment,
+      });
+      const forced =
+        state.forceEdit && hasSegment && intent.intent !== "explain"
+          ? { ...intent, intent: "edit" as const }
+          : intent;
+      return {
+        lineage,
+        decision: decide(session, forced, null),
+        intent: forced,
+        text: screened.text,
+      };
+    },
+    (r) => ({
+      turn,
+      intent: r.intent?.intent ?? null,
+      cues: r.intent?.cues ?? [],
+      route: r.decision.route,
+      session: session.phase,
+    }),
+  );
+  const { decision, lineage } = result;
+  const current = currentVersion(lineage);
+  const base = {
+    ...FRESH_TURN,
+    tenant: tenantId,
+    asOf,
+    turn,
+    intent: result.intent,
+    lineage,
+    command: null,
+    forceEdit: false,
+    remembered: { ...(state.remembered ?? {}), ...(state.answers ?? {}) },
+    audit,
+  } satisfies ConversationUpdate;
+  switch (decision.route) {
+    case "create":
+      return {
+        ...base,
+        session: transition(session, "create"),
+        request: decision.request,
+        status: "running",
+      };
+    case "edit":
+      return {
+        ...base,
+        session: transition(session, "edit"),
+        request: decision.request,
+        text: result.text,
+        status: "running",
+        editPlan: decision.plan ?? null,
+        baseSegment: current?.segment ?? null,
+        baseSize: current?.size ?? null,
+        baseVersion: current?.version ?? null,
+      };
+    case "explain":
+    case "unclear":
+      return { ...base, session, text: result.text, status: "running" };
+    case "refuse":
+      return {
+        ...base,
+        session,
+        text: result.text,
+        status: "rejected",
+        rejection: { code: decision.code, message: decision.message },
+      };
+  }
+}
+
+/** A fresh lineage for a thread's new segment. */
+export function newLineage(): Lineage {
+  return { id: randomUUID(), versions: [], undo: [], redo: [] };
+}

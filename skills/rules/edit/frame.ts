@@ -1,0 +1,323 @@
+/**
+ * What every edit rule sees: the message's typed tokens, the current segment's conditions,
+ * the version history, and helpers to build plans, provenance and plain-words descriptions.
+ */
+import type { EditChoice, EditOp, EditPlan, VersionKind } from "../../../state/edit.ts";
+import {
+  itemFiltersOf,
+  type BehaviourCondition,
+  type Condition,
+  type Provenance,
+  type RuleNode,
+  type SegmentDefinition,
+} from "../../../state/segment.ts";
+import { describeCondition } from "../../../segment/explain.ts";
+import type { EditInput, Mention, SkillContext } from "../../types.ts";
+import { tokenize } from "../text.ts";
+import { type Analysis, type LanguageSkills, type Span } from "./analyse.ts";
+import { firstCue, type Cue, type CueKind } from "./cues.ts";
+import { ANAPHORA, EDIT_FILLERS, PART_NOUNS, POPULATION_WORDS } from "./lexicon.ts";
+import { leavesOf, type Leaf } from "./targets.ts";
+
+export const EDIT_PRODUCER = "rules/edit@1";
+
+export interface EditFrame {
+  text: string;
+  a: Analysis;
+  base: SegmentDefinition;
+  leaves: Leaf[];
+  version: number;
+  /** The version an accepted edit becomes. */
+  next: number;
+  history: EditInput["history"];
+  ctx: SkillContext;
+  skills: LanguageSkills;
+}
+
+export interface EditRule {
+  name: string;
+  /** Cheap test over the typed tokens: could this rule be what the message asks for? */
+  applies(f: EditFrame): boolean;
+  /** The plan, or null when, looked at closely, the message is not this rule's after all. */
+  apply(f: EditFrame): Promise<EditPlan | null> | EditPlan | null;
+}
+
+export function buildFrame(
+  input: EditInput,
+  a: Analysis,
+  ctx: SkillContext,
+  skills: LanguageSkills,
+): EditFrame {
+  return {
+    text: input.text,
+    a,
+    base: input.base,
+    leaves: leavesOf(input.base.root),
+    version: input.version,
+    next: input.version + 1,
+    history: input.history,
+    ctx,
+    skills,
+  };
+}
+
+export function cue(f: EditFrame, kind: CueKind): Cue | undefined {
+  return firstCue(f.a.cues, kind);
+}
+
+export function plan(rule: string, kind: VersionKind, ops: EditOp[], confidence = 0.9): EditPlan {
+  return {
+    ops,
+    choices: [],
+    refusal: null,
+    kind,
+    confidence,
+    producer: EDIT_PRODUCER,
+    rules: [rule],
+  };
+}
+
+export function ask(rule: string, choices: EditChoice[], confidence = 0.5): EditPlan {
+  return {
+    ops: [],
+    choices,
+    refusal: null,
+    kind: "edit",
+    confidence,
+    producer: EDIT_PRODUCER,
+    rules: [rule],
+  };
+}
+
+export function refuse(rule: string, code: string, message: string): EditPlan {
+  return {
+    ops: [],
+    choices: [],
+    refusal: { code, message },
+    kind: "edit",
+    confidence: 1,
+    producer: EDIT_PRODUCER,
+    rules: [rule],
+  };
+}
+
+/** Plain words for a condition, with NOT when it excludes. */
+export function describeLeaf(f: EditFrame, leaf: Leaf): string {
+  return `${leaf.negated ? "not: " : ""}${describeCondition(leaf.condition, f.ctx.catalog)}`;
+}
+
+/** "1. Country is France; 2. Spent more than £500 at any time" — for refusals. */
+export function listConditions(f: EditFrame): string {
+  return f.leaves.map((l) => `${l.index}. ${describeLeaf(f, l)}`).join("; ");
+}
+
+export function provenanceFor(
+  f: EditFrame,
+  span: Span,
+  source: Provenance["source"] = "catalog",
+  confidence = 0.9,
+): Provenance {
+  return {
+    span: f.text.slice(span.start, span.end),
+    start: span.start,
+    end: span.end,
+    source,
+    confidence,
+    producer: EDIT_PRODUCER,
+    version: f.next,
+  };
+}
+
+/** Everything after the cue, up to the end of the message. */
+export function after(f: EditFrame, c: Cue): Span {
+  return { start: c.stop, end: f.text.length };
+}
+
+export function whole(f: EditFrame): Span {
+  return { start: 0, end: f.text.length };
+}
+
+/** A value the message names, with the catalog facet it belongs to. */
+export interface NamedValue {
+  facetId: string;
+  value: string;
+  mention: Mention;
+  /** Preceded by "not", "no", "except" in the content ("only Spain, not Portugal"). */
+  negated: boolean;
+}
+
+/** Words that may sit between values without making the content a clause. */
+const GLUE = new Set([
+  "and",
+  "or",
+  "nor",
+  "&",
+  ",",
+  "/",
+  "+",
+  "not",
+  "no",
+  "too",
+  "as",
+  "well",
+  "either",
+  "both",
+  "only",
+  "just",
+  "ones",
+  "in",
+  "from",
+  "based",
+  "living",
+  "located",
+  "at",
+  "who",
+  "are",
+  "is",
+  "live",
+  "lives",
+  "customers",
+  "people",
+  "those",
+  "shoppers",
+  "buyers",
+  "folks",
+  "members",
+  "with",
+  "of",
+  "products",
+  "product",
+  "items",
+  "item",
+  "stuff",
+  "things",
+  "category",
+  "categories",
+  "country",
+  "countries",
+  "region",
+  "regions",
+  "tier",
+  "tiers",
+  "brand",
+  "brands",
+  "instead",
+  "also",
+  "plus",
+  "except",
+  "excluding",
+  "but",
+  "including",
+  "include",
+  "add",
+  "too",
+  "again",
+  "back",
+  "more",
+]);
+
+/**
+ * The content of `range` as a list of catalog values when it is only that ("Spain, not
+ * Portugal", "the UK ones", "candles and bags too"); null when it says more (a clause).
+ */
+export function valuesOnly(f: EditFrame, range: Span): NamedValue[] | null {
+  const mentions = f.a.mentions
+    .filter((m) => m.value !== undefined && m.start >= range.start && m.end <= range.end)
+    .sort((x, y) => x.start - y.start || y.end - x.end);
+  const chosen: Mention[] = [];
+  for (const m of mentions) {
+    if (chosen.some((c) => c.start < m.end && m.start < c.end)) continue;
+    // Fuzzy product words are too weak to stand as a value on their own.
+    if (m.facetId === "product_word" && !m.exact && m.score < 1) continue;
+    chosen.push(m);
+  }
+  if (chosen.length === 0) return null;
+  const covered = (s: Span) => chosen.some((m) => m.start <= s.start && s.end <= m.end);
+  const cueSpans = f.a.cues.map((c) => ({ start: c.start, end: c.stop }));
+  for (const t of f.a.tokens) {
+    if (t.start < range.start || t.end > range.end || covered(t)) continue;
+    if (cueSpans.some((c) => c.start <= t.start && t.end <= c.end)) continue;
+    if (t.kind === "symbol" || t.kind === "quote") continue;
+    const w = t.lower;
+    if (
+      GLUE.has(w) ||
+      EDIT_FILLERS.has(w) ||
+      ANAPHORA.has(w) ||
+      POPULATION_WORDS.has(w) ||
+      PART_NOUNS.has(w)
+    )
+      continue;
+    return null;
+  }
+  return chosen.map((m) => {
+    const before = f.text.slice(range.start, m.start);
+    const lastWords = tokenize(before)
+      .slice(-2)
+      .map((t) => t.lower);
+    const negated = lastWords.some(
+      (w) =>
+        w === "not" ||
+        w === "no" ||
+        w === "except" ||
+        w === "excluding" ||
+        w === "minus" ||
+        w === "without",
+    );
+    return { facetId: m.facetId, value: m.value!, mention: m, negated };
+  });
+}
+
+/** The catalog kind of a facet id ("attribute", "item", …). */
+export function facetKind(f: EditFrame, facetId: string): string | undefined {
+  return f.ctx.catalog.facets.find((x) => x.id === facetId)?.kind;
+}
+
+/** A condition for a named value: the attribute itself, or "bought" it. */
+export function conditionForValues(
+  f: EditFrame,
+  facetId: string,
+  values: NamedValue[],
+  negate = false,
+): Condition {
+  const span = {
+    start: Math.min(...values.map((v) => v.mention.start)),
+    end: Math.max(...values.map((v) => v.mention.end)),
+  };
+  const provenance = provenanceFor(f, span);
+  const vals = [...new Set(values.map((v) => v.value))];
+  if (facetKind(f, facetId) === "attribute")
+    return {
+      type: "attribute",
+      facet: facetId,
+      op: negate ? "not_in" : "in",
+      values: vals,
+      provenance,
+    };
+  const bought: BehaviourCondition = {
+    type: "behaviour",
+    event: "order",
+    item: { facet: facetId, values: vals },
+    measure: "exists",
+    provenance,
+  };
+  return bought;
+}
+
+/** Leaves that use a facet as an attribute or as one of their item filters. */
+export function leavesWithFacet(f: EditFrame, facetId: string): { leaf: Leaf; item?: number }[] {
+  const out: { leaf: Leaf; item?: number }[] = [];
+  for (const leaf of f.leaves) {
+    const c = leaf.condition;
+    if (c.type === "attribute" && c.facet === facetId) out.push({ leaf });
+    if (c.type === "behaviour")
+      itemFiltersOf(c).forEach((it, item) => {
+        if (it.facet === facetId) out.push({ leaf, item });
+      });
+  }
+  return out;
+}
+
+/** A rule tree holding only these leaves (for describing a candidate). */
+export function andOf(nodes: RuleNode[]): RuleNode {
+  return nodes.length === 1 ? nodes[0]! : { type: "and", children: nodes };
+}

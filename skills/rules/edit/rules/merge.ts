@@ -1,0 +1,256 @@
+/**
+ * Merging new content into the segment, the shared core of the cue rules: values restrict,
+ * widen, replace or exclude the condition of their facet; a clause becomes conditions ANDed in
+ * (or left out, for an exclusion), replacing a condition of exactly the same kind.
+ */
+import type { EditChoice, EditOp } from "../../../../state/edit.ts";
+import { itemFiltersOf, type Condition, type RuleNode } from "../../../../state/segment.ts";
+import { mapFragment, type Span } from "../analyse.ts";
+import type { Cue } from "../cues.ts";
+import {
+  ask,
+  conditionForValues,
+  describeLeaf,
+  facetKind,
+  leavesWithFacet,
+  listConditions,
+  plan,
+  provenanceFor,
+  refuse,
+  valuesOnly,
+  type EditFrame,
+  type NamedValue,
+} from "../frame.ts";
+import { POPULATION_WORDS } from "../lexicon.ts";
+import type { Leaf } from "../targets.ts";
+
+export type MergeMode = "only" | "also" | "exclude" | "none";
+
+/** The content after a cue, without the people it is about ("those who", "anyone"). */
+export function contentAfter(f: EditFrame, c: Cue | undefined, end = f.text.length): Span {
+  let start = c ? c.stop : 0;
+  for (const t of f.a.tokens.filter((x) => x.start >= start && x.end <= end)) {
+    if (POPULATION_WORDS.has(t.lower) || t.lower === "the" || t.lower === "of") start = t.end;
+    else break;
+  }
+  return { start, end };
+}
+
+function sameSlot(a: Condition, b: Condition): boolean {
+  if (a.type !== "behaviour" || b.type !== "behaviour") return false;
+  return (
+    a.event === b.event &&
+    a.measure === b.measure &&
+    a.measure !== "exists" &&
+    JSON.stringify(itemFiltersOf(a)) === JSON.stringify(itemFiltersOf(b)) &&
+    a.window?.from === b.window?.from &&
+    a.window?.to === b.window?.to
+  );
+}
+
+function topLeaves(node: RuleNode): RuleNode[] {
+  return node.type === "and" ? node.children : [node];
+}
+
+function group(values: NamedValue[]): Map<string, NamedValue[]> {
+  const out = new Map<string, NamedValue[]>();
+  for (const v of values) out.set(v.facetId, [...(out.get(v.facetId) ?? []), v]);
+  return out;
+}
+
+function currentValues(leaf: Leaf, item?: number): string[] {
+  const c = leaf.condition;
+  if (c.type === "attribute") return c.values;
+  if (c.type === "behaviour") return itemFiltersOf(c)[item ?? 0]?.values ?? [];
+  return [];
+}
+
+function setValues(
+  f: EditFrame,
+  leaf: Leaf,
+  item: number | undefined,
+  values: string[],
+  span: NamedValue[],
+  negate?: boolean,
+): EditOp {
+  const provenance = provenanceFor(f, {
+    start: Math.min(...span.map((v) => v.mention.start)),
+    end: Math.max(...span.map((v) => v.mention.end)),
+  });
+  return {
+    op: "set_values",
+    path: leaf.path,
+    values,
+    ...(item !== undefined ? { item } : {}),
+    ...(negate !== undefined ? { negate } : {}),
+    provenance,
+  };
+}
+
+/** Operations for named values under a mode, or a refusal message. */
+function valueOps(
+  f: EditFrame,
+  values: NamedValue[],
+  mode: MergeMode,
+  onlyAnd: boolean,
+): EditOp[] | string {
+  const ops: EditOp[] = [];
+  for (const [facetId, named] of group(values)) {
+    const positive = named.filter((v) => !v.negated && mode !== "exclude");
+    const negative = named.filter((v) => v.negated || mode === "exclude");
+    const holders = leavesWithFacet(f, facetId);
+    const included = holders.filter(
+      (h) =>
+        !h.leaf.negated &&
+        !(h.leaf.condition.type === "attribute" && h.leaf.condition.op === "not_in"),
+    );
+    const excludedAttr = holders.find(
+      (h) => h.leaf.condition.type === "attribute" && h.leaf.condition.op === "not_in",
+    );
+    const kind = facetKind(f, facetId);
+    const label =
+      f.ctx.catalog.facets.find((x) => x.id === facetId)?.label.toLowerCase() ?? facetId;
+    if (positive.length) {
+      const vals = positive.map((v) => v.value);
+      const holder = included[0];
+      if (mode === "also" && !(onlyAnd && kind === "item")) {
+        if (holder) {
+          ops.push(
+            setValues(
+              f,
+              holder.leaf,
+              holder.item,
+              [...new Set([...currentValues(holder.leaf, holder.item), ...vals])],
+              positive,
+            ),
+          );
+        } else if (excludedAttr) {
+          const left = currentValues(excludedAttr.leaf).filter((v) => !vals.includes(v));
+          ops.push(
+            left.length
+              ? setValues(f, excludedAttr.leaf, undefined, left, positive)
+              : { op: "remove", path: excludedAttr.leaf.path },
+          );
+        } else if (kind === "attribute") {
+          return `Every ${label} is already included: the segment has no ${label} condition. Its conditions are: ${listConditions(f)}.`;
+        } else {
+          ops.push({ op: "add", node: conditionForValues(f, facetId, positive) });
+        }
+      } else if (holder && (mode === "only" || mode === "none")) {
+        ops.push(setValues(f, holder.leaf, holder.item, vals, positive));
+      } else {
+        ops.push({ op: "add", node: conditionForValues(f, facetId, positive) });
+      }
+    }
+    if (negative.length) {
+      const vals = negative.map((v) => v.value);
+      const holder = included.find((h) =>
+        currentValues(h.leaf, h.item).some((v) => vals.includes(v)),
+      );
+      const already = ops.find(
+        (o) => o.op === "set_values" && holder && o.path.join() === holder.leaf.path.join(),
+      );
+      if (holder && !already) {
+        const left = currentValues(holder.leaf, holder.item).filter((v) => !vals.includes(v));
+        if (left.length === 0)
+          return `Leaving out ${vals.join(", ")} would leave no customer: the segment only has ${vals.join(", ")} there (${describeLeaf(f, holder.leaf)}).`;
+        ops.push(setValues(f, holder.leaf, holder.item, left, negative));
+      } else if (!already) {
+        if (kind === "attribute") {
+          if (excludedAttr)
+            ops.push(
+              setValues(
+                f,
+                excludedAttr.leaf,
+                undefined,
+                [...new Set([...currentValues(excludedAttr.leaf), ...vals])],
+                negative,
+                true,
+              ),
+            );
+          else ops.push({ op: "add", node: conditionForValues(f, facetId, negative, true) });
+        } else {
+          ops.push({ op: "exclude", node: conditionForValues(f, facetId, negative) });
+        }
+      }
+    }
+  }
+  return ops;
+}
+
+/** ANDs a mapped clause in, replacing what it restates (same attribute, same aggregate). */
+function clauseOps(f: EditFrame, root: RuleNode, mode: MergeMode): EditOp[] {
+  if (mode === "exclude") return [{ op: "exclude", node: root }];
+  const ops: EditOp[] = [];
+  for (const node of topLeaves(root)) {
+    if (node.type === "attribute" && node.op === "in") {
+      const holder = leavesWithFacet(f, node.facet).find(
+        (h) =>
+          !h.leaf.negated && h.leaf.condition.type === "attribute" && h.leaf.condition.op === "in",
+      );
+      if (holder) {
+        const values =
+          mode === "also"
+            ? [...new Set([...currentValues(holder.leaf), ...node.values])]
+            : node.values;
+        ops.push({ op: "set_values", path: holder.leaf.path, values, provenance: node.provenance });
+        continue;
+      }
+    }
+    if (node.type === "behaviour") {
+      const twin = f.leaves.find((l) => !l.negated && sameSlot(l.condition, node));
+      if (twin && node.comparison) {
+        ops.push({
+          op: "set_comparison",
+          path: twin.path,
+          comparison: node.comparison,
+          provenance: node.provenance,
+        });
+        continue;
+      }
+    }
+    ops.push({ op: "add", node });
+  }
+  return ops;
+}
+
+export async function mergePlan(
+  f: EditFrame,
+  mode: MergeMode,
+  range: Span,
+  rule: string,
+  opts: { onlyAnd?: boolean } = {},
+) {
+  const values = valuesOnly(f, range);
+  if (values) {
+    const ops = valueOps(f, values, mode, opts.onlyAnd ?? false);
+    if (typeof ops === "string") return refuse(rule, "edit_no_change", ops);
+    return ops.length ? plan(rule, "edit", ops, mode === "none" ? 0.7 : 0.9) : null;
+  }
+  const fragment = await mapFragment(f.text, range, f.next, f.ctx, f.skills);
+  if (fragment.ambiguities.length) {
+    // A vague word in the edit ("and the loyal ones"): one option per reading it offers.
+    const amb = fragment.ambiguities[0]!;
+    const choices: EditChoice[] = [];
+    for (const o of amb.options) {
+      const rewritten =
+        f.text.slice(0, amb.span.start) +
+        o.replacement +
+        f.text.slice(amb.span.end) +
+        (o.append ? ` ${o.append}` : "");
+      const delta = rewritten.length - f.text.length;
+      const again = await mapFragment(
+        rewritten,
+        { start: range.start, end: range.end + delta },
+        f.next,
+        f.ctx,
+        f.skills,
+      );
+      if (again.root && again.ambiguities.length === 0)
+        choices.push({ label: o.label, ops: clauseOps(f, again.root, mode) });
+    }
+    return choices.length ? ask(rule, choices) : null;
+  }
+  if (!fragment.root) return null;
+  return plan(rule, "edit", clauseOps(f, fragment.root, mode), fragment.confidence * 0.9);
+}

@@ -1,0 +1,17 @@
+/** Narrow: "only Spain, not Portugal", "just the UK ones", "limit it to gold members". */
+import { cue, type EditRule } from "../frame.ts";
+import { valuesOnly } from "../frame.ts";
+import { contentAfter, mergePlan } from "./merge.ts";
+
+export const narrow: EditRule = {
+  name: "narrow",
+  applies: (f) => cue(f, "only") !== undefined,
+  apply: (f) => {
+    const range = contentAfter(f, cue(f, "only"));
+    const whole = { start: 0, end: f.text.length };
+    // "UK only": the values may come before the cue.
+    const values = valuesOnly(f, range) ? range : valuesOnly(f, whole) ? whole : null;
+    if (!values) return null;
+    return mergePlan(f, "only", values, "narrow");
+  },
+};

@@ -1,0 +1,178 @@
+/**
+ * Remove: "drop the country filter", "forget the date part", "without the Christmas condition",
+ * "any country is fine", "all time, not just 2011". Targets are found by facet, value, window,
+ * threshold, ordinal or the user's own words; several readings ask one question.
+ */
+import type { EditOp } from "../../../../state/edit.ts";
+import { itemFiltersOf } from "../../../../state/segment.ts";
+import { applyOps, EditError } from "../../../../segment/edit-ops.ts";
+import { cuesOf, type Cue } from "../cues.ts";
+import {
+  after,
+  ask,
+  describeLeaf,
+  listConditions,
+  plan,
+  refuse,
+  type EditFrame,
+  type EditRule,
+} from "../frame.ts";
+import { EDIT_FILLERS, PART_NOUNS, POPULATION_WORDS } from "../lexicon.ts";
+import { referencesIn, resolve, type Leaf, type Reference, type Target } from "../targets.ts";
+
+/** "drop those who…", "remove anyone from…": a population follows, so it is an exclusion. */
+function excludesPeople(f: EditFrame, c: Cue): boolean {
+  for (const t of f.a.tokens.slice(c.end)) {
+    if (t.lower === "the" || t.lower === "all" || t.lower === "any") continue;
+    return POPULATION_WORDS.has(t.lower) || t.lower === "who";
+  }
+  return false;
+}
+
+/** The remove cue that opens the message's content, if any. */
+function removeCue(f: EditFrame): Cue | undefined {
+  const own = cuesOf(f.a.cues, "remove").find((c) => !excludesPeople(f, c));
+  if (own) return own;
+  // "without the date part", "no country filter": a part noun says it is a condition.
+  for (const c of cuesOf(f.a.cues, "exclude")) {
+    if (c.text !== "without" && c.text !== "but no" && c.text !== "no one") continue;
+    const rest = f.a.tokens.slice(c.end, c.end + 4).map((t) => t.lower);
+    if (rest.some((w) => PART_NOUNS.has(w))) return c;
+  }
+  return undefined;
+}
+
+/** "any country", "all time", "ever": drop what the unrestricted word qualifies. */
+function unrestricted(f: EditFrame): Cue | undefined {
+  return cuesOf(f.a.cues, "unrestricted").find((c) => {
+    const next = f.a.tokens[c.end];
+    const multi =
+      c.text.includes(" ") || c.text === "ever" || c.text === "anytime" || c.text === "lifetime";
+    return multi || (next !== undefined && !POPULATION_WORDS.has(next.lower));
+  });
+}
+
+/** The operation that takes a target's part out of its condition. */
+function removal(t: Target): EditOp {
+  const c = t.leaf.condition;
+  const whole: EditOp = { op: "remove", path: t.leaf.notPath ?? t.leaf.path };
+  if (t.part === "window" && c.type === "behaviour") {
+    const trivial = c.measure === "exists" && itemFiltersOf(c).length === 0;
+    return trivial ? whole : { op: "strip_window", path: t.leaf.path };
+  }
+  if (t.part === "value" && t.value) {
+    const values =
+      c.type === "attribute"
+        ? c.values
+        : c.type === "behaviour"
+          ? (itemFiltersOf(c)[t.value.item ?? 0]?.values ?? [])
+          : [];
+    const left = values.filter((v) => v !== t.value!.value);
+    if (left.length > 0)
+      return {
+        op: "set_values",
+        path: t.leaf.path,
+        values: left,
+        ...(t.value.item !== undefined ? { item: t.value.item } : {}),
+      };
+  }
+  return whole;
+}
+
+/** What the user named that matched nothing, in their words. */
+function named(f: EditFrame, refs: Reference[]): string {
+  return refs.map((r) => `"${f.text.slice(r.start, r.end)}"`).join(", ");
+}
+
+export function removalPlan(f: EditFrame, refs: Reference[], rule: string) {
+  const found = refs.map((r) => ({ ref: r, targets: resolve(r, f.leaves) }));
+  const missing = found.filter((x) => x.targets.length === 0).map((x) => x.ref);
+  const hits = found.filter((x) => x.targets.length > 0);
+  if (hits.length === 0) {
+    const what = missing.length ? named(f, missing) : "that";
+    return refuse(
+      rule,
+      "edit_no_target",
+      `This segment has no condition matching ${what}. Its conditions are: ${listConditions(f)}. Say which one to change.`,
+    );
+  }
+  // One reference meaning several conditions is a question unless another narrows it down.
+  const chosen = new Map<Leaf, Target>();
+  let ambiguous: Target[] | undefined;
+  for (const h of hits) {
+    const narrowed =
+      hits.length > 1
+        ? h.targets.filter((t) =>
+            hits.every((o) => o === h || o.targets.some((x) => x.leaf === t.leaf)),
+          )
+        : h.targets;
+    const pool = narrowed.length ? narrowed : h.targets;
+    if (pool.length > 1 && new Set(pool.map((t) => t.leaf)).size > 1) {
+      ambiguous ??= pool;
+      continue;
+    }
+    const t = pool[0]!;
+    const prev = chosen.get(t.leaf);
+    // The most specific part wins ("the November date" names the window, not the condition).
+    if (!prev || (prev.part === "whole" && t.part !== "whole")) chosen.set(t.leaf, t);
+  }
+  if (ambiguous && chosen.size === 0) {
+    return ask(
+      rule,
+      ambiguous.map((t) => {
+        const op = removal(t);
+        const partial = op.op !== "remove";
+        return {
+          label: `${partial && t.part === "window" ? "Remove the dates of" : partial ? "Change" : "Remove"} "${describeLeaf(f, t.leaf)}"`,
+          ops: [op],
+          match: `${t.leaf.condition.provenance.span} ${t.leaf.condition.type !== "attribute" ? (t.leaf.condition.window?.label ?? "") : ""}`,
+        };
+      }),
+    );
+  }
+  const ops = [...chosen.values()].map(removal);
+  try {
+    applyOps(f.base.root, ops);
+  } catch (err) {
+    if (err instanceof EditError && err.code === "empty")
+      return refuse(
+        rule,
+        "edit_empties_segment",
+        `That would remove every condition of the segment (${listConditions(f)}). Say which condition to keep, or start a new segment.`,
+      );
+    throw err;
+  }
+  return plan(rule, "edit", ops, missing.length ? 0.7 : 0.9);
+}
+
+export const remove: EditRule = {
+  name: "remove",
+  applies: (f) => removeCue(f) !== undefined || unrestricted(f) !== undefined,
+  apply: (f) => {
+    const c = removeCue(f);
+    const u = c ? undefined : unrestricted(f);
+    const range = c ? after(f, c) : { start: u!.start, end: f.text.length };
+    let refs = referencesIn(f.a, range);
+    if (u) refs = refs.filter((r) => r.kind === "facet" || r.kind === "window");
+    if (refs.length === 0) {
+      const rest = f.a.tokens.filter((t) => t.start >= range.start && !EDIT_FILLERS.has(t.lower));
+      // "drop it", "remove that": the condition the last change added, if there is one.
+      if (rest.length === 0 && f.leaves.length > 1)
+        return ask(
+          "remove",
+          f.leaves.map((l) => ({
+            label: `Remove "${describeLeaf(f, l)}"`,
+            ops: [{ op: "remove", path: l.notPath ?? l.path }],
+          })),
+        );
+      return null;
+    }
+    // "remove Germany" with no Germany in the segment: an exclusion, not a removal.
+    if (
+      refs.every((r) => r.kind === "value") &&
+      refs.every((r) => resolve(r, f.leaves).length === 0)
+    )
+      return null;
+    return removalPlan(f, refs, "remove");
+  },
+};

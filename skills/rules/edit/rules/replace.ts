@@ -1,0 +1,126 @@
+/**
+ * Replace, naming old and new: "Germany instead of France", "change £1,000 to £2,000",
+ * "swap France for Germany", "make it Q3 not Q4", "change the date from Q4 to Q3". Each side
+ * is read on its own; the old side finds the target, the new side what goes there.
+ */
+import { cuesOf, type Cue } from "../cues.ts";
+import {
+  ask,
+  describeLeaf,
+  listConditions,
+  plan,
+  refuse,
+  type EditFrame,
+  type EditRule,
+} from "../frame.ts";
+import { ANAPHORA, EDIT_FILLERS } from "../lexicon.ts";
+import { referencesIn, resolve, type Target } from "../targets.ts";
+import { fits, newContent, replacementOp, side } from "./replacement.ts";
+import type { Span } from "../analyse.ts";
+
+interface Sides {
+  oldRange: Span;
+  newRange: Span;
+  rule: string;
+}
+
+/** The end of a replace verb and the pronouns after it ("make it", "change that to"). */
+function afterVerb(f: EditFrame, verb: Cue): number {
+  let end = verb.stop;
+  for (const t of f.a.tokens.slice(verb.end)) {
+    if (ANAPHORA.has(t.lower) || t.lower === "the" || t.lower === "them" || t.lower === "it")
+      end = t.end;
+    else break;
+  }
+  return end;
+}
+
+function sidesOf(f: EditFrame): Sides | undefined {
+  const verbs = cuesOf(f.a.cues, "replace");
+  // "new instead of old": the new side runs from after a leading verb to the separator.
+  const sep = cuesOf(f.a.cues, "new_before_old").find(
+    (c) => c.text !== "not" || verbs.some((v) => v.stop <= c.start),
+  );
+  if (sep) {
+    const verb = [...verbs].reverse().find((v) => v.stop <= sep.start);
+    const start = verb ? afterVerb(f, verb) : 0;
+    return {
+      newRange: { start, end: sep.start },
+      oldRange: { start: sep.stop, end: f.text.length },
+      rule: "replace:instead",
+    };
+  }
+  // "change old to new": a verb, then a separator, with the old side between.
+  for (const verb of verbs) {
+    const to = cuesOf(f.a.cues, "old_before_new").find((c) => c.start >= verb.stop);
+    if (!to) continue;
+    let start = verb.stop;
+    const from = f.a.tokens.find(
+      (t) => t.start >= verb.stop && t.end <= to.start && t.lower === "from",
+    );
+    if (from) start = from.end;
+    return {
+      oldRange: { start, end: to.start },
+      newRange: { start: to.stop, end: f.text.length },
+      rule: "replace:to",
+    };
+  }
+  return undefined;
+}
+
+function meaningful(f: EditFrame, range: Span): boolean {
+  return f.a.tokens.some(
+    (t) =>
+      t.start >= range.start &&
+      t.end <= range.end &&
+      !EDIT_FILLERS.has(t.lower) &&
+      !ANAPHORA.has(t.lower),
+  );
+}
+
+export const replace: EditRule = {
+  name: "replace",
+  applies: (f) => sidesOf(f) !== undefined,
+  apply: async (f) => {
+    const sides = sidesOf(f)!;
+    if (!meaningful(f, sides.oldRange) || !meaningful(f, sides.newRange)) return null;
+    const [oldSide, newSide] = await Promise.all([
+      side(f, sides.oldRange),
+      side(f, sides.newRange),
+    ]);
+    const refs = referencesIn(oldSide.a, sides.oldRange);
+    if (refs.length === 0) return null;
+    const content = newContent(newSide.frame, sides.newRange);
+    if (!content) return null;
+    let targets: Target[] = refs.flatMap((r) => resolve(r, f.leaves));
+    if (targets.length === 0) {
+      return refuse(
+        sides.rule,
+        "edit_no_target",
+        `This segment has no condition matching "${f.text.slice(sides.oldRange.start, sides.oldRange.end).trim()}". Its conditions are: ${listConditions(f)}.`,
+      );
+    }
+    targets = targets.filter((t) => fits(t, content, f));
+    // One target per condition: the most specific part named.
+    const byLeaf = new Map<number, Target>();
+    for (const t of targets)
+      if (!byLeaf.has(t.leaf.index) || t.part !== "whole") byLeaf.set(t.leaf.index, t);
+    const distinct = [...byLeaf.values()];
+    if (distinct.length === 0)
+      return refuse(
+        sides.rule,
+        "edit_mismatch",
+        `"${f.text.slice(sides.newRange.start, sides.newRange.end).trim()}" cannot replace "${f.text.slice(sides.oldRange.start, sides.oldRange.end).trim()}": they are different kinds of condition. Its conditions are: ${listConditions(f)}.`,
+      );
+    const ops = await Promise.all(distinct.map((t) => replacementOp(f, t, content)));
+    if (distinct.length > 1) {
+      const choices = distinct.flatMap((t, i) =>
+        ops[i] ? [{ label: `Change "${describeLeaf(f, t.leaf)}"`, ops: [ops[i]!] }] : [],
+      );
+      if (choices.length > 1) return ask(sides.rule, choices);
+    }
+    const op = ops.find((o) => o !== null);
+    if (!op) return null;
+    return plan(sides.rule, "edit", [op]);
+  },
+};

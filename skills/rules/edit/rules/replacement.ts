@@ -1,0 +1,194 @@
+/**
+ * What goes in the place of a target: new values, a new threshold, a new window or a new
+ * clause, read from one side of the message, and the operation that puts it there.
+ */
+import type { EditOp } from "../../../../state/edit.ts";
+import { itemFiltersOf, type Condition } from "../../../../state/segment.ts";
+import type { DateTag } from "../../dates.ts";
+import type { QuantityTag } from "../../quantities.ts";
+import { analyse, mapFragment, type Analysis, type Span } from "../analyse.ts";
+import {
+  conditionForValues,
+  facetKind,
+  provenanceFor,
+  valuesOnly,
+  type EditFrame,
+  type NamedValue,
+} from "../frame.ts";
+import type { Target } from "../targets.ts";
+import { measureFacet } from "../targets.ts";
+
+export type NewContent =
+  | { kind: "values"; values: NamedValue[]; span: Span }
+  | { kind: "quantity"; quantity: QuantityTag; span: Span }
+  | { kind: "date"; date: DateTag; span: Span }
+  | { kind: "clause"; span: Span };
+
+/** Re-reads one side of the message on its own: "£1,000 to £2,000" is two amounts, not a range. */
+export async function side(f: EditFrame, range: Span): Promise<{ a: Analysis; frame: EditFrame }> {
+  const a = await analyse(f.text, f.ctx, f.skills, range);
+  return { a, frame: { ...f, a } };
+}
+
+/** What the new side of a replacement says, or null when it says nothing usable. */
+export function newContent(sf: EditFrame, range: Span): NewContent | null {
+  const inRange = <T extends Span>(xs: T[]) =>
+    xs.filter((x) => x.start >= range.start && x.end <= range.end);
+  const dates = inRange(sf.a.dates).filter((d) => d.from || d.to);
+  const quantities = inRange(sf.a.quantities);
+  if (dates.length === 1 && quantities.length === 0)
+    return { kind: "date", date: dates[0]!, span: dates[0]! };
+  const values = valuesOnly(sf, range);
+  if (values && values.length && quantities.length === 0 && dates.length === 0)
+    return {
+      kind: "values",
+      values,
+      span: { start: values[0]!.mention.start, end: values[values.length - 1]!.mention.end },
+    };
+  if (quantities.length === 1 && dates.length === 0) {
+    const q = quantities[0]!;
+    const rest = sf.a.tokens.filter(
+      (t) => t.start >= range.start && t.end <= range.end && (t.end <= q.start || t.start >= q.end),
+    );
+    // "5 orders", "£2k", "2,000 please": a bare amount; "spent 5 times in 2011" is a clause.
+    const clauseWords = rest.filter((t) =>
+      /^(who|which|that|bought|purchased|ordered|spent|in|since|during|on|with)$/.test(t.lower),
+    );
+    if (clauseWords.length === 0) return { kind: "quantity", quantity: q, span: q };
+  }
+  const text = sf.text.slice(range.start, range.end).trim();
+  if (!text) return null;
+  return { kind: "clause", span: range };
+}
+
+/** The measure a bare amount is about, from its currency or unit ("£", "orders", "units"). */
+export function measuresFor(f: EditFrame, q: QuantityTag): string[] | undefined {
+  if (q.currency) return ["spend", "aov"];
+  const unit = q.unit.join(" ");
+  if (/\b(orders?|times?|purchases?|transactions?|visits?|invoices?)\b/.test(unit))
+    return ["orders", "cancellations"];
+  if (/\b(units?|items?|pieces?)\b/.test(unit)) return ["units"];
+  if (/\bcategor/.test(unit)) return ["distinct_categories"];
+  if (/\b(products?|skus?)\b/.test(unit)) return ["distinct_products"];
+  if (/\b(cancel|return|refund)/.test(unit)) return ["cancellations"];
+  void f;
+  return undefined;
+}
+
+/** The operation that puts new content where a target is, or null when they do not fit. */
+export async function replacementOp(
+  f: EditFrame,
+  t: Target,
+  content: NewContent,
+): Promise<EditOp | null> {
+  const c: Condition = t.leaf.condition;
+  const path = t.leaf.path;
+  const provenance = provenanceFor(f, content.span);
+  switch (content.kind) {
+    case "date":
+      if (c.type === "attribute") return null;
+      return {
+        op: "set_window",
+        path,
+        window: { from: content.date.from, to: content.date.to, label: content.date.text },
+        provenance,
+      };
+    case "quantity": {
+      if (c.type !== "behaviour" || !c.comparison) return null;
+      const q = content.quantity;
+      const explicit = q.confidence > 0.8;
+      const op = explicit ? q.op : c.comparison.op === "between" ? "gte" : c.comparison.op;
+      const comparison =
+        op === "between"
+          ? { op, value: q.value, value2: q.value2 ?? q.value }
+          : { op, value: q.value };
+      return { op: "set_comparison", path, comparison, provenance };
+    }
+    case "values": {
+      const byFacet = new Map<string, NamedValue[]>();
+      for (const v of content.values.filter((x) => !x.negated))
+        byFacet.set(v.facetId, [...(byFacet.get(v.facetId) ?? []), v]);
+      if (byFacet.size !== 1) return null;
+      const [facetId, values] = [...byFacet.entries()][0]!;
+      const newValues = values.map((v) => v.value);
+      if (c.type === "attribute") {
+        if (c.facet === facetId) {
+          const keep =
+            t.part === "value" && t.value ? c.values.filter((v) => v !== t.value!.value) : [];
+          return { op: "set_values", path, values: [...keep, ...newValues], provenance };
+        }
+        if (facetKind(f, facetId) === "attribute")
+          return {
+            op: "replace",
+            path,
+            node: conditionForValues(f, facetId, values, c.op === "not_in"),
+          };
+        return null;
+      }
+      if (c.type === "behaviour") {
+        const filters = itemFiltersOf(c);
+        const item = t.value?.item ?? filters.findIndex((x) => x.facet === facetId);
+        const target = filters[item < 0 ? 0 : item];
+        if (target && target.facet === facetId) {
+          const keep =
+            t.part === "value" && t.value ? target.values.filter((v) => v !== t.value!.value) : [];
+          return {
+            op: "set_values",
+            path,
+            item: item < 0 ? 0 : item,
+            values: [...keep, ...newValues],
+            provenance,
+          };
+        }
+        if (facetKind(f, facetId) === "item") {
+          const next = filters.length
+            ? filters.map((x, i) =>
+                i === (item < 0 ? 0 : item) ? { facet: facetId, values: newValues } : x,
+              )
+            : [{ facet: facetId, values: newValues }];
+          const [first, ...others] = next;
+          return {
+            op: "replace",
+            path,
+            node: {
+              ...c,
+              item: first,
+              ...(others.length ? { andItems: others } : { andItems: undefined }),
+              provenance,
+            },
+          };
+        }
+        return null;
+      }
+      return null;
+    }
+    case "clause": {
+      const mapped = await mapFragment(f.text, content.span, f.next, f.ctx, f.skills);
+      if (!mapped.root || mapped.ambiguities.length) return null;
+      return {
+        op: "replace",
+        path: t.leaf.notPath ? [...t.leaf.notPath, 0] : path,
+        node: mapped.root,
+      };
+    }
+  }
+}
+
+/** Whether new content is of the kind a target holds (a threshold for an amount, …). */
+export function fits(t: Target, content: NewContent, f: EditFrame): boolean {
+  const c = t.leaf.condition;
+  if (content.kind === "date") return c.type !== "attribute";
+  if (content.kind === "quantity") {
+    if (c.type !== "behaviour" || !c.comparison) return false;
+    const measures = measuresFor(f, content.quantity);
+    return !measures || measures.includes(measureFacet(c) ?? "");
+  }
+  if (content.kind === "values") {
+    const facets = new Set(content.values.map((v) => v.facetId));
+    if (c.type === "attribute")
+      return facets.has(c.facet) || [...facets].every((x) => facetKind(f, x) === "attribute");
+    if (c.type === "behaviour") return [...facets].every((x) => facetKind(f, x) === "item");
+    return false;
+  }
+  return true;
+}

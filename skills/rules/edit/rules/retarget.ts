@@ -1,0 +1,124 @@
+/**
+ * Retarget, naming only the new: "make it Germany", "last 6 months instead", "make that 5
+ * orders", "what about £2k?". The kind of the new content says which condition it replaces; a
+ * new attribute with nothing to replace is added.
+ */
+import type { EditOp } from "../../../../state/edit.ts";
+import { cuesOf } from "../cues.ts";
+import {
+  ask,
+  conditionForValues,
+  describeLeaf,
+  facetKind,
+  leavesWithFacet,
+  plan,
+  refuse,
+  type EditFrame,
+  type EditRule,
+} from "../frame.ts";
+import { ANAPHORA } from "../lexicon.ts";
+import { measureFacet, type Target } from "../targets.ts";
+import { fits, measuresFor, newContent, replacementOp, type NewContent } from "./replacement.ts";
+import type { Span } from "../analyse.ts";
+
+function insteadToken(f: EditFrame) {
+  return f.a.tokens.find((t) => t.lower === "instead");
+}
+
+function contentRange(f: EditFrame): Span {
+  const verb = cuesOf(f.a.cues, "replace")[0];
+  let start = 0;
+  if (verb) {
+    start = verb.stop;
+    for (const t of f.a.tokens.filter((x) => x.start >= verb.stop)) {
+      if (ANAPHORA.has(t.lower) || t.lower === "the" || t.lower === "to" || t.lower === "be")
+        start = t.end;
+      else break;
+    }
+  }
+  const instead = insteadToken(f);
+  const end = instead && instead.start >= start ? instead.start : f.text.length;
+  return { start, end };
+}
+
+/** The conditions new content of this kind would replace. */
+function candidates(f: EditFrame, content: NewContent): Target[] {
+  const all = f.leaves.map((leaf) => ({
+    leaf,
+    part: "whole" as const,
+    reference: { kind: "words" as const, words: [], start: 0, end: 0 },
+  }));
+  if (content.kind === "values") {
+    const facet = content.values.find((v) => !v.negated)?.facetId ?? content.values[0]!.facetId;
+    const same = leavesWithFacet(f, facet).filter((x) => !x.leaf.negated);
+    if (same.length)
+      return same.map(({ leaf, item }) => ({
+        ...all.find((a) => a.leaf === leaf)!,
+        ...(item !== undefined ? { value: { facetId: facet, value: "", item } } : {}),
+      }));
+    if (facetKind(f, facet) === "item")
+      return all.filter(
+        (t) => t.leaf.condition.type === "behaviour" && !t.leaf.negated && t.leaf.condition.item,
+      );
+    return [];
+  }
+  if (content.kind === "quantity") {
+    const measures = measuresFor(f, content.quantity);
+    return all.filter((t) => {
+      const c = t.leaf.condition;
+      return (
+        c.type === "behaviour" &&
+        c.comparison &&
+        (!measures || measures.includes(measureFacet(c) ?? ""))
+      );
+    });
+  }
+  if (content.kind === "date") {
+    const dated = all.filter(
+      (t) => t.leaf.condition.type !== "attribute" && t.leaf.condition.window,
+    );
+    if (dated.length) return dated.map((t) => ({ ...t, part: "window" as const }));
+    return all.filter((t) => t.leaf.condition.type === "behaviour" && !t.leaf.negated);
+  }
+  return [];
+}
+
+export const retarget: EditRule = {
+  name: "retarget",
+  applies: (f) => cuesOf(f.a.cues, "replace").length > 0 || insteadToken(f) !== undefined,
+  apply: async (f) => {
+    const range = contentRange(f);
+    const content = newContent(f, range);
+    if (!content || content.kind === "clause") return null;
+    const found = candidates(f, content).filter((t) => fits(t, content, f));
+    if (found.length === 0) {
+      if (content.kind === "values") {
+        const positive = content.values.filter((v) => !v.negated);
+        const facet = positive[0]?.facetId;
+        if (facet && facetKind(f, facet) === "attribute")
+          return plan(
+            "retarget:add",
+            "edit",
+            [{ op: "add", node: conditionForValues(f, facet, positive) }],
+            0.7,
+          );
+        return null;
+      }
+      const what = content.kind === "quantity" ? "threshold" : "date";
+      return refuse(
+        "retarget",
+        "edit_no_target",
+        `This segment has no ${what} to change to "${f.text.slice(range.start, range.end).trim()}". Say what to add, e.g. "and who ordered ${f.text.slice(range.start, range.end).trim()}".`,
+      );
+    }
+    const ops = await Promise.all(found.map((t) => replacementOp(f, t, content)));
+    const usable = found.flatMap((t, i) => (ops[i] ? [{ t, op: ops[i]! as EditOp }] : []));
+    if (usable.length === 0) return null;
+    if (usable.length > 1)
+      return ask(
+        "retarget",
+        usable.map((u) => ({ label: `Change "${describeLeaf(f, u.t.leaf)}"`, ops: [u.op] })),
+      );
+    return plan("retarget", "edit", [usable[0]!.op]);
+  },
+};

@@ -1,0 +1,286 @@
+/**
+ * What a message in a conversation asks for: a new segment, a change of the current one, an
+ * explanation of it — or, when a message could be either of the first two ("German customers
+ * instead"), that it is unclear, so the conversation asks once. Named rules over the message's
+ * typed cue tokens, tried in order; the first that decides wins.
+ */
+import type { IntentResult } from "../types.ts";
+import { allCues, cuesOf, type Cue } from "./edit/cues.ts";
+import { ORIGINAL_WORDS, VERSION_WORDS } from "./edit/lexicon.ts";
+import { normaliseRequest, tokenize, type Token } from "./text.ts";
+
+export const INTENT_PRODUCER = "rules/intent@1";
+
+/** A population that makes a message a request of its own ("German customers"). */
+const POPULATION_NOUNS = new Set([
+  "customers",
+  "customer",
+  "shoppers",
+  "shopper",
+  "buyers",
+  "buyer",
+  "clients",
+  "client",
+  "people",
+  "users",
+  "purchasers",
+  "members",
+  "consumers",
+  "folks",
+  "households",
+  "spenders",
+  "accounts",
+  "audience",
+]);
+
+/** Pronouns and determiners that point back at the current segment's members. */
+const BACK_REFERENCES = new Set([
+  "them",
+  "those",
+  "these",
+  "they",
+  "same",
+  "ones",
+  "remaining",
+  "rest",
+  "it",
+  "that",
+]);
+
+/** Words a message may open with before it says anything ("ok, now…", "great — and…"). */
+const GREETINGS = new Set([
+  "ok",
+  "okay",
+  "now",
+  "right",
+  "so",
+  "well",
+  "hmm",
+  "hm",
+  "yeah",
+  "yes",
+  "great",
+  "cool",
+  "nice",
+  "perfect",
+  "thanks",
+  "cheers",
+  "actually",
+  "then",
+  "please",
+  "pls",
+  "hey",
+  "hi",
+  "good",
+  "lovely",
+  "awesome",
+]);
+
+/** Leading words that continue the current segment ("and…", "but not…", "who also…"). */
+const CONTINUATIONS = new Set([
+  "and",
+  "but",
+  "or",
+  "plus",
+  "also",
+  "only",
+  "just",
+  "except",
+  "excluding",
+  "without",
+  "who",
+  "whose",
+  "which",
+  "that",
+  "with",
+  "having",
+  "instead",
+  "same",
+  "minus",
+  "not",
+  "no",
+]);
+
+interface Message {
+  text: string;
+  tokens: Token[];
+  cues: Cue[];
+  /** Index of the first token that is not a greeting or filler. */
+  head: number;
+  hasSegment: boolean;
+}
+
+type Decision = Omit<IntentResult, "producer" | "cues" | "editOnly">;
+
+interface IntentRule {
+  name: string;
+  decide(m: Message): Decision | null;
+}
+
+const result = (
+  intent: IntentResult["intent"],
+  m: Message,
+  confidence: number,
+  request = m.text,
+): Decision => ({ intent, request, confidence });
+
+/**
+ * Whether the message can only be a change of a segment: a version move, a removal, a
+ * replacement ("make it…", "change… to…", "… instead") or a pointer back at the segment.
+ */
+function editOnly(m: Message): boolean {
+  if (cuesOf(m.cues, "undo").length || cuesOf(m.cues, "redo").length || versionNamed(m.tokens))
+    return true;
+  if (startsWith(m, "remove") && populationAt(m) < 0) return true;
+  if (startsWith(m, "replace") && (backReference(m) || cuesOf(m.cues, "old_before_new").length > 0))
+    return true;
+  if (m.tokens.some((t) => t.lower === "instead") && populationAt(m) < 0) return true;
+  return backReference(m) && populationAt(m) < 0 && m.tokens.length <= 8;
+}
+
+function startsWith(m: Message, kind: Cue["kind"]): Cue | undefined {
+  return cuesOf(m.cues, kind).find((c) => c.first <= m.head);
+}
+
+function versionNamed(tokens: Token[]): boolean {
+  return tokens.some(
+    (t, i) =>
+      /^v(?:er)?\.?\d+$/.test(t.lower) ||
+      (VERSION_WORDS.has(t.lower) && /^#?\d+$/.test(tokens[i + 1]?.text ?? "")) ||
+      (ORIGINAL_WORDS.has(t.lower) && t.lower === "original"),
+  );
+}
+
+function populationAt(m: Message): number {
+  return m.tokens.findIndex((t) => POPULATION_NOUNS.has(t.lower));
+}
+
+function backReference(m: Message): boolean {
+  return m.tokens.some((t, i) => {
+    if (!BACK_REFERENCES.has(t.lower)) return false;
+    // "that" and "it" only as pronouns, not as "customers that bought…".
+    if (t.lower === "that" || t.lower === "it") {
+      const prev = m.tokens[i - 1]?.lower;
+      return (
+        prev !== undefined &&
+        /^(make|change|set|undo|drop|remove|switch|narrow|widen|limit|restrict|keep|filter|extend|expand|of|in|to|from|with)$/.test(
+          prev,
+        )
+      );
+    }
+    return true;
+  });
+}
+
+const RULES: IntentRule[] = [
+  {
+    name: "explain",
+    decide: (m) =>
+      m.hasSegment && startsWith(m, "explain") && !startsWith(m, "show")
+        ? result("explain", m, 0.9)
+        : m.hasSegment && startsWith(m, "explain") && /\?$/.test(m.text)
+          ? result("explain", m, 0.8)
+          : null,
+  },
+  {
+    name: "new-segment",
+    decide: (m) => {
+      const c = cuesOf(m.cues, "new_segment")[0];
+      if (!c) return null;
+      // What follows the cue ("start over: customers who…") is the request itself.
+      const rest = m.text
+        .slice(c.stop)
+        .replace(/^[\s:;,.\-–—]+/, "")
+        .trim();
+      const before = m.text
+        .slice(0, c.start)
+        .replace(/[\s:;,.\-–—]+$/, "")
+        .trim();
+      const request = rest || before;
+      return result("create", m, 0.95, request);
+    },
+  },
+  { name: "no-segment", decide: (m) => (m.hasSegment ? null : result("create", m, 1)) },
+  {
+    name: "version-move",
+    decide: (m) =>
+      cuesOf(m.cues, "undo").length || cuesOf(m.cues, "redo").length || versionNamed(m.tokens)
+        ? result("edit", m, 0.95)
+        : null,
+  },
+  {
+    name: "show-population",
+    decide: (m) => {
+      const show = startsWith(m, "show");
+      const at = populationAt(m);
+      if (!show || at < 0 || backReference(m)) return null;
+      // "now show me German customers instead": the request is the population, not the move.
+      const request = m.text
+        .slice(show.stop)
+        .replace(/[\s,;:]*\b(instead|then|please)\b[\s.!?]*$/i, "")
+        .replace(/^[\s,;:-]+/, "")
+        .trim();
+      return result("create", m, 0.85, request || m.text);
+    },
+  },
+  {
+    name: "leading-edit-cue",
+    decide: (m) => {
+      const first = m.tokens[m.head];
+      if (!first) return null;
+      const cue = ["remove", "exclude", "only", "also", "replace", "undo", "redo", "revert"].some(
+        (k) => startsWith(m, k as Cue["kind"]),
+      );
+      return cue || CONTINUATIONS.has(first.lower) ? result("edit", m, 0.85) : null;
+    },
+  },
+  {
+    name: "back-reference",
+    decide: (m) => (backReference(m) ? result("edit", m, 0.8) : null),
+  },
+  {
+    name: "population",
+    decide: (m) => {
+      if (populationAt(m) < 0) return null;
+      // A population with a word that continues the segment ("German customers instead",
+      // "UK customers too") could be either: ask.
+      const continues = m.tokens.some((t) => /^(instead|too|also|only|just|now)$/.test(t.lower));
+      return continues ? result("unclear", m, 0.5) : result("create", m, 0.8);
+    },
+  },
+  {
+    name: "edit-cue",
+    decide: (m) =>
+      ["remove", "exclude", "only", "also", "replace", "new_before_old", "unrestricted"].some(
+        (k) => cuesOf(m.cues, k as Cue["kind"]).length > 0,
+      )
+        ? result("edit", m, 0.7)
+        : null,
+  },
+  // A fragment with no population ("over £500", "in Germany", "bags"): in a conversation that
+  // holds a segment, a refinement of it.
+  { name: "fragment", decide: (m) => result("edit", m, 0.6) },
+];
+
+export function classifyIntent(raw: string, hasSegment: boolean): IntentResult {
+  const text = normaliseRequest(raw);
+  const tokens = tokenize(text);
+  const head = Math.max(
+    0,
+    tokens.findIndex((t) => !GREETINGS.has(t.lower) && t.kind !== "symbol"),
+  );
+  const m: Message = { text, tokens, cues: allCues(text, tokens), head, hasSegment };
+  const only = editOnly(m);
+  for (const rule of RULES) {
+    const r = rule.decide(m);
+    if (r) return { ...r, editOnly: only, cues: [rule.name], producer: INTENT_PRODUCER };
+  }
+  return {
+    intent: "create",
+    request: text,
+    confidence: 0.5,
+    editOnly: only,
+    cues: ["default"],
+    producer: INTENT_PRODUCER,
+  };
+}
