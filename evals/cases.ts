@@ -7,14 +7,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 
-export const Turn = z.union([
-  z.object({ query: z.string() }),
-  z.object({ answer: z.union([z.string(), z.number()]) }),
-  /** An edit of the created segment (Direct Segment Editing). */
-  z.object({ edit: z.string() }),
-]);
-export type Turn = z.infer<typeof Turn>;
-
 export const Expectation = z.object({
   /** Final status; default "ok" when there is gold SQL. */
   status: z.enum(["ok", "needs_clarification", "rejected"]).optional(),
@@ -23,6 +15,25 @@ export const Expectation = z.object({
   /** Whether a clarifying question must be asked on the way (clarification precision/recall). */
   clarify: z.boolean().optional(),
 });
+
+/** What a turn of a conversation must end with; every field optional. */
+const TurnScore = {
+  /** Members of the thread's segment after this turn (unchanged for a refused turn). */
+  gold_sql: z.string().optional(),
+  gold_size: z.number().optional(),
+  expect: Expectation.optional(),
+  /** What the turn checks, in a sentence (not used for scoring). */
+  note: z.string().optional(),
+};
+
+export const Turn = z.union([
+  /** A message: the first request, or a later one that starts a new segment. */
+  z.object({ query: z.string(), ...TurnScore }),
+  z.object({ answer: z.union([z.string(), z.number()]), ...TurnScore }),
+  /** A follow-up that changes the current segment (Direct Segment Editing). */
+  z.object({ edit: z.string(), ...TurnScore }),
+]);
+export type Turn = z.infer<typeof Turn>;
 
 export const EvalCase = z
   .object({
@@ -37,6 +48,7 @@ export const EvalCase = z
     gold_sql: z.string().optional(),
     gold_size: z.number().optional(),
     expect: Expectation.default({}),
+    note: z.string().optional(),
   })
   .refine((c) => (c.query === undefined) !== (c.turns === undefined), "a case has query or turns")
   .transform((c) => ({ ...c, turns: c.turns ?? [{ query: c.query! }] }));
@@ -65,6 +77,7 @@ export function setFiles(onlineRetailDir: string): Record<string, string> {
     heldout8: join(here, "online-retail-heldout-sim8.jsonl"),
     edge: join(here, "online-retail-edge.jsonl"),
     multiturn: join(here, "online-retail-multiturn.jsonl"),
+    conversations: join(here, "conversations.jsonl"),
     adversarial: join(here, "online-retail-adversarial.jsonl"),
   };
 }

@@ -36,6 +36,9 @@ export interface SetMetrics {
   latency_p95_ms: number | null;
   llm_calls: number;
   tokens: number;
+  /** Turns of conversations scored turn by turn, and the share that ended as expected. */
+  turns: number;
+  turn_accuracy: number | null;
 }
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
@@ -129,5 +132,10 @@ export function computeMetrics(results: CaseResult[]): SetMetrics {
     ),
     llm_calls: scored.reduce((s, r) => s + r.llmCalls, 0),
     tokens: scored.reduce((s, r) => s + r.tokens, 0),
+    turns: scored.reduce((s, r) => s + (r.turns?.length ?? 0), 0),
+    turn_accuracy: ratio(
+      scored.reduce((s, r) => s + (r.turns ?? []).filter((t) => t.ok).length, 0),
+      scored.reduce((s, r) => s + (r.turns?.length ?? 0), 0),
+    ),
   };
 }

@@ -22,6 +22,8 @@ export const SUMMARY_COLUMNS: [keyof SetMetrics, string][] = [
   ["rejection_correctness", "reject ok"],
   ["crashes", "crashes"],
   ["safety_violations", "unsafe"],
+  ["turns", "turns"],
+  ["turn_accuracy", "turns ok"],
   ["latency_p50_ms", "p50 ms"],
   ["llm_calls", "LLM calls"],
 ];
@@ -38,6 +40,7 @@ export function formatValue(key: keyof SetMetrics, v: number | null): string {
       "llm_calls",
       "tokens",
       "skipped",
+      "turns",
     ].includes(key)
   )
     return String(v);
@@ -71,6 +74,10 @@ function caseBlock(r: CaseResult): string {
     `- status: ${r.status}${r.rejectionCode ? ` (${r.rejectionCode})` : ""}; expected ${r.expectedStatus ?? "any"}; asked a question: ${r.asked}`,
   );
   if (r.reasons.length) lines.push(`- why: ${r.reasons.join("; ")}`);
+  for (const t of r.turns ?? [])
+    lines.push(
+      `  - ${t.ok ? "✅" : "❌"} turn ${t.turn} ${t.kind} \`${t.text}\` → ${t.status}${t.intent ? ` (${t.intent})` : ""}, v${t.version ?? "–"}, size ${t.size ?? "–"} / gold ${t.goldSize ?? "–"}${t.reasons.length ? ` — ${t.reasons.join("; ")}` : ""}`,
+    );
   lines.push(
     `- size: ${r.size ?? "–"}; gold size: ${r.goldSize ?? "–"}; jaccard: ${r.jaccard?.toFixed(3) ?? "–"}; ${r.ms.toFixed(0)} ms`,
   );

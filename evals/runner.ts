@@ -40,6 +40,23 @@ export interface CaseResult {
   ms: number;
   llmCalls: number;
   tokens: number;
+  /** Per turn of a conversation scored turn by turn (empty for single-request cases). */
+  turns: TurnResult[];
+}
+
+/** One scored turn of a conversation. */
+export interface TurnResult {
+  turn: number;
+  kind: "query" | "edit" | "answer";
+  text: string;
+  status: RunResult["status"] | "crash" | "skipped";
+  expectedStatus?: string;
+  intent: string | null;
+  version: number | null;
+  size: number | null;
+  goldSize: number | null;
+  ok: boolean;
+  reasons: string[];
 }
 
 function jaccard(a: string[], b: string[]): number {
@@ -98,6 +115,122 @@ function safety(services: Services, tenant: string, result: RunResult): string[]
   return out;
 }
 
+/** Members equal to gold's, as the reasons they differ (empty when equal). */
+function compare(got: string[], gold: string[]): { missing: string[]; extra: string[]; jaccard: number } {
+  const gs = new Set(gold);
+  const ps = new Set(got);
+  return {
+    missing: gold.filter((m) => !ps.has(m)),
+    extra: got.filter((m) => !gs.has(m)),
+    jaccard: jaccard(got, gold),
+  };
+}
+
+type Base = Omit<CaseResult, "outcome" | "reasons" | "status" | "asked" | "ms" | keyof typeof NO_RESULT>;
+
+/**
+ * A conversation turn by turn on one thread: each turn's status against its expectation, and
+ * the members of the thread's segment after it against its gold. It passes when every turn
+ * does; the first turn that crashes ends it.
+ */
+async function runConversation(
+  services: Services,
+  c: EvalCase & { tag: string },
+  base: Base,
+): Promise<CaseResult> {
+  const schema = services.tenants.get(c.tenant)?.binding.schema;
+  const started = performance.now();
+  const turns: TurnResult[] = [];
+  let result: RunResult | undefined;
+  let asked = false;
+  let last: { got: string[]; gold: string[] } | undefined;
+  const invented: string[] = [];
+  const safetyViolations: string[] = [];
+  for (const [k, turn] of c.turns.entries()) {
+    const kind = "query" in turn ? "query" : "edit" in turn ? "edit" : "answer";
+    const text = "query" in turn ? turn.query : "edit" in turn ? turn.edit : String(turn.answer);
+    const expectedStatus = turn.expect?.status ?? (turn.gold_sql ? "ok" : undefined);
+    const reasons: string[] = [];
+    try {
+      if (kind === "answer" && result?.status !== "needs_clarification") {
+        reasons.push(`expected a question before this answer, got ${result?.status}`);
+      } else {
+        result = await runRequest(
+          services,
+          kind === "answer"
+            ? { threadId: result!.thread_id, answer: (turn as { answer: string | number }).answer, members: true }
+            : { tenant: c.tenant, asOf: c.asOf, threadId: result?.thread_id, request: text, members: true },
+        );
+      }
+    } catch (err) {
+      turns.push({ turn: k + 1, kind, text, status: "crash", expectedStatus, intent: null, version: null, size: null, goldSize: null, ok: false, reasons: [`crash: ${(err as Error).message}`] });
+      break;
+    }
+    const r = result;
+    if (r?.status === "needs_clarification") asked = true;
+    if (r && expectedStatus && r.status !== expectedStatus)
+      reasons.push(`status ${r.status} (${r.message.slice(0, 160)}), expected ${expectedStatus}`);
+    let goldSize: number | null = null;
+    if (turn.gold_sql && schema && r) {
+      const gold = await services.warehouse.membersOfRawSql(schema, turn.gold_sql);
+      goldSize = gold.length;
+      const got = r.members ?? [];
+      const d = compare(got, gold);
+      last = { got, gold };
+      if (d.missing.length || d.extra.length)
+        reasons.push(`members differ: ${d.missing.length} missing, ${d.extra.length} extra`);
+    }
+    if (r) {
+      invented.push(...inventions(services, c.tenant, r));
+      safetyViolations.push(...safety(services, c.tenant, r));
+    }
+    turns.push({
+      turn: k + 1,
+      kind,
+      text,
+      status: r?.status ?? "skipped",
+      expectedStatus,
+      intent: r?.intent ?? null,
+      version: r?.version ?? null,
+      size: r?.size ?? null,
+      goldSize,
+      ok: reasons.length === 0,
+      reasons,
+    });
+  }
+  const failed = turns.filter((t) => !t.ok);
+  const reasons = failed.map((t) => `turn ${t.turn} (${t.kind} "${t.text.slice(0, 60)}"): ${t.reasons.join("; ")}`);
+  if (c.expect.clarify !== undefined && asked !== c.expect.clarify)
+    reasons.push(c.expect.clarify ? "should have asked a question" : "asked a question it should not have");
+  if (invented.length) reasons.push(`invented: ${[...new Set(invented)].join(", ")}`);
+  if (safetyViolations.length) reasons.push(...new Set(safetyViolations));
+  const crashed = turns.some((t) => t.status === "crash");
+  const d = last ? compare(last.got, last.gold) : undefined;
+  const r = result;
+  return {
+    ...base,
+    turns,
+    outcome: reasons.length || turns.length < c.turns.length ? "fail" : "pass",
+    reasons: turns.length < c.turns.length && !reasons.length ? ["conversation stopped early"] : reasons,
+    expectedStatus: turns.at(-1)?.expectedStatus,
+    status: crashed ? "crash" : (r?.status ?? "crash"),
+    rejectionCode: r?.rejection?.code,
+    asked,
+    size: r?.size ?? null,
+    goldSize: last ? last.gold.length : null,
+    jaccard: d?.jaccard ?? null,
+    missing: d?.missing ?? [],
+    extra: d?.extra ?? [],
+    gold: undefined,
+    predicted: r?.segment ? predictedFacts(r.segment) : undefined,
+    explanation: r?.explanation ?? [],
+    schemaValid: r?.segment ? SegmentDefinition.safeParse(r.segment).success : null,
+    invented: [...new Set(invented)],
+    safetyViolations: [...new Set(safetyViolations)],
+    ms: performance.now() - started,
+  };
+}
+
 /** The result fields of a case that produced no segment to score. */
 const NO_RESULT = {
   size: null,
@@ -131,31 +264,16 @@ export async function runCase(
     expectClarify: c.expect.clarify,
     llmCalls: 0,
     tokens: 0,
+    turns: [] as TurnResult[],
   };
-  if (c.turns.some((t) => "edit" in t)) {
-    return {
-      ...base,
-      outcome: "skipped",
-      reasons: ["editing (DSE) is not implemented yet"],
-      status: "skipped",
-      asked: false,
-      ...NO_RESULT,
-      ms: 0,
-    };
-  }
+  // A conversation with a score on some turn is scored turn by turn.
+  if (c.turns.some((t) => t.gold_sql !== undefined || t.expect !== undefined)) return runConversation(services, c, base);
   const started = performance.now();
   let result: RunResult | undefined;
   let asked = false;
   try {
     for (const turn of c.turns) {
-      if ("query" in turn) {
-        result = await runRequest(services, {
-          tenant: c.tenant,
-          asOf: c.asOf,
-          request: turn.query,
-          members: true,
-        });
-      } else if ("answer" in turn) {
+      if ("answer" in turn) {
         if (result?.status !== "needs_clarification") {
           reasons.push(`expected a question before answer "${turn.answer}", got ${result?.status}`);
           break;
@@ -163,6 +281,14 @@ export async function runCase(
         result = await runRequest(services, {
           threadId: result.thread_id,
           answer: turn.answer,
+          members: true,
+        });
+      } else {
+        result = await runRequest(services, {
+          tenant: c.tenant,
+          asOf: c.asOf,
+          threadId: result?.thread_id,
+          request: "query" in turn ? turn.query : turn.edit,
           members: true,
         });
       }
