@@ -7,7 +7,12 @@
  */
 import type pg from "pg";
 import { TenantConfig, type Facet, type FacetValue, type TenantCatalog } from "../state/catalog.ts";
-import { tenantSchema, WarehouseBinding } from "../warehouse/binding.ts";
+import {
+  RETAIL_MEASURES,
+  RETAIL_RECENCY,
+  tenantSchema,
+  WarehouseBinding,
+} from "../warehouse/binding.ts";
 import {
   ACQUISITION_CHANNELS,
   AGE_BANDS,
@@ -134,6 +139,9 @@ export const demoRetailBinding: WarehouseBinding = WarehouseBinding.parse({
     product: { column: "stock_code", match: "equals" },
     product_word: { column: "description", match: "contains" },
   },
+  // A measure online-retail has no data for: added with data only (this and its facet).
+  measures: { ...RETAIL_MEASURES, distinct_brands: { sql: "count(distinct e.brand)" } },
+  recency: RETAIL_RECENCY,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -487,6 +495,26 @@ function sharedFacets(): Facet[] {
   );
 }
 
+/**
+ * Measures only this tenant has: online-retail's products have no brand. Data only — the
+ * facet here and its SQL in the binding; no parser change.
+ */
+const OWN_MEASURES: Facet[] = [
+  {
+    id: "distinct_brands",
+    label: "Distinct brands",
+    description: "Distinct brands bought.",
+    kind: "measure",
+    type: "number",
+    synonyms: ["distinct brands", "different brands", "unique brands"],
+    range: { min: 0, max: 1_000 },
+    measure: {
+      units: ["brands", "distinct brands", "different brands", "unique brands"],
+      explain: "Bought from {cmp} distinct brands{on} {when}",
+    },
+  },
+];
+
 export function buildDemoRetailCatalog(products: DemoProduct[]): TenantCatalog {
   const facets: Facet[] = [
     {
@@ -618,6 +646,7 @@ export function buildDemoRetailCatalog(products: DemoProduct[]): TenantCatalog {
       synonyms: ["in the name", "in the description", "named", "called", "containing"],
     },
     ...sharedFacets(),
+    ...OWN_MEASURES,
   ];
   return { tenant: DEMO_RETAIL, currency: "GBP", facets };
 }

@@ -301,6 +301,7 @@ export class CatalogRetriever {
   private readonly exactIndex = new Map<string, { hits: readonly CatalogHit[]; names: number[] }>();
   private readonly lexicalIndex: MiniSearch<IndexedName>;
   private readonly values = new Map<string, Map<string, string>>();
+  private readonly facetRanks = new Map<string, number>();
   private readonly textCorpora = new Map<string, TextCorpus>();
 
   constructor(catalog: TenantCatalog, options: CatalogRetrieverOptions = {}) {
@@ -325,6 +326,7 @@ export class CatalogRetriever {
         );
       }
       this.values.set(facet.id, labels);
+      this.facetRanks.set(facet.id, this.facetRanks.size);
     }
     this.nameText = names;
     this.nameDoc = Int32Array.from(nameDoc);
@@ -456,6 +458,14 @@ export class CatalogRetriever {
    */
   exactLookup(phrase: string): readonly CatalogHit[] {
     return this.exactIndex.get(normalizePhrase(phrase))?.hits ?? EMPTY_HITS;
+  }
+
+  /**
+   * The facet's position in the catalog: exact hits of equal length go to the facet the
+   * catalog lists first (the tenant orders its facets by what its users most often mean).
+   */
+  facetRank(facetId: string): number {
+    return this.facetRanks.get(facetId) ?? Number.MAX_SAFE_INTEGER;
   }
 
   /** Whether `value` is a canonical value of enum facet `facetId` (exact, case-sensitive). */

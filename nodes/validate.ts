@@ -5,7 +5,7 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
-import { facetById } from "../state/catalog.ts";
+import { facetById, measureFacetOf, recencyFacet, type TenantCatalog } from "../state/catalog.ts";
 import { requireContext, tenantOf, type TenantRuntime } from "../state/context.ts";
 import type { Finding, NscStateType, NscUpdate } from "../state/graph-state.ts";
 import {
@@ -18,8 +18,18 @@ import {
 } from "../state/segment.ts";
 import type { Ambiguity } from "../skills/types.ts";
 
-/** The catalog facet a behavioural condition's measure is defined by. */
-export function measureFacetId(c: BehaviourCondition): string {
+/**
+ * The catalog facet a behavioural condition's measure is defined by: the measure facet storing
+ * that (measure, event), or for plain existence the catalog's date facet. Without a catalog,
+ * the reference tenants' ids.
+ */
+export function measureFacetId(c: BehaviourCondition, catalog?: TenantCatalog): string {
+  if (catalog) {
+    if (c.measure === "exists" && c.event !== "cancellation")
+      return catalog.facets.find((f) => f.kind === "date")?.id ?? "order_date";
+    const event = c.event === "line" ? "order" : c.event;
+    return measureFacetOf(catalog, c.measure === "exists" ? "orders" : c.measure, event)?.id ?? c.measure;
+  }
   if (c.event === "cancellation") return "cancellations";
   return c.measure === "exists" ? "order_date" : c.measure;
 }
@@ -174,10 +184,11 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
   const facetIds: string[] = [];
   if (c.type === "attribute") facetIds.push(c.facet);
   if (c.type === "behaviour") {
-    facetIds.push(measureFacetId(c));
+    facetIds.push(measureFacetId(c, tenant.catalog));
     for (const f of itemFiltersOf(c)) facetIds.push(f.facet);
   }
-  if (c.type === "recency") facetIds.push(c.which === "first" ? "first_purchase" : "last_purchase");
+  if (c.type === "recency")
+    facetIds.push(recencyFacet(tenant.catalog, c.which)?.id ?? `${c.which}_purchase`);
   for (const id of facetIds) {
     const facet = facetById(tenant.catalog, id);
     if (!facet) {
@@ -244,7 +255,7 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
       }
     }
     if (c.comparison) {
-      const facet = facetById(tenant.catalog, measureFacetId(c));
+      const facet = facetById(tenant.catalog, measureFacetId(c, tenant.catalog));
       const { value, value2 } = c.comparison;
       const range = facet?.range;
       const values = value2 === undefined ? [value] : [value, value2];
@@ -257,7 +268,8 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
           span,
         });
       }
-      const counts = c.measure === "orders" || c.measure === "distinct_products";
+      // A count below one is absence, which an aggregate cannot express.
+      const counts = facet?.type === "number";
       if (
         counts &&
         (c.comparison.op === "lt"
@@ -270,7 +282,7 @@ function checkCondition(c: Condition, tenant: TenantRuntime, asOf: string, out: 
           code: "value_range",
           severity: "error",
           fixable: false,
-          message: `"${c.provenance.span}" asks for fewer than one ${c.measure === "orders" ? "order" : "product"}, but an aggregate condition needs at least one; say "never" or "did not" for customers with none.`,
+          message: `"${c.provenance.span}" asks for a ${(facet?.label ?? c.measure).toLowerCase()} below one, but an aggregate condition needs at least one; say "never" or "did not" for customers with none.`,
           span,
         });
       }

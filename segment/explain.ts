@@ -2,7 +2,7 @@
  * Round-trip of a rule tree to plain English, one line per condition with where it came
  * from, so a marketer can check the system understood them.
  */
-import type { TenantCatalog } from "../state/catalog.ts";
+import { measureFacetOf, type TenantCatalog } from "../state/catalog.ts";
 import {
   itemFiltersOf,
   type Comparison,
@@ -81,21 +81,19 @@ export function describeCondition(c: Condition, catalog: TenantCatalog): string 
   }[c.event];
   if (c.measure === "exists") return `${verb} ${what} ${when}`;
   const cmp = c.comparison!;
-  const on = c.item ? ` on ${what}` : "";
-  switch (c.measure) {
-    case "spend":
-      return `Spent ${describeComparison(cmp, (n) => MONEY.format(n))}${on} ${when}${c.zeroIfNone ? " (no orders counts as £0)" : ""}`;
-    case "aov":
-      return `Average order value ${describeComparison(cmp, (n) => MONEY.format(n))}${on} ${when}`;
-    case "orders":
-      return `${c.event === "order" ? "Placed" : "Cancelled"} ${describeComparison(cmp, String)} ${c.event === "order" ? "orders" : "orders"}${c.item ? ` including ${what}` : ""} ${when}`;
-    case "units":
-      return `Bought ${describeComparison(cmp, String)} units${on} ${when}`;
-    case "distinct_products":
-      return `Bought ${describeComparison(cmp, String)} distinct products${c.item ? ` among ${what}` : ""} ${when}`;
-    case "distinct_categories":
-      return `Bought from ${describeComparison(cmp, String)} distinct categories${on} ${when}`;
-  }
+  const facet = measureFacetOf(catalog, c.measure, c.event);
+  const money = (facet?.type ?? "money") === "money";
+  const fmt = money ? (n: number) => MONEY.format(n) : String;
+  const template = facet?.measure?.explain ?? `${facet?.label ?? c.measure} {cmp}{on} {when}`;
+  const zero = c.zeroIfNone ? ` (no orders counts as ${fmt(0).replace(/\.00$/, "")})` : "";
+  return (
+    template
+      .replace("{cmp}", describeComparison(cmp, fmt))
+      .replace("{on}", c.item ? ` on ${what}` : "")
+      .replace("{including}", c.item ? ` including ${what}` : "")
+      .replace("{among}", c.item ? ` among ${what}` : "")
+      .replace("{when}", when) + zero
+  );
 }
 
 /** Indented plain-English lines, each followed by its provenance. */

@@ -47,6 +47,7 @@ export const TINY_CATALOG: TenantCatalog = {
       kind: "measure",
       type: "money",
       synonyms: [],
+      measure: { currencyDefault: true, zeroIfNone: true, explain: "Spent {cmp}{on} {when}" },
     },
     {
       id: "orders",
@@ -55,6 +56,7 @@ export const TINY_CATALOG: TenantCatalog = {
       kind: "measure",
       type: "number",
       synonyms: [],
+      measure: { units: ["orders", "times"], explain: "Placed {cmp} orders{including} {when}" },
     },
   ],
 };

@@ -28,6 +28,33 @@ export const FacetKind = z.enum([
 ]);
 export type FacetKind = z.infer<typeof FacetKind>;
 
+const Id = z.string().regex(/^[a-z][a-z0-9_]*$/);
+
+/**
+ * How a measure facet is read and stored: the words after a number that name it, and what a
+ * rule tree records for it. Its SQL expression is the tenant's warehouse binding's.
+ */
+export const MeasureSpec = z.object({
+  /** The `measure` value rule trees store (default: the facet id). */
+  as: Id.optional(),
+  /** The event it aggregates (default `order`); cancellations count cancellation invoices. */
+  event: z.enum(["order", "cancellation"]).optional(),
+  /** Words that name it right after a number ("orders", "times", "distinct products"). */
+  units: z.array(z.string()).optional(),
+  /** An amount in the tenant's currency that names no measure compares this one. */
+  currencyDefault: z.boolean().optional(),
+  /** Named anywhere in a clause, it is what the clause's amounts compare ("AOV over £50"). */
+  namedWins: z.boolean().optional(),
+  /** A customer with no matching orders has the value 0 (spend, per the data contract). */
+  zeroIfNone: z.boolean().optional(),
+  /**
+   * The explanation of a condition on it: `{cmp}` the comparison, `{when}` the window,
+   * `{on}` / `{including}` / `{among}` the items (" on Bags", …; empty without items).
+   */
+  explain: z.string(),
+});
+export type MeasureSpec = z.infer<typeof MeasureSpec>;
+
 export const Facet = z.object({
   /** Stable id used in segment definitions (`country`, `category`, `spend`, ...). */
   id: z.string().regex(/^[a-z][a-z0-9_]*$/),
@@ -42,6 +69,10 @@ export const Facet = z.object({
   values: z.array(FacetValue).optional(),
   /** For number/money measures: the range of sensible thresholds. */
   range: z.object({ min: z.number(), max: z.number() }).optional(),
+  /** For measures: how requests name them and rule trees store them. */
+  measure: MeasureSpec.optional(),
+  /** For recency facets: which end of the customer's purchase history. */
+  recency: z.object({ which: z.enum(["first", "last"]) }).optional(),
 });
 export type Facet = z.infer<typeof Facet>;
 
@@ -82,4 +113,39 @@ export type TenantConfig = z.infer<typeof TenantConfig>;
 
 export function facetById(catalog: TenantCatalog, id: string): Facet | undefined {
   return catalog.facets.find((f) => f.id === id);
+}
+
+/** The measure facets of a catalog, in catalog order. */
+export function measureFacets(catalog: TenantCatalog): (Facet & { measure: MeasureSpec })[] {
+  return catalog.facets.filter(
+    (f): f is Facet & { measure: MeasureSpec } => f.kind === "measure" && f.measure !== undefined,
+  );
+}
+
+/** What a rule tree stores for a measure facet: its measure value and event. */
+export function storedMeasure(f: Facet & { measure: MeasureSpec }): {
+  measure: string;
+  event: "order" | "cancellation";
+} {
+  return { measure: f.measure.as ?? f.id, event: f.measure.event ?? "order" };
+}
+
+/** The measure facet a stored (measure, event) pair stands for. */
+export function measureFacetOf(
+  catalog: TenantCatalog,
+  measure: string,
+  event: "order" | "cancellation" | "line",
+): (Facet & { measure: MeasureSpec }) | undefined {
+  const all = measureFacets(catalog);
+  const exact = all.find((f) => {
+    const s = storedMeasure(f);
+    return s.measure === measure && s.event === event;
+  });
+  // Any measure over cancellations is defined by the cancellation facet ("cancelled £500").
+  return exact ?? (event === "cancellation" ? all.find((f) => f.measure.event === "cancellation") : undefined);
+}
+
+/** The recency facet of the first or last purchase. */
+export function recencyFacet(catalog: TenantCatalog, which: "first" | "last"): Facet | undefined {
+  return catalog.facets.find((f) => f.kind === "recency" && f.recency?.which === which);
 }

@@ -88,23 +88,15 @@ export const ItemFilter = z.object({
 });
 export type ItemFilter = z.infer<typeof ItemFilter>;
 
-/** The aggregates a behavioural condition can compare. */
-export const Measure = z.enum([
-  /** At least one matching event. */
-  "exists",
-  /** Distinct orders (or distinct cancellation invoices for `cancellation`). */
-  "orders",
-  /** Sum of quantity * unit price. */
-  "spend",
-  /** Sum of quantity. */
-  "units",
-  /** Distinct products (stock codes). */
-  "distinct_products",
-  /** Distinct merchandise categories. */
-  "distinct_categories",
-  /** Spend divided by distinct orders. */
-  "aov",
-]);
+/**
+ * What a behavioural condition compares: `exists` (at least one matching event, no
+ * comparison) or the id of one of the tenant's measures, whose words live in its catalog and
+ * whose SQL in its warehouse binding. Every tenant has `orders` (distinct orders, or distinct
+ * cancellation invoices for `cancellation`), `spend` (sum of quantity * unit price), `units`
+ * (sum of quantity), `distinct_products`, `distinct_categories`, `aov` (spend / orders) and
+ * `order_value` (the value of a single order); a tenant may add its own.
+ */
+export const Measure = z.string().regex(/^[a-z][a-z0-9_]*$/, "a measure id");
 export type Measure = z.infer<typeof Measure>;
 
 /**

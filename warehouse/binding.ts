@@ -6,6 +6,26 @@ import { z } from "zod";
 
 const Identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, "not a safe SQL identifier");
 
+/**
+ * An aggregate over the matching lines `e` of one customer ("sum(e.amount)"): lower-case
+ * identifiers, numbers, operators and parentheses only — no literals, no statement breaks.
+ */
+const Aggregate = z
+  .string()
+  .regex(/^[a-z0-9_ (),.*/+-]+$/, "not a safe aggregate expression")
+  .refine((x) => !/--|\/\*/.test(x), "not a safe aggregate expression");
+
+export const MeasureBinding = z.object({
+  sql: Aggregate,
+  /**
+   * `customer` (default): the aggregate over all of a customer's matching lines; `order`: over
+   * each order's lines, and a customer matches when one of their orders does ("an order worth
+   * over £300").
+   */
+  per: z.enum(["customer", "order"]).optional(),
+});
+export type MeasureBinding = z.infer<typeof MeasureBinding>;
+
 export const WarehouseBinding = z.object({
   /** Postgres schema holding `customers`, `orders` and `lines`. */
   schema: Identifier,
@@ -16,12 +36,30 @@ export const WarehouseBinding = z.object({
     z.string(),
     z.object({ column: Identifier, match: z.enum(["equals", "contains"]) }),
   ),
+  /** Measure id (as rule trees store it) -> its aggregate over lines `e`. */
+  measures: z.record(z.string(), MeasureBinding),
+  /** Columns of `customers` holding the first and last order dates. */
+  recency: z.object({ first: Identifier, last: Identifier }),
 });
 export type WarehouseBinding = z.infer<typeof WarehouseBinding>;
 
 export function tenantSchema(tenant: string): string {
   return Identifier.parse(`tenant_${tenant.replace(/-/g, "_")}`);
 }
+
+/** The measures every tenant's order lines support (columns of `orders` and `lines`). */
+export const RETAIL_MEASURES: Record<string, MeasureBinding> = {
+  orders: { sql: "count(distinct e.invoice_no)" },
+  spend: { sql: "sum(e.amount)" },
+  units: { sql: "sum(e.quantity)" },
+  distinct_products: { sql: "count(distinct e.stock_code)" },
+  distinct_categories: { sql: "count(distinct e.category)" },
+  aov: { sql: "sum(e.amount) / nullif(count(distinct e.invoice_no), 0)" },
+  order_value: { sql: "sum(e.amount)", per: "order" },
+};
+
+/** Features hold whole-history first/last order dates (null: no orders). */
+export const RETAIL_RECENCY = { first: "first_order_at", last: "last_order_at" };
 
 export const onlineRetailBinding: WarehouseBinding = WarehouseBinding.parse({
   schema: tenantSchema("online-retail"),
@@ -31,4 +69,6 @@ export const onlineRetailBinding: WarehouseBinding = WarehouseBinding.parse({
     product: { column: "stock_code", match: "equals" },
     product_word: { column: "description", match: "contains" },
   },
+  measures: RETAIL_MEASURES,
+  recency: RETAIL_RECENCY,
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Provenance, RuleNode } from "../state/segment.ts";
-import { onlineRetailBinding } from "./binding.ts";
+import { demoRetailBinding } from "../catalog/demo-retail.ts";
+import { onlineRetailBinding, WarehouseBinding } from "./binding.ts";
 import { compileSegment, CompileError } from "./compile.ts";
 
 const p: Provenance = {
@@ -78,5 +79,65 @@ describe("compileSegment", () => {
       provenance: p,
     };
     expect(() => compileSegment(root, onlineRetailBinding)).toThrow(CompileError);
+  });
+
+  const measure = (m: string, extra: Partial<RuleNode> = {}): RuleNode =>
+    ({
+      type: "behaviour",
+      event: "order",
+      measure: m,
+      comparison: { op: "gt", value: 3 },
+      provenance: p,
+      ...extra,
+    }) as RuleNode;
+
+  it("takes every measure's aggregate from the tenant's binding", () => {
+    const sql = compileSegment(measure("distinct_products"), onlineRetailBinding);
+    expect(sql.text).toContain("having count(distinct e.stock_code) > $1::numeric");
+    expect(compileSegment(measure("aov"), onlineRetailBinding).text).toContain(
+      "sum(e.amount) / nullif(count(distinct e.invoice_no), 0)",
+    );
+  });
+
+  it("compiles a tenant's own measure from data alone (demo-retail's distinct brands)", () => {
+    expect(compileSegment(measure("distinct_brands"), demoRetailBinding).text).toContain(
+      "having count(distinct e.brand) > $1::numeric",
+    );
+    expect(() => compileSegment(measure("distinct_brands"), onlineRetailBinding)).toThrow(
+      CompileError,
+    );
+  });
+
+  it("groups a per-order measure by order: one order over the threshold is enough", () => {
+    const sql = compileSegment(measure("order_value"), onlineRetailBinding);
+    expect(sql.text).toContain("group by e.customer_id, e.invoice_no having sum(e.amount) > $1");
+  });
+
+  it("counts customers with no matching orders as 0 when the condition says so", () => {
+    const sql = compileSegment(
+      measure("spend", { comparison: { op: "lt", value: 100 }, zeroIfNone: true } as Partial<RuleNode>),
+      onlineRetailBinding,
+    );
+    expect(sql.text).toContain("coalesce((select sum(e.amount) from");
+    expect(sql.text).toContain("), 0) < $1::numeric");
+  });
+
+  it("reads first and last order dates from the binding's columns", () => {
+    const root: RuleNode = {
+      type: "recency",
+      which: "first",
+      window: { from: "2011-01-01", label: "2011" },
+      provenance: p,
+    };
+    expect(compileSegment(root, onlineRetailBinding).text).toContain("c.first_order_at >= $1::date");
+  });
+
+  it("accepts only aggregate expressions in a binding, never literals or statements", () => {
+    const bind = (sql: string) =>
+      WarehouseBinding.safeParse({ ...onlineRetailBinding, measures: { x: { sql } } }).success;
+    expect(bind("count(distinct e.brand)")).toBe(true);
+    expect(bind("sum(e.amount); drop table customers")).toBe(false);
+    expect(bind("sum(e.amount) -- x")).toBe(false);
+    expect(bind("max('x')")).toBe(false);
   });
 });

@@ -31,15 +31,6 @@ const OPS: Record<Exclude<Comparison["op"], "between">, string> = {
   eq: "=",
 };
 
-const MEASURE_SQL: Record<Exclude<BehaviourCondition["measure"], "exists">, string> = {
-  orders: "count(distinct e.invoice_no)",
-  spend: "sum(e.amount)",
-  units: "sum(e.quantity)",
-  distinct_products: "count(distinct e.stock_code)",
-  distinct_categories: "count(distinct e.category)",
-  aov: "sum(e.amount) / nullif(count(distinct e.invoice_no), 0)",
-};
-
 /** Escapes LIKE wildcards so a user's word matches literally. */
 function likeContains(word: string): string {
   return `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -110,21 +101,26 @@ class Compiler {
       where.unshift("e.customer_id = c.customer_id");
       return `exists (select 1 from ${source} where ${where.join(" and ")})`;
     }
-    if (c.zeroIfNone && c.measure === "spend") {
+    const measure = this.binding.measures[c.measure];
+    if (!measure) throw new CompileError(`measure ${c.measure} is not bound for this tenant`);
+    if (c.zeroIfNone && measure.per !== "order") {
+      // Customers with no matching lines have the value 0 (spend, per the data contract).
       where.unshift("e.customer_id = c.customer_id");
-      const spend = `coalesce((select sum(e.amount) from ${source} where ${where.join(" and ")}), 0)`;
-      return this.comparison(spend, c.comparison);
+      const value = `coalesce((select ${measure.sql} from ${source} where ${where.join(" and ")}), 0)`;
+      return this.comparison(value, c.comparison);
     }
     const filter = where.length ? ` where ${where.join(" and ")}` : "";
+    // Per order: a customer matches when one of their orders does.
+    const group = measure.per === "order" ? "e.customer_id, e.invoice_no" : "e.customer_id";
     return (
-      `c.customer_id in (select e.customer_id from ${source}${filter} group by e.customer_id` +
-      ` having ${this.comparison(MEASURE_SQL[c.measure], c.comparison)})`
+      `c.customer_id in (select e.customer_id from ${source}${filter} group by ${group}` +
+      ` having ${this.comparison(measure.sql, c.comparison)})`
     );
   }
 
   private recency(c: RecencyCondition): string {
     // Features hold whole-history first/last order dates; null (no orders) never matches.
-    const column = c.which === "first" ? "c.first_order_at" : "c.last_order_at";
+    const column = `c.${this.binding.recency[c.which]}`;
     const parts = this.window(c.window, column);
     return parts.length === 1 ? parts[0]! : `(${parts.join(" and ")})`;
   }

@@ -600,3 +600,6 @@ export const LAPSE_WORDS = new Set([
   "defected",
   "former",
 ]);
+
+/** Words that qualify what is counted ("5 separate orders", "10 different products"). */
+export const COUNT_QUALIFIERS = new Set(["separate", "different", "distinct", "individual", "unique"]);

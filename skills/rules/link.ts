@@ -53,25 +53,6 @@ export function codeTypedAsWord(hit: CatalogHit, typed: string): boolean {
 /** Lead over the runner-up that lets a weaker fuzzy hit on a closed list through. */
 export const FUZZY_MARGIN = 0.1;
 
-// Ties between equally long exact hits go to the facet users most often mean.
-const FACET_PRIORITY: Record<string, number> = {
-  country: 0,
-  category: 1,
-  product: 2,
-  aov: 3,
-  distinct_products: 3,
-  cancellations: 4,
-  first_purchase: 4,
-  last_purchase: 4,
-  spend: 5,
-  orders: 5,
-  units: 6,
-};
-
-function priority(facetId: string): number {
-  return FACET_PRIORITY[facetId] ?? 9;
-}
-
 /** Suffixes and currency words that belong to a number ("£5k", "10 grand", "500 pounds"). */
 const NUMBER_SUFFIXES = new Set([
   "k",
@@ -227,7 +208,7 @@ export function linkSubSegment(
     (a, b) =>
       b.last - b.first - (a.last - a.first) ||
       Number(b.hit.value !== undefined) - Number(a.hit.value !== undefined) ||
-      priority(a.hit.facetId) - priority(b.hit.facetId),
+      retriever.facetRank(a.hit.facetId) - retriever.facetRank(b.hit.facetId),
   );
   for (const c of candidates) {
     let free = true;

@@ -75,7 +75,8 @@ export function readClause(
     verbs,
     buyVerb: verbs.some((v) => v.kind === "buy"),
     cancel:
-      verbs.some((v) => v.kind === "cancel") || measures.some((m) => m.facetId === "cancellations"),
+      verbs.some((v) => v.kind === "cancel") ||
+      measures.some((m) => scope.measureEvent(m.facetId) === "cancellation"),
     parens,
   };
 }

@@ -22,6 +22,11 @@ export const MAP_PRODUCER = "rules/map@1";
 
 function scopeFor(text: string, ctx: SkillContext): MapScope {
   const kinds = new Map(ctx.catalog.facets.map((f) => [f.id, f.kind]));
+  const events = new Map(
+    ctx.catalog.facets.flatMap((f) =>
+      f.kind === "measure" && f.measure ? [[f.id, f.measure.event ?? "order"] as const] : [],
+    ),
+  );
   const scope: MapScope = {
     text,
     ctx,
@@ -37,6 +42,7 @@ function scopeFor(text: string, ctx: SkillContext): MapScope {
       return { ...scope.spanOf(parts), source, confidence, producer: MAP_PRODUCER };
     },
     facetKind: (id) => kinds.get(id),
+    measureEvent: (id) => events.get(id),
   };
   return scope;
 }

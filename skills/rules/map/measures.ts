@@ -1,72 +1,94 @@
 /**
- * Which aggregate a quantity compares: the words after the number ("5 orders", "3 distinct
- * products"), a measure named near it ("spent over £500"), or its currency.
+ * Which aggregate a quantity compares, from the tenant's catalog: the words after the number
+ * that a measure facet lists as its units ("5 orders", "3 distinct products"), a measure that
+ * wins when named ("average order value below £100"), the currency's default measure ("over
+ * £500"), the measure named nearest the number, or a one-word name of the currency's measure
+ * ("spent").
  */
-import type { Measure } from "../../../state/segment.ts";
-import type { Mention } from "../../types.ts";
+import {
+  measureFacets,
+  storedMeasure,
+  type Facet,
+  type MeasureSpec,
+} from "../../../state/catalog.ts";
+import { COUNT_QUALIFIERS } from "../lexicon.ts";
 import type { QuantityTag } from "../quantities.ts";
-import type { Token } from "../text.ts";
+import { singular } from "../text.ts";
+import type { Clause, MapScope } from "./types.ts";
+
+type MeasureFacet = Facet & { measure: MeasureSpec };
 
 export interface ResolvedMeasure {
-  measure: Exclude<Measure, "exists">;
+  measure: string;
   event: "order" | "cancellation";
   fromCatalog: boolean;
   confidence: number;
+  facet: MeasureFacet;
+}
+
+/** Length of the longest unit phrase of the facet that starts `words` (0: none). */
+function unitMatch(f: MeasureFacet, words: string[]): number {
+  let best = 0;
+  for (const unit of f.measure.units ?? []) {
+    const parts = unit.toLowerCase().split(/\s+/);
+    if (parts.length > words.length || parts.length <= best) continue;
+    if (parts.every((p, i) => singular(p) === singular(words[i]!))) best = parts.length;
+  }
+  return best;
+}
+
+/** The measure the words after a number name: "5 separate orders" is still orders. */
+export function measureByUnit(
+  facets: MeasureFacet[],
+  words: string[],
+): MeasureFacet | undefined {
+  let best: { f: MeasureFacet; n: number } | undefined;
+  const consider = (f: MeasureFacet, n: number) => {
+    if (n > 0 && (!best || n > best.n)) best = { f, n };
+  };
+  for (const f of facets) consider(f, unitMatch(f, words));
+  if (words[0] && COUNT_QUALIFIERS.has(words[0])) {
+    for (const f of facets) {
+      const n = unitMatch(f, words.slice(1));
+      if (n > 0) consider(f, n + 1);
+    }
+  }
+  return best?.f;
 }
 
 export function measureFor(
   q: QuantityTag,
-  measureMentions: Mention[],
-  tokens: Token[],
-  cancel: boolean,
+  c: Clause,
+  scope: MapScope,
 ): ResolvedMeasure | undefined {
-  const unit = q.unit.join(" ");
-  const event = cancel ? "cancellation" : "order";
-  const distinct = /\b(distinct|different|unique|separate)\b/.test(unit);
-  // "5 separate orders", "3 different orders": orders, however they are qualified.
-  if (
-    /^(?:(?:separate|different|distinct|individual|unique)\s+)?(times|orders?|purchases?|transactions?|invoices?|visits?|occasions?)\b/.test(
-      unit,
-    ) ||
-    /\bcancell?ed orders?\b/.test(unit)
-  ) {
-    return { measure: "orders", event, fromCatalog: true, confidence: 1 };
-  }
-  if (/^(cancell?ations?|cancell?ed|returns?|refunds?)\b/.test(unit)) {
-    return { measure: "orders", event: "cancellation", fromCatalog: true, confidence: 1 };
-  }
-  if (/^(?:(?:distinct|different|separate|unique)\s+)?(categor(y|ies))\b/.test(unit)) {
-    return { measure: "distinct_categories", event, fromCatalog: true, confidence: 1 };
-  }
-  if (distinct || /^(skus?|products?|lines?|styles?)\b/.test(unit)) {
+  const facets = measureFacets(scope.ctx.catalog);
+  const byId = new Map(facets.map((f) => [f.id, f]));
+  const resolved = (f: MeasureFacet, fromCatalog: boolean, confidence: number) => {
+    const stored = storedMeasure(f);
     return {
-      measure: "distinct_products",
-      event,
-      fromCatalog: true,
-      confidence: distinct ? 1 : 0.7,
+      measure: stored.measure,
+      event: c.cancel ? ("cancellation" as const) : stored.event,
+      fromCatalog,
+      confidence,
+      facet: f,
     };
-  }
-  if (/^(units?|items?|pieces?|articles?)\b/.test(unit)) {
-    return { measure: "units", event, fromCatalog: true, confidence: 1 };
-  }
-  // The closest measure word before or after the number decides ("spent over £500").
-  const nearest = [...measureMentions].sort(
-    (a, b) => Math.abs(a.start - q.start) - Math.abs(b.start - q.start),
-  )[0];
-  const aov = measureMentions.some((m) => m.facetId === "aov");
-  if (aov) return { measure: "aov", event, fromCatalog: true, confidence: 1 };
-  if (q.currency)
-    return { measure: "spend", event, fromCatalog: nearest?.facetId === "spend", confidence: 1 };
-  if (nearest) {
-    const id = nearest.facetId;
-    if (id === "cancellations")
-      return { measure: "orders", event: "cancellation", fromCatalog: true, confidence: 0.9 };
-    if (id === "spend" || id === "orders" || id === "units" || id === "distinct_products") {
-      return { measure: id, event, fromCatalog: true, confidence: 0.9 };
-    }
-  }
-  if (tokens.some((t) => t.lower === "spent" || t.lower === "spend" || t.lower === "spending")) {
-    return { measure: "spend", event, fromCatalog: false, confidence: 0.8 };
-  }
+  };
+  const unit = measureByUnit(facets, q.unit);
+  if (unit) return resolved(unit, true, 1);
+  const named = c.measures.map((m) => byId.get(m.facetId)).filter((f) => f !== undefined);
+  const wins = named.find((f) => f.measure.namedWins);
+  if (wins) return resolved(wins, true, 1);
+  // The closest measure named before or after the number decides ("spent over £500").
+  const nearest = [...c.measures]
+    .filter((m) => byId.has(m.facetId))
+    .sort((a, b) => Math.abs(a.start - q.start) - Math.abs(b.start - q.start))[0];
+  const money = facets.find((f) => f.measure.currencyDefault);
+  if (q.currency && money) return resolved(money, nearest?.facetId === money.id, 1);
+  if (nearest) return resolved(byId.get(nearest.facetId)!, true, 0.9);
+  // "spent 500": a one-word name of the currency's measure, too weak to link on its own.
+  const words = new Set(
+    (money?.synonyms ?? []).filter((s) => !/\s/.test(s)).map((s) => s.toLowerCase()),
+  );
+  if (money && c.tokens.some((t) => words.has(t.lower))) return resolved(money, false, 0.8);
   return undefined;
 }

@@ -35,6 +35,8 @@ export interface MapScope {
   provenance(parts: Span[], source: Provenance["source"], confidence: number): Provenance;
   spanOf(parts: Span[]): Pick<Provenance, "span" | "start" | "end">;
   facetKind(facetId: string): FacetKind | undefined;
+  /** The event a measure facet aggregates (undefined for other facets). */
+  measureEvent(facetId: string): "order" | "cancellation" | undefined;
 }
 
 /** The typed tokens of one clause: rules read these and never re-read the sentence. */

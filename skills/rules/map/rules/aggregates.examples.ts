@@ -22,4 +22,16 @@ export const examples: RuleExample[] = [
     root: { event: "cancellation", measure: "orders", comparison: { op: "gt", value: 2 } },
   },
   { phrase: "customers with more than 5", asks: "measure:" },
+  // Measures come from the tenant's catalog: demo-retail has one online-retail lacks.
+  {
+    phrase: "customers who bought from 3 or more different brands",
+    tenant: "demo-retail",
+    root: { measure: "distinct_brands", comparison: { op: "gte", value: 3 } },
+  },
+  // ...and online-retail, which has no brands, asks rather than counting products.
+  { phrase: "customers who bought from 3 or more different brands", asks: "measure:" },
+  {
+    phrase: "customers who placed 5 separate orders",
+    root: { measure: "orders", comparison: { op: "eq", value: 5 } },
+  },
 ];

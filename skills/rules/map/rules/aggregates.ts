@@ -17,10 +17,10 @@ export const aggregates: MapRule = {
     for (const q of f.countQuantities) {
       // "at least one but fewer than twenty orders": a bare bound takes its partner's measure.
       const measure =
-        measureFor(q, c.measures, c.tokens, c.cancel) ??
+        measureFor(q, c, scope) ??
         f.countQuantities
           .filter((o) => o !== q && o.unit.length > 0)
-          .map((o) => measureFor(o, c.measures, c.tokens, c.cancel))
+          .map((o) => measureFor(o, c, scope))
           .find((m) => m !== undefined);
       if (!measure) {
         scope.ambiguities.push({

@@ -1,3 +1,4 @@
+import { facetById } from "../../../../state/catalog.ts";
 import type { RecencyCondition } from "../../../../state/segment.ts";
 import type { MapRule } from "../types.ts";
 
@@ -12,7 +13,7 @@ export const recency: MapRule = {
     if (f.effectiveWindow) {
       const condition: RecencyCondition = {
         type: "recency",
-        which: m.facetId === "first_purchase" ? "first" : "last",
+        which: facetById(f.scope.ctx.catalog, m.facetId)?.recency?.which ?? "last",
         window: f.effectiveWindow,
         provenance: f.scope.provenance(
           [m, ...f.windowParts],
