@@ -10,7 +10,7 @@ import { editingThread, savableLineage, SegmentNotFoundError } from "../runtime/
 import type { Services } from "../runtime/services.ts";
 import { VersionConflictError } from "../state/context.ts";
 import { AlreadySavedError, listVersions, saveSegment } from "../storage/segments.ts";
-import { ThreadLocks } from "../storage/threads.ts";
+import { ensureThread, ThreadLocks } from "../storage/threads.ts";
 import { EXIT, toJson, withServices, type SourceOption } from "./common.ts";
 import { formatResult } from "./format.ts";
 
@@ -91,6 +91,8 @@ export function registerSegmentCommands(program: Command): void {
           if (!found)
             throw new InputError(`Conversation ${threadId} has no finished segment to save.`);
           const { tenant, lineage } = found;
+          // Its edits run on this conversation, owned by the tenant as an API thread is.
+          await ensureThread(services.db.pool, tenant, threadId);
           try {
             const saved = await saveSegment(services.db.pool, {
               tenantId: tenant,

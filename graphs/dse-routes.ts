@@ -6,9 +6,8 @@ import type { DseStateType } from "../state/conversation-state.ts";
 /** An edit whose reading was already chosen (an answer, a revert) skips understanding. */
 export function routeDseEntry(state: DseStateType): "understandEdit" | "applyEdit" {
   const plan = state.editPlan;
-  return plan && !plan.refusal && plan.choices.length === 0 && plan.ops.length > 0
-    ? "applyEdit"
-    : "understandEdit";
+  const ready = plan && !plan.refusal && plan.choices.length === 0;
+  return ready && (plan.decided || plan.ops.length > 0) ? "applyEdit" : "understandEdit";
 }
 
 export function routeAfterUnderstand(
@@ -16,7 +15,7 @@ export function routeAfterUnderstand(
 ): "applyEdit" | "prepareEditQuestion" | "reject" {
   if (state.status === "rejected" || !state.editPlan) return "reject";
   if (state.editPlan.choices.length > 0) return "prepareEditQuestion";
-  return state.editPlan.ops.length ? "applyEdit" : "reject";
+  return state.editPlan.ops.length || state.editPlan.decided ? "applyEdit" : "reject";
 }
 
 export function routeAfterApply(state: DseStateType): "validate" | "reject" {

@@ -4,7 +4,9 @@
  * key); an edit's picks one of the readings offered, or is itself a new edit; the intent
  * question's picks the flow.
  */
-import { interrupt } from "@langchain/langgraph";
+import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { requireContext, tenantOf } from "../state/context.ts";
+import { looksLikeSegmentRequest } from "./perceive.ts";
 import {
   sessionOf,
   type ConversationStateType,
@@ -22,7 +24,10 @@ import {
 import { pickOption } from "../segment/answers.ts";
 import { CREATE_PICK, EDIT_PICK } from "./ask-intent.ts";
 
-export async function awaitAnswer(state: ConversationStateType): Promise<ConversationUpdate> {
+export async function awaitAnswer(
+  state: ConversationStateType,
+  config: LangGraphRunnableConfig,
+): Promise<ConversationUpdate> {
   const q = state.pendingQuestion;
   if (!q) throw new Error("awaitAnswer reached with no question");
   const answer = interrupt<Clarification, ClarificationAnswer>(q);
@@ -33,9 +38,18 @@ export async function awaitAnswer(state: ConversationStateType): Promise<Convers
     const pick = pickOption(answer, q, { yes: EDIT_PICK, no: CREATE_PICK });
     const create = pick === CREATE_PICK;
     const current = currentVersion(state.lineage);
+    // "change this one, Portugal instead of Italy": the answer says the edit itself.
+    const ctx = requireContext(config);
+    const text = answerText(answer);
+    const says = !create && looksLikeSegmentRequest(text, tenantOf(ctx, state.tenant).retriever);
     return {
       ...common,
       session: transition(session, create ? "create" : "edit"),
+      ...(create
+        ? { request: state.intent?.request ?? state.request }
+        : says
+          ? { request: text }
+          : {}),
       audit: [{ ...record, detail: { ...record.detail, picked: create ? "create" : "edit" } }],
       ...(create
         ? {}
@@ -58,6 +72,7 @@ export async function awaitAnswer(state: ConversationStateType): Promise<Convers
           ...state.editPlan,
           ops: choice.ops,
           choices: [],
+          decided: true,
           rules: [...state.editPlan.rules, `answer:${pick}`],
         },
         editChoices: [],

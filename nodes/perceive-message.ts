@@ -229,6 +229,7 @@ export async function perceiveMessage(
         text: result.text,
         status: "running",
         editPlan: decision.plan ?? null,
+        editKind: decision.plan?.kind ?? null,
         baseSegment: current?.segment ?? null,
         baseSize: current?.size ?? null,
         baseVersion: current?.version ?? null,

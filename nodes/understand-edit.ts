@@ -5,10 +5,47 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
-import { requireContext, skillContextFor, tenantOf } from "../state/context.ts";
+import { MIN_LINK_SCORE } from "../catalog/retriever.ts";
+import { requireContext, skillContextFor, tenantOf, type TenantRuntime } from "../state/context.ts";
+import { editVocabulary } from "../skills/rules/edit/lexicon.ts";
+import type { Correction } from "../skills/rules/spelling.ts";
 import type { DseStateType, DseUpdate } from "../state/conversation-state.ts";
+import { versionOf } from "../state/edit.ts";
 import { normaliseRequest } from "../skills/rules/text.ts";
 import { expandGlossary, looksLikeSegmentRequest } from "./perceive.ts";
+
+const EDIT_WORDS = editVocabulary();
+
+/**
+ * Typos fixed against the tenant's vocabulary, except the edit's own words ("ditch", "chuck")
+ * and words that already name a catalog value loosely ("Brits"): corrected, they would say
+ * something else.
+ */
+function spellEdit(
+  tenant: TenantRuntime,
+  text: string,
+): { text: string; corrections: Correction[] } {
+  const all = tenant.speller.correct(text).corrections;
+  const kept = all.filter((c) => {
+    const from = c.from.toLowerCase();
+    if (EDIT_WORDS.has(from)) return false;
+    const loose = tenant.retriever.search(from, {
+      limit: 1,
+      target: "value",
+      kinds: ["attribute", "item"],
+    })[0];
+    return !(
+      loose &&
+      loose.score >= MIN_LINK_SCORE &&
+      loose.facetId !== "product_word" &&
+      loose.facetId !== "product"
+    );
+  });
+  let out = text;
+  for (const c of [...kept].sort((a, b) => b.start - a.start))
+    out = out.slice(0, c.start) + c.to + out.slice(c.end);
+  return { text: out, corrections: kept };
+}
 
 export async function understandEdit(
   state: DseStateType,
@@ -23,7 +60,7 @@ export async function understandEdit(
   const { result, audit } = await timed(
     "understandEdit",
     async () => {
-      const corrected = tenant.speller.correct(normaliseRequest(state.request ?? ""));
+      const corrected = spellEdit(tenant, normaliseRequest(state.request ?? ""));
       const { text } = expandGlossary(corrected.text, tenant.config.glossary);
       const plan = await ctx.skills.edit.understand(
         {
@@ -35,6 +72,7 @@ export async function understandEdit(
             undo: lineage?.undo ?? [],
             redo: lineage?.redo ?? [],
           },
+          previous: versionOf(lineage, version)?.diff ?? null,
         },
         skillContextFor(ctx, state.tenant, state.asOf),
       );

@@ -6,7 +6,7 @@
 import type { DateTag, DateContext } from "./rules/dates.ts";
 import type { CatalogRetriever } from "../catalog/retriever.ts";
 import type { TenantCatalog, TenantConfig } from "../state/catalog.ts";
-import type { EditPlan } from "../state/edit.ts";
+import type { EditPlan, SegmentDiff } from "../state/edit.ts";
 import type { RuleNode, SegmentDefinition } from "../state/segment.ts";
 
 /** A piece of the request that becomes one or more conditions. */
@@ -130,6 +130,8 @@ export interface EditInput {
   version: number;
   /** Versions that exist, and what undo and redo would go back to (most recent last). */
   history: { versions: number[]; undo: number[]; redo: number[] };
+  /** What made the current version (its diff), for edits that continue it ("and France too"). */
+  previous?: SegmentDiff | null;
 }
 
 export interface EditSkill {

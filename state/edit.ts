@@ -162,4 +162,6 @@ export interface EditPlan {
   producer: string;
   /** Rules that fired, in order, for the audit trail. */
   rules: string[];
+  /** The user chose this reading (an answer): apply its operations as they are, even none. */
+  decided?: boolean;
 }

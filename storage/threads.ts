@@ -39,6 +39,22 @@ export async function createThread(
   return toThread(rows[0]!);
 }
 
+/**
+ * Registers a conversation that was started outside the API (the CLI names its own thread
+ * ids), so it is owned by the tenant like any thread; an existing thread is left as it is.
+ */
+export async function ensureThread(
+  db: Queryable,
+  tenantId: string,
+  threadId: string,
+  opts: { asOf?: string } = {},
+): Promise<void> {
+  await db.query(
+    `insert into app.threads (id, tenant_id, as_of) values ($1, $2, $3::date) on conflict (id) do nothing`,
+    [threadId, tenantId, opts.asOf ?? null],
+  );
+}
+
 /** Many empty threads at once (load tests create a fresh thread per request up front). */
 export async function createThreads(
   db: Queryable,

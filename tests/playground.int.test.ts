@@ -77,7 +77,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       return (await locator.innerText()).trim();
     }
 
-    it("request, clarification, size, rule tree with provenance, save, screenshot", async () => {
+    it("request, clarification, size, rule tree with provenance, save, edit, revert, screenshots", async () => {
       const base = server!.url;
       const page = await browser!.newPage({ viewport: { width: 1360, height: 900 } });
       page.setDefaultTimeout(STEP_MS);
@@ -126,7 +126,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.locator('body[data-status="needs_clarification"]').waitFor();
       expect(await textOf(page, "#question-text")).toMatch(/loyal/i);
       expect(await page.locator("#steps li").count()).toBeGreaterThan(3);
-      expect(await textOf(page, "#steps li")).toMatch(/^perceive\s+\d/);
+      expect(await textOf(page, "#steps li")).toMatch(/^perceiveMessage\s+\d/);
 
       await page.screenshot({ path: `${REPORTS}playground-question.png`, fullPage: true });
 
@@ -170,10 +170,40 @@ describe.skipIf(!HAS_CHROMIUM)(
       });
       expect(await saved.json()).toMatchObject({ name: "French big spenders", size: count });
 
+      // A follow-up edits the saved segment: version 2, its diff, the version list.
+      await page.getByLabel("Change it, or ask about it").fill("only the ones who bought candles");
+      await page.getByRole("button", { name: "Send follow-up" }).click();
+      await page.locator("#version-list li").nth(1).waitFor();
+      expect(await textOf(page, "#diff-list .added")).toMatch(
+        /^\+ Bought Candles & Lighting products/,
+      );
+      expect((await textOf(page, "#diff-versions")).toLowerCase()).toContain("version 1 → 2");
+      const edited = Number((await textOf(page, "#size")).replace(/,/g, ""));
+      expect(edited).toBeLessThan(count);
+      await page.screenshot({ path: `${REPORTS}playground-edit.png`, fullPage: true });
+
+      // Going back to version 1 is version 3, with the first definition and size.
+      await page.getByRole("button", { name: "Go back to v1" }).click();
+      await page.locator("#version-list li").nth(2).waitFor();
+      expect(await textOf(page, "#size")).toBe(size);
+      expect(await textOf(page, "#diff-list .removed")).toMatch(/^− Bought Candles/);
+      const versions = await fetch(`${base}${href.replace(/\/members$/, "/versions")}`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
+      const body = (await versions.json()) as {
+        items: { version: number; kind: string; size: number }[];
+      };
+      expect(body.items.map((v) => [v.version, v.kind])).toEqual([
+        [1, "create"],
+        [2, "edit"],
+        [3, "revert"],
+      ]);
+      expect(body.items[2]!.size).toBe(count);
+
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       expect(existsSync(SCREENSHOT)).toBe(true);
       expect(problems).toEqual([]);
       expect(offsite).toEqual([]);
-    }, 60_000);
+    }, 90_000);
   },
 );

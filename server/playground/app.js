@@ -2,7 +2,8 @@
 /**
  * The segment playground: a plain ES module (no build step, no framework) that talks to the
  * API like any client, with the key the user enters. Runs stream server-sent events: the
- * steps as they run, the draft segment, its size, the clarifying question, the result.
+ * steps as they run, the draft segment, its size, the clarifying question, the diff of an
+ * edit, the result. A follow-up goes on the same thread; every version can be gone back to.
  */
 
 const KEY_STORAGE = "segment-playground.key";
@@ -159,8 +160,11 @@ function setRunning(controller) {
   state.controller = controller;
   const busy = controller !== null;
   $("send").disabled = busy;
+  $("send-followup").disabled = busy;
   $("stop").hidden = !busy;
-  for (const button of document.querySelectorAll("#options button, #answer-form button")) {
+  for (const button of document.querySelectorAll(
+    "#options button, #answer-form button, #version-list button",
+  )) {
     button.disabled = busy;
   }
   document.body.classList.toggle("busy", busy);
@@ -254,8 +258,67 @@ function showSegment({ segment, explanation, sql, params, size }) {
   }
 }
 
+/** What the last edit changed: conditions added, removed, changed; the size before → after. */
+function showDiff(diff) {
+  if (!diff) {
+    $("diff").hidden = true;
+    return;
+  }
+  $("diff-versions").textContent = `· version ${diff.fromVersion} → ${diff.toVersion}`;
+  const items = [
+    ...diff.added.map((a) => h("li", { class: "added", text: `+ ${a.description}` })),
+    ...diff.removed.map((r) => h("li", { class: "removed", text: `− ${r.description}` })),
+    ...diff.changed.map((c) =>
+      h("li", { class: "changed", text: `~ ${c.after.description} (${c.what.join("; ")})` }),
+    ),
+  ];
+  if (diff.sizeBefore !== null && diff.sizeAfter !== null)
+    items.push(
+      h("li", {
+        class: "size-change",
+        text: `${NUMBER.format(diff.sizeBefore)} → ${NUMBER.format(diff.sizeAfter)} customers`,
+      }),
+    );
+  $("diff-list").replaceChildren(...items);
+  $("diff").hidden = false;
+}
+
+/** The thread's versions, newest last, each with a way back to it. */
+async function showVersions() {
+  if (!state.threadId) return;
+  try {
+    const thread = await (await api(`/v1/threads/${state.threadId}`)).json();
+    const current = thread.version;
+    const items = thread.versions.map((v) => {
+      const label = `v${v.version} · ${v.kind} · ${NUMBER.format(v.size ?? 0)} · “${v.text}”`;
+      const item = h(
+        "li",
+        { class: v.version === current ? "current" : "" },
+        h("span", { text: label }),
+      );
+      if (v.version !== current) {
+        const button = h("button", {
+          type: "button",
+          class: "revert",
+          "data-version": v.version,
+          text: `Go back to v${v.version}`,
+          disabled: state.controller !== null,
+        });
+        button.addEventListener("click", () => void revert(v.version));
+        item.append(" ", button);
+      }
+      return item;
+    });
+    $("version-list").replaceChildren(...items);
+    $("versions").hidden = items.length === 0;
+  } catch (err) {
+    showError(err);
+  }
+}
+
 function clearResult() {
-  for (const id of ["question", "result", "rejected", "saved"]) $(id).hidden = true;
+  for (const id of ["question", "result", "rejected", "saved", "diff", "versions"])
+    $(id).hidden = true;
   $("placeholder").hidden = false;
   $("steps").replaceChildren();
   $("elapsed").textContent = "";
@@ -297,6 +360,8 @@ function onEvent({ event, data }) {
       return showSegment({ ...data, size: null });
     case "size":
       return showSize(data.size);
+    case "diff":
+      return showDiff(data);
     case "clarification":
       return showQuestion(data);
     case "done":
@@ -313,9 +378,18 @@ function finish(result) {
     showQuestion(result.clarification);
     addLog("agent", result.clarification.question);
   } else if (result.status === "ok" && result.segment) {
+    $("question").hidden = true;
     showSegment(result);
-    $("segment-name").value = result.segment.request.slice(0, 200);
-    addLog("agent", `${result.message}.`);
+    showDiff(result.diff);
+    if (!state.segmentId) $("segment-name").value = result.segment.request.slice(0, 200);
+    addLog("agent", result.message);
+    void showVersions();
+  } else if (result.segment) {
+    // A refused edit: the segment stands as it was; say why.
+    $("question").hidden = true;
+    addLog("agent", result.rejection?.message || result.message);
+    $("rejected").textContent = result.rejection?.message || result.message;
+    $("rejected").hidden = false;
   } else {
     $("result").hidden = true;
     $("placeholder").hidden = true;
@@ -373,6 +447,25 @@ async function request(text) {
 
 function answer(value, said) {
   return run(`/v1/threads/${state.threadId}/answers`, { answer: value }, said);
+}
+
+/** A follow-up on the same thread: an edit of the segment, or a question about it. */
+function followUp(text) {
+  if (!requireKey() || !state.threadId) return;
+  $("rejected").hidden = true;
+  return run(`/v1/threads/${state.threadId}/messages`, { text }, text);
+}
+
+/** Back to an earlier version, as the next one: the saved segment's revert, else a message. */
+function revert(version) {
+  $("rejected").hidden = true;
+  return state.segmentId
+    ? run(`/v1/segments/${state.segmentId}/revert`, { version }, `Go back to version ${version}`)
+    : run(
+        `/v1/threads/${state.threadId}/messages`,
+        { text: `go back to version ${version}` },
+        `Go back to version ${version}`,
+      );
 }
 
 // ---------------------------------------------------------------- key, saving, members
@@ -490,6 +583,21 @@ $("answer-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $("answer").value.trim();
   if (text) void answer(text, text);
+});
+
+$("followup-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = $("followup").value.trim();
+  if (!text) return;
+  $("followup").value = "";
+  void followUp(text);
+});
+
+$("followup").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    $("followup-form").requestSubmit();
+  }
 });
 
 $("save-form").addEventListener("submit", (e) => {

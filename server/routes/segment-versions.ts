@@ -39,7 +39,8 @@ const runResponses = {
   },
 };
 
-const VersionNumber = z.coerce.number().int().min(1).max(100_000).openapi({ example: 2 });
+/** A body's version number: a JSON number, never a string that looks like one. */
+const VersionNumber = z.number().int().min(1).max(100_000).openapi({ example: 2 });
 
 /** Path and query version numbers: plain decimal digits only. */
 const VersionParam = z

@@ -15,7 +15,12 @@ export function rulesSkills(): SkillSet {
   const language = rulesLanguageSkills();
   return {
     ...language,
-    intent: { classify: async (text, ctx) => classifyIntent(text, ctx.hasSegment) },
+    intent: {
+      classify: async (text, ctx) =>
+        classifyIntent(text, ctx.hasSegment, (phrase) =>
+          ctx.retriever.exactLookup(phrase).some((h) => h.value !== undefined),
+        ),
+    },
     // Edits are read with the same language skills as requests: no second parser.
     edit: rulesEditSkill(language),
   };

@@ -101,6 +101,56 @@ const CONTINUATIONS = new Set([
   "no",
 ]);
 
+/** Words a request may open with that say nothing of the segment ("ok now I want a list of all our…"). */
+const LEAD_WORDS = new Set([
+  "a",
+  "list",
+  "of",
+  "all",
+  "our",
+  "the",
+  "every",
+  "me",
+  "us",
+  "please",
+  "pls",
+  "just",
+  "some",
+]);
+
+/**
+ * The request a message makes once its conversational lead and tail are gone: "ok now show me
+ * a list of all our German customers instead" → "German customers"; "who's bought toys?" →
+ * "customers who is bought toys".
+ */
+export function cleanRequest(text: string): string {
+  let t = text.trim();
+  for (let again = true; again;) {
+    again = false;
+    const tokens = tokenize(t);
+    const cues = [
+      ...cuesOf(allCues(t, tokens), "show"),
+      ...cuesOf(allCues(t, tokens), "new_segment"),
+    ];
+    const first = tokens[0];
+    if (!first) break;
+    const lead = cues.find((c) => c.first === 0);
+    if (lead) {
+      t = t.slice(lead.stop).replace(/^[\s,;:.!\-–—]+/, "");
+      again = true;
+    } else if (GREETINGS.has(first.lower) || (LEAD_WORDS.has(first.lower) && tokens.length > 2)) {
+      t = t.slice(first.end).replace(/^[\s,;:.!\-–—]+/, "");
+      again = true;
+    }
+  }
+  t = t
+    .replace(/[\s,;:]*\b(instead|then|please|pls|thanks)\b[\s.!?]*$/i, "")
+    .replace(/[?!.\s]+$/, "")
+    .trim();
+  if (/^(who|whose|that|which)\b/i.test(t)) t = `customers ${t}`;
+  return t || text.trim();
+}
+
 interface Message {
   text: string;
   tokens: Token[];
@@ -108,6 +158,8 @@ interface Message {
   /** Index of the first token that is not a greeting or filler. */
   head: number;
   hasSegment: boolean;
+  /** Whether a phrase is a catalog value ("Portugal", "Japan"). */
+  isValue?: (phrase: string) => boolean;
 }
 
 type Decision = Omit<IntentResult, "producer" | "cues" | "editOnly">;
@@ -197,10 +249,13 @@ const RULES: IntentRule[] = [
         .replace(/[\s:;,.\-–—]+$/, "")
         .trim();
       const request = rest || before;
-      return result("create", m, 0.95, request);
+      return result("create", m, 0.95, request ? cleanRequest(request) : request);
     },
   },
-  { name: "no-segment", decide: (m) => (m.hasSegment ? null : result("create", m, 1)) },
+  {
+    name: "no-segment",
+    decide: (m) => (m.hasSegment ? null : result("create", m, 1, cleanRequest(m.text))),
+  },
   {
     name: "version-move",
     decide: (m) =>
@@ -215,12 +270,23 @@ const RULES: IntentRule[] = [
       const at = populationAt(m);
       if (!show || at < 0 || backReference(m)) return null;
       // "now show me German customers instead": the request is the population, not the move.
-      const request = m.text
-        .slice(show.stop)
-        .replace(/[\s,;:]*\b(instead|then|please)\b[\s.!?]*$/i, "")
-        .replace(/^[\s,;:-]+/, "")
+      return result("create", m, 0.85, cleanRequest(m.text));
+    },
+  },
+  {
+    // "and Portugal?", "what about Japan?": a bare value asked about could widen the segment,
+    // replace its value or start another; ask.
+    name: "value-question",
+    decide: (m) => {
+      if (!/\?\s*$/.test(m.text) || !m.isValue) return null;
+      const bare = m.text
+        .replace(/^\s*(and|or|also|plus|what about|how about|maybe|perhaps)\b/i, "")
+        .replace(/[?\s]+$/, "")
         .trim();
-      return result("create", m, 0.85, request || m.text);
+      const parts = bare.split(/\s*(?:,|\band\b|\bor\b|&|\/)\s*/i).filter(Boolean);
+      return parts.length && parts.length <= 3 && parts.every((p) => m.isValue!(p))
+        ? result("unclear", m, 0.5, cleanRequest(m.text))
+        : null;
     },
   },
   {
@@ -245,7 +311,9 @@ const RULES: IntentRule[] = [
       // A population with a word that continues the segment ("German customers instead",
       // "UK customers too") could be either: ask.
       const continues = m.tokens.some((t) => /^(instead|too|also|only|just|now)$/.test(t.lower));
-      return continues ? result("unclear", m, 0.5) : result("create", m, 0.8);
+      return continues
+        ? result("unclear", m, 0.5, cleanRequest(m.text))
+        : result("create", m, 0.8, cleanRequest(m.text));
     },
   },
   {
@@ -262,14 +330,21 @@ const RULES: IntentRule[] = [
   { name: "fragment", decide: (m) => result("edit", m, 0.6) },
 ];
 
-export function classifyIntent(raw: string, hasSegment: boolean): IntentResult {
+/** The rules' names, in the order they are tried. */
+export const INTENT_RULE_NAMES: readonly string[] = RULES.map((r) => r.name);
+
+export function classifyIntent(
+  raw: string,
+  hasSegment: boolean,
+  isValue?: (phrase: string) => boolean,
+): IntentResult {
   const text = normaliseRequest(raw);
   const tokens = tokenize(text);
   const head = Math.max(
     0,
     tokens.findIndex((t) => !GREETINGS.has(t.lower) && t.kind !== "symbol"),
   );
-  const m: Message = { text, tokens, cues: allCues(text, tokens), head, hasSegment };
+  const m: Message = { text, tokens, cues: allCues(text, tokens), head, hasSegment, isValue };
   const only = editOnly(m);
   for (const rule of RULES) {
     const r = rule.decide(m);

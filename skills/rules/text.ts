@@ -32,6 +32,13 @@ export function normaliseRequest(raw: string): string {
       .replace(/\b(excl|exc|ex)\.(?=\s)/gi, "excluding")
       .replace(/\bexcl\b/gi, "excluding")
       .replace(/\ba fortnight\b/gi, "2 weeks")
+      // "avg order value", "qty", "cust": abbreviations of the catalog's own words.
+      .replace(/\bavg\b\.?/gi, "average")
+      .replace(/\bqty\b\.?/gi, "quantity")
+      .replace(/\bcusts?\b\.?(?=\s)/gi, "customers")
+      // "Wales n Scotland": a lone lower-case "n" between words is "and".
+      .replace(/(?<=\p{L}) n (?=\p{L})/gu, " and ")
+      .replace(/^n (?=\p{L})/u, "and ")
       .replace(/\b(\d+) fortnights\b/gi, (_m, n: string) => `${Number(n) * 2} weeks`)
       .replace(/\bfortnight\b/gi, "2 weeks")
       .replace(/\b(who|that|which)'s\b/gi, "$1 is")

@@ -65,19 +65,112 @@ export async function analyse(
     )
       masked.add(k);
   });
-  const quantities = tagQuantities(part, partTokens, masked).map((q) => ({
+  // Catalog codes written with digits ("25-34", "65+") are values, whatever the number grammar
+  // would make of them.
+  const coded = codedValues(part, ctx).map(shift);
+  partTokens.forEach((t, k) => {
+    if (coded.some((m) => overlaps(m, shift(t)))) masked.add(k);
+  });
+  const tagged = tagQuantities(part, partTokens, masked).map((q) => ({
     ...shift(q),
     tokens: q.tokens,
   }));
   const tokens = partTokens.map(shift);
-  return {
-    text,
-    tokens,
-    dates: dated.tags.map(shift),
-    quantities,
-    mentions: shortlisted.mentions.map(shift),
-    cues: allCues(text, tokens),
-  };
+  const mentions = [...shortlisted.mentions.map(shift), ...coded];
+  const dates = dated.tags.map(shift);
+  const quantities: QuantityTag[] = [];
+  for (const q of tagged) {
+    // A number that is a catalog value ("55-64", "65+") is that value, not an amount.
+    // "up to 25-34": the comparator is not part of the value.
+    const core = q.text.slice(q.text.search(/\d/)).trim();
+    const hit =
+      [q.text, core]
+        .flatMap((t) => ctx.retriever.exactLookup(t))
+        .find((h) => h.value !== undefined) ?? valueCoded(ctx, core);
+    if (hit) {
+      mentions.push({
+        subSegmentId: "edit",
+        start: q.start,
+        end: q.end,
+        text: q.text,
+        facetId: hit.facetId,
+        value: hit.value,
+        label: hit.label,
+        score: 1,
+        exact: true,
+      });
+      continue;
+    }
+    // A bare year ("lose the 2024 bit", "switch it to 2024") is that calendar year.
+    const year = yearOf(q);
+    if (year !== undefined) {
+      dates.push({
+        start: q.start,
+        end: q.end,
+        text: q.text,
+        from: `${year}-01-01`,
+        to: `${year + 1}-01-01`,
+        kind: "calendar",
+        label: String(year),
+        confidence: 0.8,
+        subSegmentId: "edit",
+      });
+      continue;
+    }
+    quantities.push(q);
+  }
+  return { text, tokens, dates, quantities, mentions, cues: allCues(text, tokens) };
+}
+
+/** Mentions of catalog values whose codes have digits, found literally in the text. */
+function codedValues(text: string, ctx: SkillContext): Mention[] {
+  const out: Mention[] = [];
+  for (const facet of ctx.catalog.facets) {
+    if ((facet.kind !== "attribute" && facet.kind !== "item") || facet.id === "product") continue;
+    for (const v of facet.values ?? []) {
+      if (!/\d/.test(v.value) || v.value.length < 2) continue;
+      const re = new RegExp(
+        `(?<![\\w-])${v.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`,
+        "gi",
+      );
+      for (const m of text.matchAll(re)) {
+        const start = m.index ?? 0;
+        out.push({
+          subSegmentId: "edit",
+          start,
+          end: start + m[0].length,
+          text: m[0],
+          facetId: facet.id,
+          value: v.value,
+          label: v.label,
+          score: 1,
+          exact: true,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** A catalog value whose own code is this text ("65+", "25-34" age bands). */
+function valueCoded(ctx: SkillContext, text: string) {
+  const key = text.replace(/\s+/g, "").toLowerCase();
+  for (const facet of ctx.catalog.facets) {
+    if (facet.kind !== "attribute" && facet.kind !== "item") continue;
+    const v = facet.values?.find((x) => x.value.replace(/\s+/g, "").toLowerCase() === key);
+    if (v) return { facetId: facet.id, value: v.value, label: v.label };
+  }
+  return undefined;
+}
+
+/** The year a bare number names (1990–2099, no currency, no unit, no comparison). */
+function yearOf(q: QuantityTag): number | undefined {
+  if (q.currency || q.op !== "eq" || q.value2 !== undefined || q.confidence > 0.8) return undefined;
+  if (!/^(19|20)\d{2}$/.test(q.text.trim())) return undefined;
+  const unit = q.unit[0];
+  if (unit && /^(orders?|times?|units?|items?|products?|pounds?|customers?)$/.test(unit))
+    return undefined;
+  return Number(q.text.trim());
 }
 
 /** Words that open a clause after a head noun: "customers <who …>". */

@@ -13,6 +13,8 @@ import {
   ONLY_CUES,
   REDO_CUES,
   REMOVE_CUES,
+  RESTORE_CUES,
+  TRAILING_REMOVE_CUES,
   REPLACE_VERBS,
   REVERT_VERBS,
   SHOW_VERBS,
@@ -31,6 +33,8 @@ export type CueKind =
   | "old_before_new"
   | "undo"
   | "redo"
+  | "restore"
+  | "trailing_remove"
   | "revert"
   | "new_segment"
   | "show"
@@ -58,6 +62,8 @@ const LEXICON: Record<CueKind, CuePhrase[]> = {
   old_before_new: OLD_BEFORE_NEW,
   undo: UNDO_CUES,
   redo: REDO_CUES,
+  restore: RESTORE_CUES,
+  trailing_remove: TRAILING_REMOVE_CUES,
   revert: REVERT_VERBS,
   new_segment: NEW_SEGMENT_CUES,
   show: SHOW_VERBS,

@@ -13,7 +13,19 @@ import {
 } from "../../../state/segment.ts";
 import { describeCondition } from "../../../segment/explain.ts";
 import type { EditInput, Mention, SkillContext } from "../../types.ts";
-import { tokenize } from "../text.ts";
+import {
+  BUY_VERBS,
+  CANCEL_WORDS,
+  CLAUSE_OPENERS,
+  CONTRAST,
+  EVALUATIVE,
+  HEAD_NOUNS,
+  LAPSE_WORDS,
+  NEGATORS,
+  NUMBER_WORDS,
+  STRUCTURAL,
+} from "../lexicon.ts";
+import { tokenize, type Token } from "../text.ts";
 import { type Analysis, type LanguageSkills, type Span } from "./analyse.ts";
 import { firstCue, type Cue, type CueKind } from "./cues.ts";
 import { ANAPHORA, EDIT_FILLERS, PART_NOUNS, POPULATION_WORDS } from "./lexicon.ts";
@@ -30,6 +42,8 @@ export interface EditFrame {
   /** The version an accepted edit becomes. */
   next: number;
   history: EditInput["history"];
+  /** The diff that made the current version, when an edit did. */
+  previous: EditInput["previous"];
   ctx: SkillContext;
   skills: LanguageSkills;
 }
@@ -56,6 +70,7 @@ export function buildFrame(
     version: input.version,
     next: input.version + 1,
     history: input.history,
+    previous: input.previous ?? null,
     ctx,
     skills,
   };
@@ -171,9 +186,6 @@ const GLUE = new Set([
   "living",
   "located",
   "at",
-  "who",
-  "are",
-  "is",
   "live",
   "lives",
   "customers",
@@ -213,12 +225,54 @@ const GLUE = new Set([
   "too",
   "again",
   "back",
+  "either",
+  "whichever",
+  "fine",
   "more",
 ]);
 
+/** Words that carry a request's structure: never conversational noise. */
+const MEANINGFUL = [
+  HEAD_NOUNS,
+  CLAUSE_OPENERS,
+  CONTRAST,
+  NEGATORS,
+  BUY_VERBS,
+  CANCEL_WORDS,
+  STRUCTURAL,
+  EVALUATIVE,
+  LAPSE_WORDS,
+];
+
+/**
+ * Conversational noise in an edit ("chuck Belgium in", "the requirement can go", "either
+ * one's fine"): a word that is no catalog word, no structure word of the grammar, no number
+ * and no date — it cannot change what the edit means.
+ */
+export function isNoise(f: EditFrame, t: Token): boolean {
+  if (t.kind !== "word" || t.lower.length > 14 || t.lower.length < 3) return false;
+  // "£1k", "3rd": a word written onto a number belongs to it.
+  if (f.a.tokens.some((x) => x.kind === "number" && x.end === t.start)) return false;
+  if (NUMBER_WORDS[t.lower] !== undefined) return false;
+  if (MEANINGFUL.some((set) => set.has(t.lower))) return false;
+  if (f.a.dates.some((d) => d.start <= t.start && t.end <= d.end)) return false;
+  // A word the linker tied to the catalog, even loosely ("Brits"), says something.
+  if (
+    f.a.mentions.some((m) => m.start <= t.start && t.end <= m.end && m.facetId !== "product_word")
+  )
+    return false;
+  if (f.a.mentions.some((m) => m.start <= t.start && t.end <= m.end && (m.exact || m.score >= 1)))
+    return false;
+  return f.ctx.retriever.exactLookup(t.lower).length === 0;
+}
+
+/** Noise tolerated among values before the content counts as a clause. */
+const MAX_NOISE = 2;
+
 /**
  * The content of `range` as a list of catalog values when it is only that ("Spain, not
- * Portugal", "the UK ones", "candles and bags too"); null when it says more (a clause).
+ * Portugal", "the UK ones", "candles and bags too", "chuck Belgium in too"); null when it
+ * says more (a clause).
  */
 export function valuesOnly(f: EditFrame, range: Span): NamedValue[] | null {
   const mentions = f.a.mentions
@@ -229,10 +283,19 @@ export function valuesOnly(f: EditFrame, range: Span): NamedValue[] | null {
     if (chosen.some((c) => c.start < m.end && m.start < c.end)) continue;
     // Fuzzy product words are too weak to stand as a value on their own.
     if (m.facetId === "product_word" && !m.exact && m.score < 1) continue;
+    // Edit talk that happens to be in some product name ("fine", "one", "too") is not a value.
+    if (
+      m.facetId === "product_word" &&
+      (EDIT_FILLERS.has(m.text.toLowerCase()) ||
+        GLUE.has(m.text.toLowerCase()) ||
+        /^(fine|either|whatever|works|good|ok|too)$/i.test(m.text))
+    )
+      continue;
     chosen.push(m);
   }
   if (chosen.length === 0) return null;
   const covered = (s: Span) => chosen.some((m) => m.start <= s.start && s.end <= m.end);
+  let noise = 0;
   const cueSpans = f.a.cues.map((c) => ({ start: c.start, end: c.stop }));
   for (const t of f.a.tokens) {
     if (t.start < range.start || t.end > range.end || covered(t)) continue;
@@ -247,6 +310,7 @@ export function valuesOnly(f: EditFrame, range: Span): NamedValue[] | null {
       PART_NOUNS.has(w)
     )
       continue;
+    if (isNoise(f, t) && ++noise <= MAX_NOISE) continue;
     return null;
   }
   return chosen.map((m) => {
@@ -265,6 +329,11 @@ export function valuesOnly(f: EditFrame, range: Span): NamedValue[] | null {
     );
     return { facetId: m.facetId, value: m.value!, mention: m, negated };
   });
+}
+
+/** The facet a word names on its own ("country", "spend"), if it names one. */
+export function facetNamed(f: EditFrame): (word: string) => string | undefined {
+  return (word) => f.ctx.retriever.exactLookup(word).find((h) => h.value === undefined)?.facetId;
 }
 
 /** The catalog kind of a facet id ("attribute", "item", …). */

@@ -52,6 +52,48 @@ export const REMOVE_CUES = phrases(
   "undo the",
 );
 
+/** Removal said after what it removes ("the cake stand requirement can go"). */
+export const TRAILING_REMOVE_CUES = phrases(
+  "can go",
+  "can be dropped",
+  "can be removed",
+  "can be deleted",
+  "can come out",
+  "can come off",
+  "goes",
+  "has to go",
+  "needs to go",
+  "isn't needed",
+  "is not needed",
+  "not needed",
+  "no longer needed",
+  "isn't necessary",
+  "is not necessary",
+  "not necessary",
+  "doesn't matter",
+  "does not matter",
+  "is irrelevant",
+  "is fine either way",
+  "out",
+);
+
+/** Verbs whose particle comes after the object: "take East of England out (of that)". */
+export const SPLIT_VERBS = new Set([
+  "take",
+  "leave",
+  "cut",
+  "knock",
+  "strip",
+  "kick",
+  "pull",
+  "drop",
+  "filter",
+  "weed",
+  "rule",
+  "cross",
+]);
+export const SPLIT_PARTICLES = new Set(["out", "off", "away"]);
+
 /** Words that make a REMOVE cue exclude people instead ("remove anyone who…"). */
 export const POPULATION_WORDS = new Set([
   "those",
@@ -146,6 +188,9 @@ export const ONLY_CUES = phrases(
 
 /** Add to what is there. */
 export const ALSO_CUES = phrases(
+  "n",
+  "&",
+  "+",
   "also",
   "too",
   "as well",
@@ -171,6 +216,16 @@ export const ALSO_CUES = phrases(
 
 /** Put a new value, threshold or window in the place of the old one. */
 export const REPLACE_VERBS = phrases(
+  "up",
+  "hike",
+  "extend",
+  "stretch",
+  "shorten",
+  "expand",
+  "widen",
+  "narrow",
+  "pull",
+  "open",
   "change",
   "switch",
   "swap",
@@ -234,6 +289,24 @@ export const UNDO_CUES = phrases(
   "previous version",
   "the previous one",
   "last version",
+  "take that last change back",
+  "take the last change back",
+  "take that change back",
+  "take that edit back",
+  "undo the last change",
+  "undo the last edit",
+  "undo my last change",
+  "undo my last edit",
+  "revert the last change",
+  "revert my last change",
+  "reverse the last change",
+  "reverse that",
+  "roll that back",
+  "roll it back",
+  "back that out",
+  "never mind that",
+  "nevermind that",
+  "ignore that last change",
 );
 
 /** The last undo, applied again. */
@@ -243,11 +316,26 @@ export const REDO_CUES = phrases(
   "redo that",
   "reapply",
   "re-apply",
-  "put it back",
-  "bring it back",
   "undo the undo",
   "do it again",
   "apply it again",
+);
+
+/**
+ * "put it back", "bring it back": a redo when something was undone, else an undo of the
+ * change that took it away.
+ */
+export const RESTORE_CUES = phrases(
+  "put it back",
+  "put that back",
+  "put them back",
+  "bring it back",
+  "bring that back",
+  "bring them back",
+  "add it back",
+  "add that back",
+  "restore it",
+  "restore that",
 );
 
 /** Restore a version by number ("go back to version 2", "v3", "revert to the original"). */
@@ -299,6 +387,16 @@ export const NEW_SEGMENT_CUES = phrases(
   "clean slate",
   "unrelated",
   "separately",
+  "separate thing",
+  "different thing",
+  "another thing",
+  "new thing",
+  "new one",
+  "a new one",
+  "next one",
+  "switching gears",
+  "change of topic",
+  "on another note",
 );
 
 /** Ask for a segment, which with a population makes a new one ("show me German customers"). */
@@ -616,3 +714,42 @@ export const EDIT_FILLERS = new Set([
   "out",
   "up",
 ]);
+
+/** Every word of the edit lexicon: what a spelling corrector must leave as it is in an edit. */
+export function editVocabulary(): Set<string> {
+  const out = new Set<string>();
+  const lists = [
+    REMOVE_CUES,
+    TRAILING_REMOVE_CUES,
+    EXCLUDE_CUES,
+    ONLY_CUES,
+    ALSO_CUES,
+    REPLACE_VERBS,
+    NEW_BEFORE_OLD,
+    OLD_BEFORE_NEW,
+    UNDO_CUES,
+    REDO_CUES,
+    RESTORE_CUES,
+    REVERT_VERBS,
+    NEW_SEGMENT_CUES,
+    SHOW_VERBS,
+    EXPLAIN_CUES,
+    UNRESTRICTED_WORDS,
+  ];
+  for (const list of lists) for (const p of list) for (const w of p.words) out.add(w);
+  const sets = [
+    POPULATION_WORDS,
+    ANAPHORA,
+    PART_NOUNS,
+    WINDOW_WORDS,
+    NEGATION_PART_WORDS,
+    EDIT_FILLERS,
+    VERSION_WORDS,
+    ORIGINAL_WORDS,
+    SPLIT_VERBS,
+    SPLIT_PARTICLES,
+  ];
+  for (const set of sets) for (const w of set) out.add(w);
+  for (const w of Object.keys(ORDINALS)) out.add(w);
+  return out;
+}

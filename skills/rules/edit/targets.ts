@@ -100,8 +100,15 @@ export function leavesOf(root: RuleNode): Leaf[] {
 
 const WORD = /^[\p{L}][\p{L}\d'&-]*$/u;
 
-/** References inside `range` of the message, longest and most specific first. */
-export function referencesIn(a: Analysis, range: Span): Reference[] {
+/**
+ * References inside `range` of the message, longest and most specific first. `facetNamed`
+ * says which facet a single word names ("country"), for words linking left unclaimed.
+ */
+export function referencesIn(
+  a: Analysis,
+  range: Span,
+  facetNamed: (word: string) => string | undefined = () => undefined,
+): Reference[] {
   const refs: Reference[] = [];
   const claimed: Span[] = [];
   const free = (s: Span) => !claimed.some((c) => c.start < s.end && s.start < c.end);
@@ -155,7 +162,10 @@ export function referencesIn(a: Analysis, range: Span): Reference[] {
   const residual: { text: string; start: number; end: number }[] = [];
   for (const t of toks) {
     if (!free(t) || t.kind !== "word" || !WORD.test(t.text)) continue;
-    if (WINDOW_WORDS.has(t.lower)) claim({ kind: "window", start: t.start, end: t.end });
+    const facet = facetNamed(t.lower);
+    if (WINDOW_WORDS.has(t.lower) || facet === "order_date")
+      claim({ kind: "window", start: t.start, end: t.end });
+    else if (facet) claim({ kind: "facet", facetId: facet, start: t.start, end: t.end });
     else if (NEGATION_PART_WORDS.has(t.lower) && t.lower !== "not" && t.lower !== "never")
       claim({ kind: "negation", start: t.start, end: t.end });
     else if (

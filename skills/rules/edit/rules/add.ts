@@ -3,7 +3,8 @@
  * them to have bought candles". The clause is read like a request of its own and ANDed in.
  */
 import type { EditRule } from "../frame.ts";
-import { mergePlan } from "./merge.ts";
+import { ANAPHORA, POPULATION_WORDS } from "../lexicon.ts";
+import { contentFrom, continuesExclusion, mergePlan } from "./merge.ts";
 
 const LEADING = new Set([
   "only",
@@ -55,10 +56,18 @@ export const add: EditRule = {
   apply: (f) => {
     // Skip the cue words in front: what is left is the clause.
     let start = 0;
+    const cueTokens = f.a.cues
+      .filter((c) => c.kind !== "exclude")
+      .map((c) => ({ start: c.start, end: c.stop }));
     for (const t of f.a.tokens) {
-      if (LEADING.has(t.lower) || t.kind === "symbol") start = t.end;
+      const inCue = cueTokens.some((c) => c.start <= t.start && t.end <= c.end);
+      const lead = LEADING.has(t.lower) || ANAPHORA.has(t.lower) || POPULATION_WORDS.has(t.lower);
+      if (lead || inCue || t.kind === "symbol") start = t.end;
       else break;
     }
-    return mergePlan(f, "none", { start, end: f.text.length }, "add");
+    // "and anyone who bought Easter stuff" right after an exclusion leaves them out too.
+    const mode = continuesExclusion(f) ? "exclude" : "none";
+    const range = mode === "exclude" ? contentFrom(f, start) : { start, end: f.text.length };
+    return mergePlan(f, mode, range, "add");
   },
 };

@@ -3,15 +3,22 @@
  * who cancelled", "minus the Germans". Values already in the segment are taken out of their
  * condition; anything else is ANDed in under NOT.
  */
-import { cuesOf } from "../cues.ts";
-import type { EditRule } from "../frame.ts";
+import { cuesOf, type Cue } from "../cues.ts";
+import type { EditFrame, EditRule } from "../frame.ts";
 import { contentAfter, mergePlan } from "./merge.ts";
+import { excludesPeople } from "./remove.ts";
+
+/** Exclusion cues, and removal verbs whose object is people ("skip anyone who…"). */
+function exclusionCues(f: EditFrame): Cue[] {
+  const people = cuesOf(f.a.cues, "remove").filter((c) => excludesPeople(f, c));
+  return [...cuesOf(f.a.cues, "exclude"), ...people].sort((a, b) => a.start - b.start);
+}
 
 export const exclude: EditRule = {
   name: "exclude",
-  applies: (f) => cuesOf(f.a.cues, "exclude").length > 0,
+  applies: (f) => exclusionCues(f).length > 0,
   apply: async (f) => {
-    for (const c of cuesOf(f.a.cues, "exclude")) {
+    for (const c of exclusionCues(f)) {
       const range = contentAfter(f, c);
       if (range.start >= range.end) continue;
       const planned = await mergePlan(f, "exclude", range, "exclude");

@@ -5,6 +5,7 @@
  */
 import type { EditChoice, EditOp } from "../../../../state/edit.ts";
 import { itemFiltersOf, type Condition, type RuleNode } from "../../../../state/segment.ts";
+import { intersects } from "../../../../segment/comparisons.ts";
 import { mapFragment, type Span } from "../analyse.ts";
 import type { Cue } from "../cues.ts";
 import {
@@ -14,6 +15,7 @@ import {
   facetKind,
   leavesWithFacet,
   listConditions,
+  isNoise,
   plan,
   provenanceFor,
   refuse,
@@ -28,9 +30,18 @@ export type MergeMode = "only" | "also" | "exclude" | "none";
 
 /** The content after a cue, without the people it is about ("those who", "anyone"). */
 export function contentAfter(f: EditFrame, c: Cue | undefined, end = f.text.length): Span {
-  let start = c ? c.stop : 0;
-  for (const t of f.a.tokens.filter((x) => x.start >= start && x.end <= end)) {
-    if (POPULATION_WORDS.has(t.lower) || t.lower === "the" || t.lower === "of") start = t.end;
+  return contentFrom(f, c ? c.stop : 0, end);
+}
+
+/** The content from a position on, without the people it starts with. */
+export function contentFrom(f: EditFrame, from: number, end = f.text.length): Span {
+  let start = from;
+  const toks = f.a.tokens.filter((x) => x.start >= start && x.end <= end);
+  for (const [i, t] of toks.entries()) {
+    // "the" goes only with the people after it ("the ones who"), not with "the Germans".
+    const article =
+      (t.lower === "the" || t.lower === "of") && POPULATION_WORDS.has(toks[i + 1]?.lower ?? "");
+    if (POPULATION_WORDS.has(t.lower) || article) start = t.end;
     else break;
   }
   return { start, end };
@@ -45,6 +56,18 @@ function sameSlot(a: Condition, b: Condition): boolean {
     JSON.stringify(itemFiltersOf(a)) === JSON.stringify(itemFiltersOf(b)) &&
     a.window?.from === b.window?.from &&
     a.window?.to === b.window?.to
+  );
+}
+
+/** The same purchase of the same things (event, measure and item filters), any window. */
+function sameItems(a: Condition, b: Condition): boolean {
+  if (a.type !== "behaviour" || b.type !== "behaviour") return false;
+  const fa = itemFiltersOf(a);
+  return (
+    a.event === b.event &&
+    a.measure === "exists" &&
+    fa.length > 0 &&
+    JSON.stringify(fa) === JSON.stringify(itemFiltersOf(b))
   );
 }
 
@@ -87,6 +110,14 @@ function setValues(
   };
 }
 
+/** Whether the segment leaves some values of the facet out (NOT group or not-in). */
+function excluded(f: EditFrame, facetId: string): boolean {
+  return leavesWithFacet(f, facetId).some(
+    (h) =>
+      h.leaf.negated || (h.leaf.condition.type === "attribute" && h.leaf.condition.op === "not_in"),
+  );
+}
+
 /** Operations for named values under a mode, or a refusal message. */
 function valueOps(
   f: EditFrame,
@@ -124,13 +155,25 @@ function valueOps(
               positive,
             ),
           );
-        } else if (excludedAttr) {
+        } else if (excludedAttr && currentValues(excludedAttr.leaf).some((v) => vals.includes(v))) {
           const left = currentValues(excludedAttr.leaf).filter((v) => !vals.includes(v));
           ops.push(
             left.length
               ? setValues(f, excludedAttr.leaf, undefined, left, positive)
               : { op: "remove", path: excludedAttr.leaf.path },
           );
+        } else if (excluded(f, facetId)) {
+          // Nothing of the facet is included, only left out: "and France too" after "minus
+          // the Germans" leaves France out as well.
+          return valueOps(
+            f,
+            named.map((v) => ({ ...v, negated: true })),
+            "exclude",
+            onlyAnd,
+          );
+        } else if (kind === "attribute" && onlyAnd) {
+          // "and were acquired through social": a plain "and" adds the condition.
+          ops.push({ op: "add", node: conditionForValues(f, facetId, positive) });
         } else if (kind === "attribute") {
           return `Every ${label} is already included: the segment has no ${label} condition. Its conditions are: ${listConditions(f)}.`;
         } else {
@@ -199,11 +242,31 @@ function clauseOps(f: EditFrame, root: RuleNode, mode: MergeMode): EditOp[] {
     }
     if (node.type === "behaviour") {
       const twin = f.leaves.find((l) => !l.negated && sameSlot(l.condition, node));
-      if (twin && node.comparison) {
+      const old = twin?.condition;
+      // A restated threshold replaces the old one, unless the two contradict: then both stay
+      // and validation asks which to keep.
+      if (
+        twin &&
+        old?.type === "behaviour" &&
+        old.comparison &&
+        node.comparison &&
+        intersects(old.comparison, node.comparison)
+      ) {
         ops.push({
           op: "set_comparison",
           path: twin.path,
           comparison: node.comparison,
+          provenance: node.provenance,
+        });
+        continue;
+      }
+      // "only 2011 doormat purchases" restates a purchase the segment has, with a window.
+      const same = f.leaves.find((l) => !l.negated && sameItems(l.condition, node));
+      if (same && node.window && node.measure === "exists") {
+        ops.push({
+          op: "set_window",
+          path: same.path,
+          window: node.window,
           provenance: node.provenance,
         });
         continue;
@@ -214,20 +277,85 @@ function clauseOps(f: EditFrame, root: RuleNode, mode: MergeMode): EditOp[] {
   return ops;
 }
 
+/** Words that end an edit without saying anything ("… too", "… as well", "… please"). */
+const TAIL = new Set([
+  "too",
+  "as",
+  "well",
+  "also",
+  "either",
+  "please",
+  "pls",
+  "then",
+  "instead",
+  "again",
+  "aswell",
+  "thanks",
+  "now",
+]);
+
+/** The range without the talk at its end, so "bought candles too" maps as "bought candles". */
+export function trimTail(f: EditFrame, range: Span): Span {
+  let end = range.end;
+  const toks = f.a.tokens.filter((t) => t.start >= range.start && t.end <= range.end);
+  for (let i = toks.length - 1; i >= 0; i--) {
+    const t = toks[i]!;
+    if (TAIL.has(t.lower) || t.kind === "symbol" || isNoise(f, t))
+      end = i > 0 ? toks[i - 1]!.end : range.start;
+    else break;
+  }
+  return { start: range.start, end: Math.max(range.start, end) };
+}
+
+/**
+ * Whether the message goes on with the change that made the current version, when that left
+ * people out: "and anyone who bought Easter stuff", "and France too" after an exclusion.
+ */
+export function continuesExclusion(f: EditFrame): boolean {
+  const prev = f.previous;
+  if (!prev || prev.added.length === 0 || !prev.added.every((a) => a.excluded)) return false;
+  if (prev.removed.length || prev.changed.length) return false;
+  const toks = f.a.tokens;
+  const lead = toks.findIndex((t) => !/^(ok|okay|and|also|plus|oh|or)$/.test(t.lower));
+  if (lead <= 0 || !/^(and|also|plus|or)$/.test(toks[lead - 1]!.lower)) return false;
+  const next = toks[lead]!.lower;
+  if (POPULATION_WORDS.has(next) || next === "anybody" || next === "whoever") return true;
+  return (
+    valuesOnly(f, { start: toks[lead]!.start, end: f.text.length }) !== null &&
+    toks.some((t) => /^(too|well|also)$/.test(t.lower))
+  );
+}
+
 export async function mergePlan(
   f: EditFrame,
   mode: MergeMode,
-  range: Span,
+  whole: Span,
   rule: string,
   opts: { onlyAnd?: boolean } = {},
 ) {
+  const range = trimTail(f, whole);
+  if (range.start >= range.end) return null;
   const values = valuesOnly(f, range);
   if (values) {
     const ops = valueOps(f, values, mode, opts.onlyAnd ?? false);
     if (typeof ops === "string") return refuse(rule, "edit_no_change", ops);
     return ops.length ? plan(rule, "edit", ops, mode === "none" ? 0.7 : 0.9) : null;
   }
-  const fragment = await mapFragment(f.text, range, f.next, f.ctx, f.skills);
+  const mapped = await mapFragment(f.text, range, f.next, f.ctx, f.skills);
+  // Words the mapper could not place that are only talk ("can go", "chuck") change nothing.
+  const fragment = {
+    ...mapped,
+    ambiguities: mapped.ambiguities.filter(
+      (a) =>
+        !(
+          a.kind === "unmapped" &&
+          mapped.root &&
+          f.a.tokens
+            .filter((t) => t.start >= a.span.start && t.end <= a.span.end)
+            .every((t) => isNoise(f, t) || t.kind !== "word")
+        ),
+    ),
+  };
   if (fragment.ambiguities.length) {
     // A vague word in the edit ("and the loyal ones"): one option per reading it offers.
     const amb = fragment.ambiguities[0]!;

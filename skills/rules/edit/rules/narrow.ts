@@ -2,6 +2,8 @@
 import { cue, type EditRule } from "../frame.ts";
 import { valuesOnly } from "../frame.ts";
 import { contentAfter, mergePlan } from "./merge.ts";
+import { newContent } from "./replacement.ts";
+import { retargetWith } from "./retarget.ts";
 
 export const narrow: EditRule = {
   name: "narrow",
@@ -11,7 +13,9 @@ export const narrow: EditRule = {
     const whole = { start: 0, end: f.text.length };
     // "UK only": the values may come before the cue.
     const values = valuesOnly(f, range) ? range : valuesOnly(f, whole) ? whole : null;
-    if (!values) return null;
+    // "narrow it to Q4", "just the first half of it": the window of the dated condition.
+    if (!values)
+      return newContent(f, range)?.kind === "date" ? retargetWith(f, range, "narrow") : null;
     return mergePlan(f, "only", values, "narrow");
   },
 };

@@ -4,6 +4,7 @@ import { cue, plan, refuse, type EditRule } from "../frame.ts";
 export const redo: EditRule = {
   name: "redo",
   applies: (f) => {
+    if (cue(f, "restore") && f.history.redo.length > 0) return true;
     const r = cue(f, "redo");
     const u = cue(f, "undo");
     return r !== undefined && (!u || r.stop - r.start >= u.stop - u.start);

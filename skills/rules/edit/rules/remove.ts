@@ -11,17 +11,25 @@ import {
   after,
   ask,
   describeLeaf,
+  facetNamed,
   listConditions,
   plan,
   refuse,
   type EditFrame,
   type EditRule,
 } from "../frame.ts";
-import { EDIT_FILLERS, PART_NOUNS, POPULATION_WORDS } from "../lexicon.ts";
+import {
+  EDIT_FILLERS,
+  PART_NOUNS,
+  POPULATION_WORDS,
+  SPLIT_PARTICLES,
+  SPLIT_VERBS,
+} from "../lexicon.ts";
+import type { Span } from "../analyse.ts";
 import { referencesIn, resolve, type Leaf, type Reference, type Target } from "../targets.ts";
 
 /** "drop those who…", "remove anyone from…": a population follows, so it is an exclusion. */
-function excludesPeople(f: EditFrame, c: Cue): boolean {
+export function excludesPeople(f: EditFrame, c: Cue): boolean {
   for (const t of f.a.tokens.slice(c.end)) {
     if (t.lower === "the" || t.lower === "all" || t.lower === "any") continue;
     return POPULATION_WORDS.has(t.lower) || t.lower === "who";
@@ -29,21 +37,53 @@ function excludesPeople(f: EditFrame, c: Cue): boolean {
   return false;
 }
 
-/** The remove cue that opens the message's content, if any. */
-function removeCue(f: EditFrame): Cue | undefined {
-  const own = cuesOf(f.a.cues, "remove").find((c) => !excludesPeople(f, c));
-  if (own) return own;
+/** Words after which only fillers follow: the cue ends the message ("… can go", "… out"). */
+function atEnd(f: EditFrame, c: Cue): boolean {
+  return f.a.tokens
+    .filter((t) => t.start >= c.stop)
+    .every(
+      (t) =>
+        EDIT_FILLERS.has(t.lower) || t.kind === "symbol" || /^(now|please|thanks)$/.test(t.lower),
+    );
+}
+
+/**
+ * Where the message names what to remove: after a leading cue ("drop the country filter"),
+ * between a verb and its particle ("take East of England out of that"), or before a cue that
+ * ends the message ("the cake stand requirement can go").
+ */
+function removalRange(f: EditFrame): Span | undefined {
+  const lead = cuesOf(f.a.cues, "remove").find((c) => !excludesPeople(f, c));
+  if (lead) return after(f, lead);
+  const toks = f.a.tokens;
+  for (let i = 0; i < toks.length; i++) {
+    if (!SPLIT_VERBS.has(toks[i]!.lower)) continue;
+    const particle = toks.findIndex(
+      (t, k) => k > i + 1 && k <= i + 8 && SPLIT_PARTICLES.has(t.lower),
+    );
+    if (particle < 0) continue;
+    const range = { start: toks[i]!.end, end: toks[particle]!.start };
+    const first = toks[i + 1]!.lower;
+    if (!POPULATION_WORDS.has(first) && first !== "who") return range;
+  }
+  const trailing = cuesOf(f.a.cues, "trailing_remove").find((c) => c.start > 0 && atEnd(f, c));
+  if (trailing && (trailing.text !== "out" || f.a.tokens.some((t) => SPLIT_VERBS.has(t.lower))))
+    return { start: 0, end: trailing.start };
   // "without the date part", "no country filter": a part noun says it is a condition.
   for (const c of cuesOf(f.a.cues, "exclude")) {
     if (c.text !== "without" && c.text !== "but no" && c.text !== "no one") continue;
     const rest = f.a.tokens.slice(c.end, c.end + 4).map((t) => t.lower);
-    if (rest.some((w) => PART_NOUNS.has(w))) return c;
+    if (rest.some((w) => PART_NOUNS.has(w))) return after(f, c);
   }
   return undefined;
 }
 
 /** "any country", "all time", "ever": drop what the unrestricted word qualifies. */
 function unrestricted(f: EditFrame): Cue | undefined {
+  // Inside a clause ("anyone who's ever cancelled") or beside another cue it qualifies that.
+  const others = ["exclude", "only", "also", "replace", "new_before_old"] as const;
+  if (others.some((k) => cuesOf(f.a.cues, k).length > 0)) return undefined;
+  if (f.a.tokens.some((t) => /^(who|whose|which|that)$/.test(t.lower))) return undefined;
   return cuesOf(f.a.cues, "unrestricted").find((c) => {
     const next = f.a.tokens[c.end];
     const multi =
@@ -147,12 +187,12 @@ export function removalPlan(f: EditFrame, refs: Reference[], rule: string) {
 
 export const remove: EditRule = {
   name: "remove",
-  applies: (f) => removeCue(f) !== undefined || unrestricted(f) !== undefined,
+  applies: (f) => removalRange(f) !== undefined || unrestricted(f) !== undefined,
   apply: (f) => {
-    const c = removeCue(f);
-    const u = c ? undefined : unrestricted(f);
-    const range = c ? after(f, c) : { start: u!.start, end: f.text.length };
-    let refs = referencesIn(f.a, range);
+    const named = removalRange(f);
+    const u = named ? undefined : unrestricted(f);
+    const range = named ?? { start: u!.start, end: f.text.length };
+    let refs = referencesIn(f.a, range, facetNamed(f));
     if (u) refs = refs.filter((r) => r.kind === "facet" || r.kind === "window");
     if (refs.length === 0) {
       const rest = f.a.tokens.filter((t) => t.start >= range.start && !EDIT_FILLERS.has(t.lower));

@@ -7,6 +7,7 @@ import { cuesOf, type Cue } from "../cues.ts";
 import {
   ask,
   describeLeaf,
+  facetNamed,
   listConditions,
   plan,
   refuse,
@@ -28,8 +29,7 @@ interface Sides {
 function afterVerb(f: EditFrame, verb: Cue): number {
   let end = verb.stop;
   for (const t of f.a.tokens.slice(verb.end)) {
-    if (ANAPHORA.has(t.lower) || t.lower === "the" || t.lower === "them" || t.lower === "it")
-      end = t.end;
+    if (ANAPHORA.has(t.lower) || /^(the|them|it|one|ones)$/.test(t.lower)) end = t.end;
     else break;
   }
   return end;
@@ -88,7 +88,7 @@ export const replace: EditRule = {
       side(f, sides.oldRange),
       side(f, sides.newRange),
     ]);
-    const refs = referencesIn(oldSide.a, sides.oldRange);
+    const refs = referencesIn(oldSide.a, sides.oldRange, facetNamed(f));
     if (refs.length === 0) return null;
     const content = newContent(newSide.frame, sides.newRange);
     if (!content) return null;

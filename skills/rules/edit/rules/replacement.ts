@@ -3,7 +3,7 @@
  * clause, read from one side of the message, and the operation that puts it there.
  */
 import type { EditOp } from "../../../../state/edit.ts";
-import { itemFiltersOf, type Condition } from "../../../../state/segment.ts";
+import { itemFiltersOf, type Condition, type DateWindow } from "../../../../state/segment.ts";
 import type { DateTag } from "../../dates.ts";
 import type { QuantityTag } from "../../quantities.ts";
 import { analyse, mapFragment, type Analysis, type Span } from "../analyse.ts";
@@ -32,10 +32,14 @@ export async function side(f: EditFrame, range: Span): Promise<{ a: Analysis; fr
 
 /** What the new side of a replacement says, or null when it says nothing usable. */
 export function newContent(sf: EditFrame, range: Span): NewContent | null {
+  // Overlapping counts: "extend that to the last 6 months" has its date start at "the".
   const inRange = <T extends Span>(xs: T[]) =>
-    xs.filter((x) => x.start >= range.start && x.end <= range.end);
+    xs.filter((x) => x.end > range.start && x.start < range.end && x.end <= range.end);
   const dates = inRange(sf.a.dates).filter((d) => d.from || d.to);
-  const quantities = inRange(sf.a.quantities);
+  // "this one, Portugal": a bare number word beside a value is a pronoun, not an amount.
+  const quantities = inRange(sf.a.quantities).filter(
+    (q) => !(/^[a-z]+$/i.test(q.text) && !q.currency && q.unit.length === 0 && q.confidence <= 0.8),
+  );
   if (dates.length === 1 && quantities.length === 0)
     return { kind: "date", date: dates[0]!, span: dates[0]! };
   const values = valuesOnly(sf, range);
@@ -59,6 +63,30 @@ export function newContent(sf: EditFrame, range: Span): NewContent | null {
   const text = sf.text.slice(range.start, range.end).trim();
   if (!text) return null;
   return { kind: "clause", span: range };
+}
+
+function shiftYears(iso: string | undefined, years: number): string | undefined {
+  if (!iso) return iso;
+  return `${Number(iso.slice(0, 4)) + years}${iso.slice(4)}`;
+}
+
+/**
+ * A new window the user gave without a year ("Q4", "the first half") takes the year of the
+ * window it replaces, when that lies within one calendar year: "make it Q3" of a 2023 window
+ * is Q3 2023, not the Q3 the as-of date would give.
+ */
+export function inheritYear(d: DateTag, old: DateWindow | undefined): DateWindow {
+  const window = { from: d.from, to: d.to, label: d.text };
+  if (/\b(19|20)\d{2}\b|'\d{2}\b/.test(d.text) || !old?.from || !old.to || !d.from) return window;
+  const year = Number(old.from.slice(0, 4));
+  const within = old.to <= `${year + 1}-01-01`;
+  const given = Number(d.from.slice(0, 4));
+  if (!within || given === year) return window;
+  return {
+    from: shiftYears(d.from, year - given),
+    to: shiftYears(d.to, year - given),
+    label: d.text,
+  };
 }
 
 /** The measure a bare amount is about, from its currency or unit ("£", "orders", "units"). */
@@ -85,14 +113,11 @@ export async function replacementOp(
   const path = t.leaf.path;
   const provenance = provenanceFor(f, content.span);
   switch (content.kind) {
-    case "date":
+    case "date": {
       if (c.type === "attribute") return null;
-      return {
-        op: "set_window",
-        path,
-        window: { from: content.date.from, to: content.date.to, label: content.date.text },
-        provenance,
-      };
+      const window = inheritYear(content.date, c.window);
+      return { op: "set_window", path, window, provenance };
+    }
     case "quantity": {
       if (c.type !== "behaviour" || !c.comparison) return null;
       const q = content.quantity;

@@ -16,7 +16,7 @@ import {
   type EditFrame,
   type EditRule,
 } from "../frame.ts";
-import { ANAPHORA } from "../lexicon.ts";
+import { ANAPHORA, PART_NOUNS } from "../lexicon.ts";
 import { measureFacet, type Target } from "../targets.ts";
 import { fits, measuresFor, newContent, replacementOp, type NewContent } from "./replacement.ts";
 import type { Span } from "../analyse.ts";
@@ -31,8 +31,11 @@ function contentRange(f: EditFrame): Span {
   if (verb) {
     start = verb.stop;
     for (const t of f.a.tokens.filter((x) => x.start >= verb.stop)) {
-      if (ANAPHORA.has(t.lower) || t.lower === "the" || t.lower === "to" || t.lower === "be")
-        start = t.end;
+      const skip =
+        ANAPHORA.has(t.lower) ||
+        PART_NOUNS.has(t.lower) ||
+        /^(the|to|be|of|up|down)$/.test(t.lower);
+      if (skip) start = t.end;
       else break;
     }
   }
@@ -86,39 +89,41 @@ function candidates(f: EditFrame, content: NewContent): Target[] {
 export const retarget: EditRule = {
   name: "retarget",
   applies: (f) => cuesOf(f.a.cues, "replace").length > 0 || insteadToken(f) !== undefined,
-  apply: async (f) => {
-    const range = contentRange(f);
-    const content = newContent(f, range);
-    if (!content || content.kind === "clause") return null;
-    const found = candidates(f, content).filter((t) => fits(t, content, f));
-    if (found.length === 0) {
-      if (content.kind === "values") {
-        const positive = content.values.filter((v) => !v.negated);
-        const facet = positive[0]?.facetId;
-        if (facet && facetKind(f, facet) === "attribute")
-          return plan(
-            "retarget:add",
-            "edit",
-            [{ op: "add", node: conditionForValues(f, facet, positive) }],
-            0.7,
-          );
-        return null;
-      }
-      const what = content.kind === "quantity" ? "threshold" : "date";
-      return refuse(
-        "retarget",
-        "edit_no_target",
-        `This segment has no ${what} to change to "${f.text.slice(range.start, range.end).trim()}". Say what to add, e.g. "and who ordered ${f.text.slice(range.start, range.end).trim()}".`,
-      );
-    }
-    const ops = await Promise.all(found.map((t) => replacementOp(f, t, content)));
-    const usable = found.flatMap((t, i) => (ops[i] ? [{ t, op: ops[i]! as EditOp }] : []));
-    if (usable.length === 0) return null;
-    if (usable.length > 1)
-      return ask(
-        "retarget",
-        usable.map((u) => ({ label: `Change "${describeLeaf(f, u.t.leaf)}"`, ops: [u.op] })),
-      );
-    return plan("retarget", "edit", [usable[0]!.op]);
-  },
+  apply: (f) => retargetWith(f, contentRange(f), "retarget"),
 };
+
+/** New content in `range` put in the place of the condition of its kind. */
+export async function retargetWith(f: EditFrame, range: Span, rule: string) {
+  const content = newContent(f, range);
+  if (!content || content.kind === "clause") return null;
+  const found = candidates(f, content).filter((t) => fits(t, content, f));
+  if (found.length === 0) {
+    if (content.kind === "values") {
+      const positive = content.values.filter((v) => !v.negated);
+      const facet = positive[0]?.facetId;
+      if (facet && facetKind(f, facet) === "attribute")
+        return plan(
+          `${rule}:add`,
+          "edit",
+          [{ op: "add", node: conditionForValues(f, facet, positive) }],
+          0.7,
+        );
+      return null;
+    }
+    const what = content.kind === "quantity" ? "threshold" : "date";
+    return refuse(
+      rule,
+      "edit_no_target",
+      `This segment has no ${what} to change to "${f.text.slice(range.start, range.end).trim()}". Say what to add, e.g. "and who ordered ${f.text.slice(range.start, range.end).trim()}".`,
+    );
+  }
+  const ops = await Promise.all(found.map((t) => replacementOp(f, t, content)));
+  const usable = found.flatMap((t, i) => (ops[i] ? [{ t, op: ops[i]! as EditOp }] : []));
+  if (usable.length === 0) return null;
+  if (usable.length > 1)
+    return ask(
+      rule,
+      usable.map((u) => ({ label: `Change "${describeLeaf(f, u.t.leaf)}"`, ops: [u.op] })),
+    );
+  return plan(rule, "edit", [usable[0]!.op]);
+}

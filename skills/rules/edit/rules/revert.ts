@@ -23,8 +23,7 @@ export const revert: EditRule = {
         `There is no version ${n}: this segment has versions ${f.history.versions.join(", ")}.`,
       );
     }
-    if (n === f.version)
-      return refuse("revert", "already_current", `Version ${n} is the current version already.`);
+    // Already there: nothing changes, and that is the answer (no new version).
     return plan("revert", "revert", [{ op: "restore", version: n, reason: "revert" }], 1);
   },
 };

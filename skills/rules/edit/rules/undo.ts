@@ -23,6 +23,8 @@ function longer(
 export const undo: EditRule = {
   name: "undo",
   applies: (f) => {
+    // "put it back" with nothing undone to redo: take back the change that removed it.
+    if (cue(f, "restore") && f.history.redo.length === 0) return true;
     const u = cue(f, "undo");
     if (!u) return versionNamed(f) === "previous";
     return longer(u, cue(f, "redo")) && typeof versionNamed(f) !== "number";

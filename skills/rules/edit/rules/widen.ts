@@ -1,7 +1,7 @@
 /** Widen: "include Belgium too", "add Spain as well", "or Italy", "chuck bags in too". */
 import { cuesOf } from "../cues.ts";
 import { valuesOnly, type EditRule } from "../frame.ts";
-import { mergePlan } from "./merge.ts";
+import { continuesExclusion, mergePlan } from "./merge.ts";
 
 export const widen: EditRule = {
   name: "widen",
@@ -12,6 +12,6 @@ export const widen: EditRule = {
     const cues = cuesOf(f.a.cues, "also");
     // "and bags": items joined by "and" must each be bought, so that one is a new condition.
     const onlyAnd = cues.every((c) => c.text === "and");
-    return mergePlan(f, "also", whole, "widen", { onlyAnd });
+    return mergePlan(f, continuesExclusion(f) ? "exclude" : "also", whole, "widen", { onlyAnd });
   },
 };
