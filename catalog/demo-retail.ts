@@ -295,6 +295,9 @@ const ACQUISITION_VERBS = [
   "came from",
   "came via",
   "came through",
+  "came in via",
+  "came in through",
+  "came in from",
   "found us via",
   "found us through",
   "referred by",
@@ -485,8 +488,18 @@ const BRAND_SYNONYMS: Record<string, string[]> = {
 const values = (
   list: readonly string[],
   named: Record<string, { label: string; synonyms: string[] }>,
+  extra: (v: string) => Partial<FacetValue> = () => ({}),
 ): FacetValue[] =>
-  list.map((v) => ({ value: v, label: named[v]!.label, synonyms: named[v]!.synonyms }));
+  list.map((v) => ({ value: v, label: named[v]!.label, synonyms: named[v]!.synonyms, ...extra(v) }));
+
+/** "18-24" covers 18..24; "65+" is 65 and over. */
+function ageRange(band: string): FacetValue["range"] {
+  const [lo, hi] = band.replace("+", "").split("-").map(Number);
+  return hi === undefined ? { min: lo } : { min: lo, max: hi };
+}
+
+/** Tiers in order; "none" (not enrolled) is not on the scale. */
+const TIER_RANK: Record<string, number | undefined> = { bronze: 1, silver: 2, gold: 3, platinum: 4 };
 
 /** Measures, recency and the order date: the same ids and words as online-retail (GBP). */
 function sharedFacets(): Facet[] {
@@ -536,7 +549,8 @@ export function buildDemoRetailCatalog(products: DemoProduct[]): TenantCatalog {
         "zoomers",
         "boomers",
       ],
-      values: values(AGE_BANDS, AGE_VALUES),
+      values: values(AGE_BANDS, AGE_VALUES, (v) => ({ range: ageRange(v) })),
+      bandUnits: ["s", "year olds", "year-olds", "years old", "yo", "yrs", "years"],
     },
     {
       id: "gender",
@@ -563,7 +577,9 @@ export function buildDemoRetailCatalog(products: DemoProduct[]): TenantCatalog {
       kind: "attribute",
       type: "enum",
       synonyms: ["loyalty tier", "loyalty", "tier", "loyalty status", "membership tier"],
-      values: values(LOYALTY_TIERS, LOYALTY_VALUES),
+      values: values(LOYALTY_TIERS, LOYALTY_VALUES, (v) =>
+        TIER_RANK[v] === undefined ? {} : { rank: TIER_RANK[v] },
+      ),
     },
     {
       id: "acquisition_channel",

@@ -11,6 +11,10 @@ export const FacetValue = z.object({
   label: z.string(),
   /** Other words users say for it (e.g. `Irish`, `Republic of Ireland`). */
   synonyms: z.array(z.string()).default([]),
+  /** Position on the facet's scale, for "silver tier and above" (ordered values only). */
+  rank: z.number().optional(),
+  /** The numbers the value covers, for "over 55s" and "aged 18-24" (banded values only). */
+  range: z.object({ min: z.number().optional(), max: z.number().optional() }).optional(),
 });
 export type FacetValue = z.infer<typeof FacetValue>;
 
@@ -71,6 +75,11 @@ export const Facet = z.object({
   range: z.object({ min: z.number(), max: z.number() }).optional(),
   /** For measures: how requests name them and rule trees store them. */
   measure: MeasureSpec.optional(),
+  /**
+   * For banded facets (values with a `range`): words after a number that mean the facet's
+   * scale ("55s", "25 year olds").
+   */
+  bandUnits: z.array(z.string()).optional(),
   /** For recency facets: which end of the customer's purchase history. */
   recency: z.object({ which: z.enum(["first", "last"]) }).optional(),
 });

@@ -45,7 +45,13 @@ export type CueKind =
   /** "the end of": the closing part of a period ("by the end of February"). */
   | "end-of"
   /** A conjunction or list separator between two dates ("," "or" "and" "&" "/"). */
-  | "date-joiner";
+  | "date-joiner"
+  /** "lifetime", "all time": the whole history, stated (no window). */
+  | "lifetime"
+  /** "and above", "or higher", "+": this value and every one ranked above it. */
+  | "and-above"
+  /** "and below", "or lower": this value and every one ranked below it. */
+  | "and-below";
 
 export interface Cue {
   kind: CueKind;
@@ -89,6 +95,12 @@ const PHRASES: [CueKind, string[][]][] = [
   ["by", phrases("by")],
   ["end-of", phrases("the end of", "end of")],
   ["date-joiner", phrases(",", "or", "and", "&", "/")],
+  ["lifetime", phrases("lifetime", "all time", "all-time", "over all time", "of all time")],
+  [
+    "and-above",
+    phrases("and above", "or above", "and up", "or higher", "and higher", "or better", "and over", "or over", "+"),
+  ],
+  ["and-below", phrases("and below", "or below", "and under", "or lower", "and lower", "or under")],
 ];
 
 function matchAt(tokens: Token[], i: number, words: string[]): boolean {

@@ -749,3 +749,31 @@ describe("tagDates: robustness", () => {
     expect((performance.now() - t0) / n).toBeLessThan(1);
   });
 });
+
+describe("tagDates: spans back from the as-of date and around named days", () => {
+  /** text -> [from, to) */
+  const EXAMPLES: [string, [string | undefined, string | undefined]][] = [
+    ["has not purchased in 120 days", ["2011-08-12", "2011-12-10"]],
+    ["ordered within 60 days", ["2011-10-11", "2011-12-10"]],
+    ["last order between 8 and 16 weeks ago", ["2011-08-20", "2011-10-16"]],
+    ["ordered 3 to 6 months ago", ["2011-06-10", "2011-09-11"]],
+    ["ordered between 60 and 120 days ago", ["2011-08-12", "2011-10-12"]],
+    ["bought in the week before Christmas 2010", ["2010-12-18", "2010-12-25"]],
+    ["in the 90 days before Christmas 2010", ["2010-09-26", "2010-12-25"]],
+    ["the week after Christmas 2010", ["2010-12-26", "2011-01-02"]],
+  ];
+  for (const [text, expected] of EXAMPLES) it(text, () => expect(win(text)).toEqual(expected));
+
+  it("leaves spans relative to another event alone", () => {
+    expect(tagDates("bought again within 30 days of their first order", CTX)).toEqual([]);
+  });
+
+  it("reads every month of a list and gives them the year after the last", () => {
+    const tags = tagDates("ordered in each of Jul, Aug and Sep 2010", CTX);
+    expect(tags.map((t) => [t.from, t.to])).toEqual([
+      ["2010-07-01", "2010-08-01"],
+      ["2010-08-01", "2010-09-01"],
+      ["2010-09-01", "2010-10-01"],
+    ]);
+  });
+});

@@ -1298,6 +1298,38 @@ const RULES: Rule[] = [
       return fixedAtom("relative", oneDay(d), `${n} ${unit}${n === 1 ? "" : "s"} ago`, 0.9);
     },
   },
+  // between 8 and 16 weeks ago, 3 to 6 months ago, 60-120 days ago: both days included
+  {
+    hint: /ago/,
+    re: new RegExp(
+      String.raw`${L}(?:(?:between|from)\s+)?(?<n1>${NUM_SRC})\s*(?:-|–|to|and)\s*(?<n2>${NUM_SRC})\s+(?<u>days?|weeks?|months?|years?)\s+ago${R}`,
+      "g",
+    ),
+    make: (g, c) => {
+      const a = parseNum(g.n1 ?? "");
+      const b = parseNum(g.n2 ?? "");
+      const unit = unitOf(g.u ?? "");
+      if (a === undefined || b === undefined || !unit || Math.max(a, b) > 36500) return null;
+      const [lo, hi] = a <= b ? [a, b] : [b, a];
+      const win = { from: shift(c.asOf, unit, -hi), to: shift(c.asOf, unit, -lo) + 1 };
+      return fixedAtom("range", win, `${lo} to ${hi} ${unit}s ago`, 0.95);
+    },
+  },
+  // "haven't ordered in 60 days", "within 90 days": looking back from the as-of date
+  {
+    hint: /\b(?:in|within)\s/,
+    re: new RegExp(
+      String.raw`${L}(?:in|within)\s+(?<n>${NUM_SRC})\s+(?<u>days|weeks|months|years)(?!\s+(?:of|from|after|before|ago|time)${R})${R}`,
+      "g",
+    ),
+    make: (g, c) => {
+      const n = parseNum(g.n ?? "");
+      const unit = unitOf(g.u ?? "");
+      if (n === undefined || n < 2 || !unit || n > MAX_UNITS[unit]) return null;
+      const win = { from: shift(c.asOf, unit, -n), to: c.asOf };
+      return fixedAtom("relative", win, `last ${n} ${unit}s`, 0.9);
+    },
+  },
   // today, yesterday, this month, the current quarter, year to date, ytd
   {
     hint: /today|yesterday|this|current|to[-\s]date|ytd|mtd|qtd/,
@@ -1744,6 +1776,10 @@ function rangeAtoms(s: string, atoms: Atom[], c: Ctx): Atom[] {
 
 const WEEK_OF_RE = /[^a-z]((?:the\s+)?week\s+(of|commencing|beginning|starting|ending))\s+$/;
 const EDGE_OF_RE = /[^a-z]((?:the\s+)?(?:very\s+)?(start|beginning|end)\s+of)\s+$/;
+/** "the week before Christmas 2010", "in the 90 days before Easter", "the month after". */
+const SPAN_AROUND_RE = new RegExp(
+  String.raw`[^a-z]((?:the\s+)?(?:(${NUM_SRC})\s+)?(days?|weeks?|months?)\s+(before|leading\s+up\s+to|prior\s+to|after|following))\s+$`,
+);
 
 /**
  * "the week of <day>" widens a day to its (Monday-start) week; "the start/end of X" narrows X to
@@ -1753,6 +1789,28 @@ function wrapperAtoms(s: string, atoms: Atom[], c: Ctx): Atom[] {
   const out: Atom[] = [];
   for (const a of atoms) {
     const look = lookBehind(s, a.start, 30);
+    const around = SPAN_AROUND_RE.exec(look.text);
+    if (around) {
+      const r = resolveAtom(a, c);
+      const unit = unitOf(around[3] ?? "");
+      const n = around[2] ? parseNum(around[2]) : 1;
+      if (r && unit && n !== undefined && n >= 1) {
+        const after = /after|following/.test(around[4] ?? "");
+        const win = after
+          ? { from: r.win.to, to: shift(r.win.to, unit, n) }
+          : { from: shift(r.win.from, unit, -n), to: r.win.from };
+        out.push({
+          start: look.base + around.index + 1,
+          end: a.end,
+          kind: "range",
+          strength: "strong",
+          conf: Math.min(a.conf, 0.9),
+          fixed: win,
+          fixedName: `${n} ${unit}${n === 1 ? "" : "s"} ${after ? "after" : "before"} ${r.name}`,
+        });
+        continue;
+      }
+    }
     const weekMatch = WEEK_OF_RE.exec(look.text);
     const edge = weekMatch || a.kind === "range" ? null : EDGE_OF_RE.exec(look.text);
     if (!weekMatch && !edge) continue;
@@ -1816,6 +1874,10 @@ const YEAR_CUES = new Set([
   "for",
   "of",
 ]);
+/** A month or season followed by "," / "and" / "or" and another one ("Jul, Aug and Sep"). */
+const COORD_AHEAD_RE = new RegExp(
+  String.raw`^\s*(?:,|&|/|and|or)\s*(?:and\s+|or\s+)?(?:${MONTH_SRC}|${SEASON_SRC})${R}`,
+);
 const COORD_RE = new RegExp(
   String.raw`[^a-z0-9](?:${MONTH_SRC}|${SEASON_SRC})(?:\s+${YEAR_SRC})?(?:\s*(?:,|&|/|and|or|nor|but|not|also|then|in|during))+\s*$`,
 );
@@ -1907,7 +1969,10 @@ function candidateFor(a: Atom, s: string, c: Ctx): Cand | null {
     }
   } else if (a.strength === "weak") {
     if (!spanCue && !post) {
-      if (!(a.nameWord && COORD_RE.test(lookBehind(s, a.start, 30).text))) return null;
+      const coordinated =
+        COORD_RE.test(lookBehind(s, a.start, 30).text) ||
+        COORD_AHEAD_RE.test(s.slice(a.end, a.end + 30));
+      if (!(a.nameWord && coordinated)) return null;
       conf = Math.min(conf, 0.7);
     }
   } else if (a.strength === "soft" && !spanCue && !post) {
@@ -1995,6 +2060,38 @@ function contextOf(ctx: DateContext): Ctx | null {
   return { asOf: dayOf(y, mo, d), asOfY: y, fsm, region: ctx.region === "US" ? "US" : "GB" };
 }
 
+/**
+ * "Jul, Aug and Sep 2010": months and seasons listed with one year after the last share it.
+ * Each list member is the longest name atom at its place; members are joined by a separator.
+ */
+function shareListYears(s: string, atoms: Atom[]): void {
+  const names = atoms
+    .filter((a) => a.nameWord && a.at)
+    .sort((x, y) => x.start - y.start || y.end - x.end)
+    .filter((a, i, all) => i === 0 || a.start >= all[i - 1]!.end);
+  let list: Atom[] = [];
+  const flush = () => {
+    const year = list.at(-1)?.year;
+    if (list.length > 1 && year !== undefined) {
+      for (const a of list) {
+        if (a.year !== undefined) continue;
+        // The bare atom of every shorter member takes the year (so does any overlapping one).
+        for (const b of atoms) if (b.start === a.start && b.nameWord && b.year === undefined) b.year = year;
+      }
+    }
+    list = [];
+  };
+  for (const a of names) {
+    const prev = list.at(-1);
+    if (prev && /^\s*(?:,|&|\/|and|or)\s*(?:and\s+|or\s+)?$/.test(s.slice(prev.end, a.start))) list.push(a);
+    else {
+      flush();
+      list = [a];
+    }
+  }
+  flush();
+}
+
 function collectAtoms(s: string, c: Ctx): Atom[] {
   const atoms: Atom[] = [];
   for (const rule of RULES) {
@@ -2021,6 +2118,7 @@ export function tagDates(text: string, ctx: DateContext): DateTag[] {
     const s = normalise(text);
     const atoms = collectAtoms(s, c);
     if (atoms.length === 0) return [];
+    shareListYears(s, atoms);
     atoms.push(...chronoAtoms(s, atoms, c));
     atoms.push(...wrapperAtoms(s, atoms, c));
     atoms.push(...rangeAtoms(s, atoms, c));

@@ -127,6 +127,23 @@ export function decomposeRequest(
   const startPost = head >= 0 ? head + 1 : 0;
   if (head > 0) boundaries.push({ at: 0, connective: "and", negated: false });
   boundaries.push({ at: startPost, connective: "and", negated: false });
+  // "Spring reactivation: customers who …", "Nordics list - Sweden, …": a header before a
+  // colon or a spaced dash near the start is its own span (the mapper decides whether it is
+  // a label or a condition).
+  const header = tokens.findIndex(
+    (t, i) =>
+      i > 0 &&
+      i <= 6 &&
+      i < tokens.length - 1 &&
+      (t.text === ":" ||
+        (t.text === "-" &&
+          text[t.start - 1] === " " &&
+          text[t.end] === " " &&
+          tokens[i - 1]!.kind !== "number" &&
+          tokens[i + 1]!.kind !== "number" &&
+          tokens[i + 1]!.kind !== "symbol")),
+  );
+  if (header > 0) boundaries.push({ at: header + 1, connective: "and", negated: false });
 
   for (let i = startPost; i < tokens.length; i++) {
     if (guarded.has(i)) continue;

@@ -47,6 +47,10 @@ export const CONTRAST = new Set([
 export const EXCLUDERS = [
   "except",
   "excluding",
+  "exclude",
+  "excludes",
+  "not including",
+  "leaving out",
   "other than",
   "apart from",
   "aside from",
@@ -133,15 +137,29 @@ export const CANCEL_WORDS = new Set([
   "cancellation",
   "cancellations",
   "returned",
+  "return",
   "returns",
   "refunded",
+  "refund",
   "refunds",
+]);
+
+/** The verb forms among them: only these open a clause after "and"/"or" ("or cancelled"). */
+export const CANCEL_VERBS = new Set([
+  "cancelled",
+  "canceled",
+  "cancel",
+  "cancels",
+  "cancelling",
+  "canceling",
+  "returned",
+  "refunded",
 ]);
 
 /** Words that start a new clause when they follow "and"/"or". */
 export const CLAUSE_STARTERS = new Set([
   ...BUY_VERBS,
-  ...CANCEL_WORDS,
+  ...CANCEL_VERBS,
   "who",
   "whose",
   "with",
@@ -332,6 +350,23 @@ export const FILLERS = new Set([
   "based",
   "located",
   "living",
+  "live",
+  "lives",
+  "reside",
+  "resides",
+  "residing",
+  "resident",
+  "residents",
+  "situated",
+  "come",
+  "comes",
+  "came",
+  "completed",
+  "complete",
+  "successful",
+  "fulfilled",
+  "valid",
+  "actual",
   "country",
   "countries",
   "from",
@@ -470,6 +505,9 @@ export const STRUCTURAL = new Set([
   "nor",
   "except",
   "excluding",
+  "exclude",
+  "excludes",
+  "leaving",
   "without",
   "since",
   "until",
@@ -599,6 +637,16 @@ export const LAPSE_WORDS = new Set([
   "idle",
   "defected",
   "former",
+]);
+
+/** Words that say an order is a real one, which every order is ("zero completed orders"). */
+export const ORDER_ADJECTIVES = new Set([
+  "completed",
+  "complete",
+  "successful",
+  "fulfilled",
+  "valid",
+  "actual",
 ]);
 
 /** Words that qualify what is counted ("5 separate orders", "10 different products"). */

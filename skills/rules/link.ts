@@ -268,8 +268,13 @@ export function linkSubSegment(
     const hits = retriever
       .search(phrase, { limit: 4, kinds: ["attribute", "item"] })
       .filter((h) => h.value !== undefined && h.score >= MIN_LINK_SCORE)
-      // A few words of a long product name name many products, not that one.
-      .filter((h) => h.facetId !== "product" || last - k + 1 >= 0.8 * h.label.split(/\s+/).length);
+      // A few words of a long product name name many products, not that one; and one word
+      // of a longer name ("came" of "came from SEO") is not that name misspelt.
+      .filter((h) =>
+        h.facetId === "product"
+          ? last - k + 1 >= 0.8 * h.label.split(/\s+/).length
+          : 2 * (last - k + 1) >= h.matched.split(/\s+/).length,
+      );
     const best = hits[0];
     // A close variant of a small closed list (a country, a category) is safe to link when
     // it clearly beats the runner-up; product names need a stronger match.

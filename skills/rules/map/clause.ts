@@ -53,8 +53,16 @@ export function readClause(
   const cues = findCues(tokens);
   const inQuantity = (c: Span) => quantities.some((q) => overlaps(q, c));
   const inValue = (c: Span) => mentions.some((m) => m.value !== undefined && overlaps(m, c));
-  const negators = cues.filter((c) => c.kind === "negator" && !inQuantity(c) && !inValue(c));
-  const verbs = cues.filter((c) => (c.kind === "buy" || c.kind === "cancel") && !inQuantity(c));
+  // A parenthesis explains the words before it ("zero orders (only cancellations)"): its
+  // verbs and negators are not the clause's, unless the clause is all parenthesis.
+  const explained = (x: Span) =>
+    parens.some((p) => overlaps(p, x)) && tokens.some((t) => !parens.some((p) => overlaps(p, t)));
+  const negators = cues.filter(
+    (c) => c.kind === "negator" && !inQuantity(c) && !inValue(c) && !explained(c),
+  );
+  const verbs = cues.filter(
+    (c) => (c.kind === "buy" || c.kind === "cancel") && !inQuantity(c) && !explained(c),
+  );
   const kind = (m: Mention) => scope.facetKind(m.facetId);
   const measures = mentions.filter((m) => kind(m) === "measure");
   return {
@@ -76,7 +84,7 @@ export function readClause(
     buyVerb: verbs.some((v) => v.kind === "buy"),
     cancel:
       verbs.some((v) => v.kind === "cancel") ||
-      measures.some((m) => scope.measureEvent(m.facetId) === "cancellation"),
+      measures.some((m) => scope.measureEvent(m.facetId) === "cancellation" && !explained(m)),
     parens,
   };
 }

@@ -15,4 +15,6 @@ export interface RuleExample {
   lacks?: unknown;
   /** A question whose key starts with this must be asked; without it, none may be. */
   asks?: string;
+  /** False for a phrase the rule must leave alone (default: the rule applies). */
+  fires?: boolean;
 }

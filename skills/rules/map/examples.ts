@@ -16,13 +16,19 @@ import { examples as itemDates } from "./rules/item-dates.examples.ts";
 import { examples as itemEllipsis } from "./rules/item-ellipsis.examples.ts";
 import { examples as itemGroups } from "./rules/item-groups.examples.ts";
 import { examples as joinedDates } from "./rules/joined-dates.examples.ts";
+import { examples as label } from "./rules/label.examples.ts";
 import { examples as negation } from "./rules/negation.examples.ts";
+import { examples as numericBands } from "./rules/numeric-bands.examples.ts";
 import { examples as perWindow } from "./rules/per-window.examples.ts";
+import { examples as quantityDates } from "./rules/quantity-dates.examples.ts";
+import { examples as rankedValues } from "./rules/ranked-values.examples.ts";
 import { examples as recency } from "./rules/recency.examples.ts";
 import { examples as sincePrevious } from "./rules/since-previous.examples.ts";
+import { examples as timeSince } from "./rules/time-since.examples.ts";
 import { examples as unmapped } from "./rules/unmapped.examples.ts";
 import { examples as windowAnaphor } from "./rules/window-anaphor.examples.ts";
 import { examples as windowIntersection } from "./rules/window-intersection.examples.ts";
+import { examples as yearQuantity } from "./rules/year-quantity.examples.ts";
 import { examples as combine } from "./request/combine.examples.ts";
 import { examples as datedClauses } from "./request/dated-clauses.examples.ts";
 import { examples as newCustomers } from "./request/new-customers.examples.ts";
@@ -47,13 +53,19 @@ export const RULE_EXAMPLES: Record<string, RuleExample[]> = {
   "item-ellipsis": itemEllipsis,
   "item-groups": itemGroups,
   "joined-dates": joinedDates,
+  "label": label,
   "negation": negation,
+  "numeric-bands": numericBands,
   "per-window": perWindow,
+  "quantity-dates": quantityDates,
+  "ranked-values": rankedValues,
   "recency": recency,
   "since-previous": sincePrevious,
+  "time-since": timeSince,
   "unmapped": unmapped,
   "window-anaphor": windowAnaphor,
   "window-intersection": windowIntersection,
+  "year-quantity": yearQuantity,
   "combine": combine,
   "dated-clauses": datedClauses,
   "new-customers": newCustomers,

@@ -11,7 +11,7 @@ import {
   type Facet,
   type MeasureSpec,
 } from "../../../state/catalog.ts";
-import { COUNT_QUALIFIERS } from "../lexicon.ts";
+import { COUNT_QUALIFIERS, ORDER_ADJECTIVES } from "../lexicon.ts";
 import type { QuantityTag } from "../quantities.ts";
 import { singular } from "../text.ts";
 import type { Clause, MapScope } from "./types.ts";
@@ -56,6 +56,29 @@ export function measureByUnit(
   return best?.f;
 }
 
+/**
+ * "3+ online orders", "zero completed orders": the unit after words that only qualify it —
+ * catalog values (the orders' channel) and grammar words — skipped, up to two of them.
+ */
+function measureAfterModifiers(
+  q: QuantityTag,
+  c: Clause,
+  facets: MeasureFacet[],
+): MeasureFacet | undefined {
+  if (q.currency) return undefined;
+  const first = q.tokens[1] + 1;
+  for (let k = 1; k <= 2 && k < q.unit.length; k++) {
+    const skipped = c.tokens.slice(first, first + k);
+    const qualifies = (t: (typeof skipped)[number]) =>
+      ORDER_ADJECTIVES.has(t.lower) ||
+      c.mentions.some((m) => m.value !== undefined && m.start <= t.start && t.end <= m.end);
+    if (skipped.length < k || !skipped.every(qualifies)) return undefined;
+    const f = measureByUnit(facets, q.unit.slice(k));
+    if (f) return f;
+  }
+  return undefined;
+}
+
 export function measureFor(
   q: QuantityTag,
   c: Clause,
@@ -73,7 +96,7 @@ export function measureFor(
       facet: f,
     };
   };
-  const unit = measureByUnit(facets, q.unit);
+  const unit = measureByUnit(facets, q.unit) ?? measureAfterModifiers(q, c, facets);
   if (unit) return resolved(unit, true, 1);
   const named = c.measures.map((m) => byId.get(m.facetId)).filter((f) => f !== undefined);
   const wins = named.find((f) => f.measure.namedWins);

@@ -19,13 +19,19 @@ import { itemDates } from "./rules/item-dates.ts";
 import { itemEllipsis } from "./rules/item-ellipsis.ts";
 import { itemGroups } from "./rules/item-groups.ts";
 import { joinedDates } from "./rules/joined-dates.ts";
+import { label } from "./rules/label.ts";
 import { negation } from "./rules/negation.ts";
+import { numericBands } from "./rules/numeric-bands.ts";
 import { perWindow } from "./rules/per-window.ts";
+import { quantityDates } from "./rules/quantity-dates.ts";
+import { rankedValues } from "./rules/ranked-values.ts";
 import { recency } from "./rules/recency.ts";
 import { sincePrevious } from "./rules/since-previous.ts";
+import { timeSinceMeasure } from "./rules/time-since.ts";
 import { unmapped } from "./rules/unmapped.ts";
 import { windowAnaphor } from "./rules/window-anaphor.ts";
 import { windowIntersection } from "./rules/window-intersection.ts";
+import { yearQuantity } from "./rules/year-quantity.ts";
 import { combine } from "./request/combine.ts";
 import { datedClauses } from "./request/dated-clauses.ts";
 import { newCustomers } from "./request/new-customers.ts";
@@ -36,6 +42,7 @@ import type { MapRule, RequestRule } from "./types.ts";
 
 /** Clause passes, in order. */
 export const CLAUSE_PASSES: { pass: string; rules: MapRule[] }[] = [
+  { pass: "header", rules: [label] },
   {
     pass: "windows",
     rules: [
@@ -44,17 +51,19 @@ export const CLAUSE_PASSES: { pass: string; rules: MapRule[] }[] = [
       earlierLaterThan,
       byEndOf,
       joinedDates,
+      yearQuantity,
       agoQuantities,
       sincePrevious,
       itemDates,
+      quantityDates,
       windowIntersection,
       windowAnaphor,
     ],
   },
-  { pass: "attributes", rules: [attributes] },
+  { pass: "attributes", rules: [numericBands, rankedValues, attributes] },
   { pass: "frame", rules: [inheritedEvent, inheritedWindow] },
   { pass: "items", rules: [itemGroups, itemEllipsis, itemAnaphor] },
-  { pass: "conditions", rules: [aggregates, recency, dateOnly, exists, perWindow] },
+  { pass: "conditions", rules: [timeSinceMeasure, aggregates, recency, dateOnly, exists, perWindow] },
   { pass: "negation", rules: [negation] },
   { pass: "unmapped", rules: [unmapped] },
 ];

@@ -86,12 +86,19 @@ export interface ClauseFrame {
   windowConfidence: number;
   /** Further periods each of which must hold on its own ("in both 2010 and 2011"). */
   perWindow: DateWindow[];
+  /** How the further periods join: each must hold ("both", "each of"), or any ("or"). */
+  perWindowJoin: "and" | "or";
   /** "more than 3 months ago": quantities that are boundaries, not aggregates. */
   agoQuantities: QuantityTag[];
   /** Quantities that compare an aggregate. */
   countQuantities: QuantityTag[];
   /** Items paired with the date that follows each ("candles in Q3 and textiles in Q4"). */
   itemWindows?: Map<Mention, DateWindow>;
+  /**
+   * Quantities paired with their own time ("3 orders in the last 180 days and £200 in the
+   * last 60 days"; "lifetime AOV over £300 and an order in Q4"): null is all time.
+   */
+  quantityWindows?: Map<QuantityTag, { window: DateWindow | null; part: Span }>;
   /** The clause's own window. */
   window?: DateWindow;
   /** The window its conditions get: its own, else the previous clause's when it has no verb. */
@@ -99,6 +106,8 @@ export interface ClauseFrame {
   event: Frame["event"];
   /** Attribute conditions. */
   nodes: RuleNode[];
+  /** Values an attribute mention stands for beyond its own ("silver tier and above"). */
+  valueExpansions: Map<Mention, string[]>;
   /** Item groups: mentions in one group are alternatives or filters of one line. */
   itemGroups: Mention[][];
   orBetweenGroups: boolean;

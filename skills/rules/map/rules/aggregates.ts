@@ -49,11 +49,14 @@ export const aggregates: MapRule = {
         const at = c.tokens.findIndex((t) => t.start === m.start);
         return q.unit.length > 0 && at > q.tokens[1] && at <= unitEnd;
       });
+      const own = f.quantityWindows?.get(q);
       const parts: Span[] = [
         q,
         ...before,
         ...after,
-        ...f.windowParts.filter((w) => f.countQuantities.length === 1 || overlaps(w, q)),
+        ...(own
+          ? [own.part]
+          : f.windowParts.filter((w) => f.countQuantities.length === 1 || overlaps(w, q))),
       ];
       const groups = f.itemGroups.length ? f.itemGroups : [undefined];
       for (const g of groups) {
@@ -61,7 +64,7 @@ export const aggregates: MapRule = {
           type: "behaviour",
           event: measure.event,
           ...(g ? itemFilter(g) : {}),
-          ...windowFor(f, g),
+          ...(own ? (own.window ? { window: own.window } : {}) : windowFor(f, g)),
           measure: measure.measure,
           comparison,
           provenance: scope.provenance(
@@ -75,7 +78,20 @@ export const aggregates: MapRule = {
             ),
           ),
         };
-        f.behaviour.push(condition as RuleNode);
+        // "zero orders", "fewer than 1 purchase": a count below one is having none.
+        const none =
+          measure.facet.type === "number" &&
+          ((q.op === "eq" && q.value === 0) ||
+            (q.op === "lt" && q.value <= 1) ||
+            (q.op === "lte" && q.value < 1));
+        if (none) {
+          const { comparison: _c, ...rest } = condition;
+          f.behaviour.push({
+            type: "not",
+            child: { ...rest, measure: "exists" },
+            provenance: condition.provenance,
+          });
+        } else f.behaviour.push(condition as RuleNode);
       }
     }
   },

@@ -28,7 +28,7 @@ export const attributes: MapRule = {
         type: "attribute",
         facet,
         op: outside || clauseNegates ? "not_in" : "in",
-        values: [...new Set(group.map((m) => m.value!))],
+        values: [...new Set(group.flatMap((m) => f.valueExpansions.get(m) ?? [m.value!]))],
         provenance: f.scope.provenance(
           group,
           group.every((m) => m.exact) ? "catalog" : "inferred",

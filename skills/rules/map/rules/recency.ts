@@ -6,7 +6,8 @@ import type { MapRule } from "../types.ts";
 export const recency: MapRule = {
   name: "recency",
   doc: "A first/last purchase mention with a window is a recency condition; without one, a question.",
-  applies: (c, f) => c.recency.length > 0 && !(f.effectiveWindow && f.countQuantities.length),
+  applies: (c, f) =>
+    c.recency.length > 0 && !f.recencyUsed && !(f.effectiveWindow && f.countQuantities.length),
   apply(c, f) {
     const m = c.recency[0]!;
     f.recencyUsed = true;

@@ -1,0 +1,22 @@
+import type { RuleExample } from "../example.ts";
+
+export const examples: RuleExample[] = [
+  {
+    phrase: "Spring reactivation: customers who placed at least 2 orders in the last 90 days",
+    root: { measure: "orders", comparison: { op: "gte", value: 2 }, window: { from: "2011-09-11" } },
+  },
+  {
+    phrase: "Q1 2011 cohort - customers whose first purchase was in Q1 2011",
+    root: { type: "recency", which: "first", window: { from: "2011-01-01", to: "2011-04-01" } },
+  },
+  {
+    phrase: "Geo: customers in the US or Canada",
+    root: { type: "attribute", values: ["USA", "Canada"] },
+  },
+  // A header that states values is a condition, not a name.
+  {
+    phrase: "Germany - customers who bought textiles",
+    root: { type: "and", children: [{ values: ["Germany"] }, { item: { values: ["Textiles"] } }] },
+    fires: false,
+  },
+];
