@@ -1,6 +1,8 @@
 /**
- * Benchmark: the dev queries run warm through the NSC graph with the Postgres checkpointer,
- * in one process. Prints p50/p95 latency per step and end to end, and requests per second.
+ * Benchmark: the dev queries run warm through the conversation graph with the Postgres
+ * checkpointer, in one process, each followed by an edit on the same thread — so a creation
+ * turn and an edit turn are measured side by side, interleaved, in the same run. Prints p50/p95
+ * latency per step and end to end for each kind of turn, and requests per second.
  *
  *   npm run bench [-- --rounds 5 --concurrency 1 --runs 3]
  *
@@ -14,7 +16,26 @@ import { runRequest } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { parseEnv } from "../state/config.ts";
 
+/** Edits that apply to any segment, cycled through the conversations. */
+const EDITS = [
+  "and who ordered at least 2 times",
+  "exclude anyone from Germany",
+  "only the ones who spent over £100",
+];
+
+const EDIT_STEPS = [
+  "perceiveMessage",
+  "understandEdit",
+  "applyEdit",
+  "validate",
+  "formatSegment",
+  "estimateSize",
+  "diffSegment",
+  "commitVersion",
+];
+
 const STEPS = [
+  "perceiveMessage",
   "perceive",
   "decompose",
   "tagDates",
@@ -23,6 +44,7 @@ const STEPS = [
   "validate",
   "formatSegment",
   "estimateSize",
+  "commitVersion",
 ];
 
 function percentile(sorted: number[], p: number): number {
@@ -37,11 +59,41 @@ const median = (xs: number[]) =>
     50,
   );
 
+interface Stat {
+  p50: number;
+  p95: number;
+}
+
+interface TurnFigures {
+  perStep: Record<string, Stat>;
+  endToEnd: Stat;
+}
+
 interface RunFigures {
-  perStep: Record<string, { p50: number; p95: number }>;
-  endToEnd: { p50: number; p95: number };
+  create: TurnFigures;
+  edit: TurnFigures;
   rps: number;
   requests: number;
+}
+
+function stat(xs: number[]): Stat {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+}
+
+class Samples {
+  readonly steps: Record<string, number[]> = {};
+  readonly total: number[] = [];
+  add(ms: number, audit: { step: string; ms: number }[]) {
+    this.total.push(ms);
+    for (const a of audit) (this.steps[a.step] ??= []).push(a.ms);
+  }
+  figures(names: string[]): TurnFigures {
+    return {
+      perStep: Object.fromEntries(names.map((s) => [s, stat(this.steps[s] ?? [])])),
+      endToEnd: stat(this.total),
+    };
+  }
 }
 
 async function measure(
@@ -50,31 +102,37 @@ async function measure(
   rounds: number,
   concurrency: number,
 ): Promise<RunFigures> {
-  const steps: Record<string, number[]> = Object.fromEntries(STEPS.map((s) => [s, []]));
-  const total: number[] = [];
+  const create = new Samples();
+  const edit = new Samples();
   const work = Array.from({ length: rounds }, () => queries).flat();
   let next = 0;
+  let requests = 0;
   const started = performance.now();
   async function worker() {
     while (next < work.length) {
-      const query = work[next++]!;
-      const t0 = performance.now();
-      const r = await runRequest(services, { tenant: "online-retail", request: query });
-      total.push(performance.now() - t0);
-      for (const a of r.audit) steps[a.step]?.push(a.ms);
+      const n = next++;
+      const query = work[n]!;
+      let t0 = performance.now();
+      const first = await runRequest(services, { tenant: "online-retail", request: query });
+      create.add(performance.now() - t0, first.audit);
+      requests++;
+      if (first.status !== "ok") continue;
+      t0 = performance.now();
+      const r = await runRequest(services, {
+        threadId: first.thread_id,
+        request: EDITS[n % EDITS.length]!,
+      });
+      edit.add(performance.now() - t0, r.audit);
+      requests++;
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  const stat = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-  };
   return {
-    perStep: Object.fromEntries(STEPS.map((s) => [s, stat(steps[s]!)])),
-    endToEnd: stat(total),
-    rps: work.length / seconds,
-    requests: work.length,
+    create: create.figures(STEPS),
+    edit: edit.figures(EDIT_STEPS),
+    rps: requests / seconds,
+    requests,
   };
 }
 
@@ -111,22 +169,26 @@ async function main() {
   }
   const fmt = (n: number) => n.toFixed(2).padStart(9);
   console.log(
-    `NSC graph, rules tier, Postgres checkpointer (${env.DATABASE_URL ? "DATABASE_URL" : "embedded"}), ` +
-      `${results[0]?.requests ?? 0} requests per run, concurrency ${concurrency}, median of ${runs} runs\n`,
+    `Conversation graph, rules tier, Postgres checkpointer (${env.DATABASE_URL ? "DATABASE_URL" : "embedded"}), ` +
+      `${results[0]?.requests ?? 0} turns per run (each dev query, then an edit of it), concurrency ${concurrency}, median of ${runs} runs\n`,
   );
-  console.log(`${"step".padEnd(16)} | ${"p50 ms".padStart(9)} | ${"p95 ms".padStart(9)}`);
-  console.log(`${"-".repeat(16)}-|-${"-".repeat(9)}-|-${"-".repeat(9)}`);
-  for (const s of STEPS) {
+  const table = (title: string, names: string[], pick: (r: RunFigures) => TurnFigures) => {
+    console.log(`${title.padEnd(16)} | ${"p50 ms".padStart(9)} | ${"p95 ms".padStart(9)}`);
+    console.log(`${"-".repeat(16)}-|-${"-".repeat(9)}-|-${"-".repeat(9)}`);
+    for (const s of names) {
+      console.log(
+        `${s.padEnd(16)} | ${fmt(median(results.map((r) => pick(r).perStep[s]!.p50)))} | ${fmt(median(results.map((r) => pick(r).perStep[s]!.p95)))}`,
+      );
+    }
     console.log(
-      `${s.padEnd(16)} | ${fmt(median(results.map((r) => r.perStep[s]!.p50)))} | ${fmt(median(results.map((r) => r.perStep[s]!.p95)))}`,
+      `${"end to end".padEnd(16)} | ${fmt(median(results.map((r) => pick(r).endToEnd.p50)))} | ${fmt(median(results.map((r) => pick(r).endToEnd.p95)))}\n`,
     );
-  }
-  console.log(
-    `${"end to end".padEnd(16)} | ${fmt(median(results.map((r) => r.endToEnd.p50)))} | ${fmt(median(results.map((r) => r.endToEnd.p95)))}`,
-  );
-  console.log(
-    `\nrequests per second (one process): ${median(results.map((r) => r.rps)).toFixed(1)}`,
-  );
+  };
+  table("creation turn", STEPS, (r) => r.create);
+  table("edit turn", EDIT_STEPS, (r) => r.edit);
+  const ratio = median(results.map((r) => r.edit.endToEnd.p50 / r.create.endToEnd.p50));
+  console.log(`edit / creation p50, same run: ${ratio.toFixed(2)}`);
+  console.log(`turns per second (one process): ${median(results.map((r) => r.rps)).toFixed(1)}`);
 }
 
 await main();

@@ -83,7 +83,9 @@ function item(leaf: Leaf, catalog: TenantCatalog): DiffItem {
   return {
     description: `${leaf.negated ? "NOT " : ""}${describeCondition(leaf.condition, catalog)}`,
     span: leaf.condition.provenance.span,
-    excluded: leaf.negated,
+    // "Country is not Germany" leaves people out as much as a NOT group does.
+    excluded:
+      leaf.negated !== (leaf.condition.type === "attribute" && leaf.condition.op === "not_in"),
   };
 }
 

@@ -16,6 +16,8 @@ export const INTENT_EXAMPLES: Record<string, IntentExample[]> = {
     { message: "explain it", hasSegment: true, intent: "explain" },
     { message: "what's in this segment?", hasSegment: true, intent: "explain" },
     { message: "can you summarise the conditions", hasSegment: true, intent: "explain" },
+    { message: "what's the size now?", hasSegment: true, intent: "explain" },
+    { message: "why is it so small?", hasSegment: true, intent: "explain" },
   ],
   "new-segment": [
     {

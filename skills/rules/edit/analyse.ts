@@ -77,6 +77,7 @@ export async function analyse(
   }));
   const tokens = partTokens.map(shift);
   const mentions = [...shortlisted.mentions.map(shift), ...coded];
+  mentions.push(...noneValues(text, tokens, mentions, ctx));
   const dates = dated.tags.map(shift);
   const quantities: QuantityTag[] = [];
   for (const q of tagged) {
@@ -102,7 +103,7 @@ export async function analyse(
       continue;
     }
     // A bare year ("lose the 2024 bit", "switch it to 2024") is that calendar year.
-    const year = yearOf(q);
+    const year = yearOf(q, ctx.dates.asOf);
     if (year !== undefined) {
       dates.push({
         start: q.start,
@@ -120,6 +121,39 @@ export async function analyse(
     quantities.push(q);
   }
   return { text, tokens, dates, quantities, mentions, cues: allCues(text, tokens) };
+}
+
+/**
+ * "the ones with no loyalty tier", "without a tier": a facet named after "no" or "without" is
+ * its own "none" value, when the facet has one.
+ */
+function noneValues(
+  text: string,
+  tokens: Token[],
+  mentions: Mention[],
+  ctx: SkillContext,
+): Mention[] {
+  const out: Mention[] = [];
+  for (const m of mentions) {
+    if (m.value !== undefined) continue;
+    const facet = ctx.catalog.facets.find((f) => f.id === m.facetId);
+    const none = facet?.values?.find((v) => /^(none|no|n\/a|unknown)$/i.test(v.value));
+    if (!facet || !none) continue;
+    // "no loyalty tier", "without a loyalty tier".
+    const before = tokens.filter((t) => t.end <= m.start).slice(-2);
+    const cue = before.find((t) => t.lower === "no" || t.lower === "without");
+    if (!cue) continue;
+    out.push({
+      ...m,
+      start: cue.start,
+      text: text.slice(cue.start, m.end),
+      value: none.value,
+      label: none.label,
+      exact: true,
+      score: 1,
+    });
+  }
+  return out;
 }
 
 /** Mentions of catalog values whose codes have digits, found literally in the text. */
@@ -163,14 +197,24 @@ function valueCoded(ctx: SkillContext, text: string) {
   return undefined;
 }
 
-/** The year a bare number names (1990–2099, no currency, no unit, no comparison). */
-function yearOf(q: QuantityTag): number | undefined {
-  if (q.currency || q.op !== "eq" || q.value2 !== undefined || q.confidence > 0.8) return undefined;
-  if (!/^(19|20)\d{2}$/.test(q.text.trim())) return undefined;
+/**
+ * The year a bare number names ("lose the 2024 bit", "only 2011 purchases"): an exact number
+ * with no currency and no count noun after it, within ten years before the as-of date — a
+ * year the tenant's data can have, not an amount like 2000.
+ */
+function yearOf(q: QuantityTag, asOf: string): number | undefined {
+  if (q.currency || q.op !== "eq" || q.value2 !== undefined) return undefined;
+  const digits = /(\d{4})$/.exec(q.text.trim())?.[1];
+  if (!digits || Number(digits) !== q.value) return undefined;
   const unit = q.unit[0];
-  if (unit && /^(orders?|times?|units?|items?|products?|pounds?|customers?)$/.test(unit))
+  if (
+    unit &&
+    /^(orders?|times?|units?|items?|products?|pounds?|customers?|people|pieces?)$/.test(unit)
+  )
     return undefined;
-  return Number(q.text.trim());
+  const year = Number(digits);
+  const now = Number(asOf.slice(0, 4));
+  return year >= now - 10 && year <= now ? year : undefined;
 }
 
 /** Words that open a clause after a head noun: "customers <who …>". */

@@ -132,10 +132,14 @@ export function provenanceFor(
   source: Provenance["source"] = "catalog",
   confidence = 0.9,
 ): Provenance {
+  // The user's words without the spaces around them.
+  const raw = f.text.slice(span.start, span.end);
+  const start = span.start + (raw.length - raw.trimStart().length);
+  const end = Math.max(start, span.end - (raw.length - raw.trimEnd().length));
   return {
-    span: f.text.slice(span.start, span.end),
-    start: span.start,
-    end: span.end,
+    span: f.text.slice(start, end),
+    start,
+    end,
     source,
     confidence,
     producer: EDIT_PRODUCER,

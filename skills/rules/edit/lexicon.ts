@@ -490,6 +490,23 @@ export const EXPLAIN_CUES = phrases(
   "how many",
   "how big",
   "what size",
+  "what's the size",
+  "whats the size",
+  "what is the size",
+  "what's the count",
+  "what is the count",
+  "size",
+  "count",
+  "show me the sql",
+  "show the sql",
+  "what's the sql",
+  "give me the sql",
+  "sanity check",
+  "double check",
+  "does this look right",
+  "is this right",
+  "what did you understand",
+  "what did i ask for",
 );
 
 /** Words pointing at the current segment or its members. */

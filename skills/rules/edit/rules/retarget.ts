@@ -19,7 +19,7 @@ import {
 import { ANAPHORA, PART_NOUNS } from "../lexicon.ts";
 import { measureFacet, type Target } from "../targets.ts";
 import { fits, measuresFor, newContent, replacementOp, type NewContent } from "./replacement.ts";
-import type { Span } from "../analyse.ts";
+import { analyse, type Span } from "../analyse.ts";
 
 function insteadToken(f: EditFrame) {
   return f.a.tokens.find((t) => t.lower === "instead");
@@ -42,6 +42,34 @@ function contentRange(f: EditFrame): Span {
   const instead = insteadToken(f);
   const end = instead && instead.start >= start ? instead.start : f.text.length;
   return { start, end };
+}
+
+/**
+ * "just the first half of it", "make it Q3": a period named without a year, read in the year of
+ * the one dated condition (when its window lies within one calendar year).
+ */
+export async function periodOfWindow(f: EditFrame, range: Span): Promise<NewContent | null> {
+  const dated = f.leaves.filter(
+    (l) => l.condition.type !== "attribute" && l.condition.window?.from && l.condition.window.to,
+  );
+  if (dated.length !== 1) return null;
+  const w = dated[0]!.condition.type !== "attribute" ? dated[0]!.condition.window! : undefined;
+  const year = Number(w!.from!.slice(0, 4));
+  if (w!.to! > `${year + 1}-01-01`) return null;
+  const words = f.text
+    .slice(range.start, range.end)
+    .replace(/\b(of|in)\s+(it|that|this|the year|them)\b/gi, "")
+    .trim();
+  if (!words) return null;
+  const synthetic = `${words} ${year}`;
+  const a = await analyse(synthetic, f.ctx, f.skills);
+  const d = a.dates.find((x) => (x.from || x.to) && x.end > words.length);
+  if (!d) return null;
+  return {
+    kind: "date",
+    date: { ...d, text: f.text.slice(range.start, range.end).trim() },
+    span: range,
+  };
 }
 
 /** The conditions new content of this kind would replace. */
@@ -94,7 +122,8 @@ export const retarget: EditRule = {
 
 /** New content in `range` put in the place of the condition of its kind. */
 export async function retargetWith(f: EditFrame, range: Span, rule: string) {
-  const content = newContent(f, range);
+  const given = newContent(f, range);
+  const content = given && given.kind !== "clause" ? given : await periodOfWindow(f, range);
   if (!content || content.kind === "clause") return null;
   const found = candidates(f, content).filter((t) => fits(t, content, f));
   if (found.length === 0) {
