@@ -93,6 +93,11 @@ export const demoRetailConfig: TenantConfig = TenantConfig.parse({
         "loyalty program members",
         "loyalty scheme members",
         "loyalty card holders",
+        "enrolled in the loyalty programme",
+        "enrolled in the loyalty program",
+        "enrolled in the loyalty scheme",
+        "in the loyalty programme",
+        "in the loyalty program",
       ],
     },
     {
@@ -490,7 +495,12 @@ const values = (
   named: Record<string, { label: string; synonyms: string[] }>,
   extra: (v: string) => Partial<FacetValue> = () => ({}),
 ): FacetValue[] =>
-  list.map((v) => ({ value: v, label: named[v]!.label, synonyms: named[v]!.synonyms, ...extra(v) }));
+  list.map((v) => ({
+    value: v,
+    label: named[v]!.label,
+    synonyms: named[v]!.synonyms,
+    ...extra(v),
+  }));
 
 /** "18-24" covers 18..24; "65+" is 65 and over. */
 function ageRange(band: string): FacetValue["range"] {
@@ -499,7 +509,12 @@ function ageRange(band: string): FacetValue["range"] {
 }
 
 /** Tiers in order; "none" (not enrolled) is not on the scale. */
-const TIER_RANK: Record<string, number | undefined> = { bronze: 1, silver: 2, gold: 3, platinum: 4 };
+const TIER_RANK: Record<string, number | undefined> = {
+  bronze: 1,
+  silver: 2,
+  gold: 3,
+  platinum: 4,
+};
 
 /** Measures, recency and the order date: the same ids and words as online-retail (GBP). */
 function sharedFacets(): Facet[] {

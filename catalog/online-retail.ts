@@ -47,6 +47,9 @@ export const onlineRetailConfig: TenantConfig = TenantConfig.parse({
         "international buyers",
         "overseas buyers",
         "international shoppers",
+        // As a modifier of another term: "overseas repeat buyers", "foreign VIPs".
+        "overseas",
+        "foreign",
       ],
     },
     {
@@ -399,7 +402,10 @@ const MEASURE_FACETS: Facet[] = [
     type: "number",
     synonyms: ["units", "items", "pieces", "quantity", "articles"],
     range: { min: 0, max: 10_000_000 },
-    measure: { units: ["units", "items", "pieces", "articles"], explain: "Bought {cmp} units{on} {when}" },
+    measure: {
+      units: ["units", "items", "pieces", "articles"],
+      explain: "Bought {cmp} units{on} {when}",
+    },
   },
   {
     id: "distinct_categories",

@@ -78,6 +78,7 @@ export function setFiles(onlineRetailDir: string): Record<string, string> {
     edge: join(here, "online-retail-edge.jsonl"),
     multiturn: join(here, "online-retail-multiturn.jsonl"),
     conversations: join(here, "conversations.jsonl"),
+    "conversations-b": join(here, "conversations-b.jsonl"),
     adversarial: join(here, "online-retail-adversarial.jsonl"),
     "realworld-a": join(here, "realworld-a.jsonl"),
   };

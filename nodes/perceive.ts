@@ -5,7 +5,13 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { CatalogRetriever } from "../catalog/retriever.ts";
-import type { Correction, SpellingCorrector } from "../skills/rules/spelling.ts";
+import { tagDates } from "../skills/rules/dates.ts";
+import { glossarySpans } from "../skills/rules/glossary.ts";
+import {
+  glossaryWords,
+  type Correction,
+  type SpellingCorrector,
+} from "../skills/rules/spelling.ts";
 import { nscConfigFrom } from "../state/config.ts";
 import { requireContext } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
@@ -86,7 +92,10 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Rewrites tenant glossary terms ("VIPs") to the conditions they stand for. */
+/**
+ * Rewrites tenant glossary terms ("VIPs") to the words of their expansion. Requests keep the
+ * user's words (the mapper reads glossary terms itself); a follow-up edit is read this way.
+ */
 export function expandGlossary(
   text: string,
   glossary: TenantConfig["glossary"],
@@ -121,14 +130,29 @@ export function screenRequest(
   // Typos are fixed before the scope check so "custmers in Germnay" is still understood,
   // but a request most of whose words are unknown is another language, not typos; a word
   // one typo from a known word counts half.
+  // The tenant's glossary words are its vocabulary too, and so is every word of a date.
+  const vocabulary = glossaryWords(glossary);
   if (speller) {
-    const words = tokenize(screened.text).filter((t) => t.kind === "word");
-    const known = words.reduce(
-      (n, t) =>
-        n + (speller.isKnown(t.lower) ? 1 : speller.suggest(t.lower) !== undefined ? 0.5 : 0),
-      0,
+    const dated = tagDates(screened.text, { asOf: "2000-01-01", fiscalYearStartMonth: 1 });
+    const words = tokenize(screened.text).filter(
+      (t) => t.kind === "word" && !dated.some((d) => d.start < t.end && t.start < d.end),
     );
-    if (words.length >= 3 && known < words.length * 0.5) {
+    const dateWords =
+      tokenize(screened.text).filter((t) => t.kind === "word").length - words.length;
+    const known =
+      dateWords +
+      words.reduce(
+        (n, t) =>
+          n +
+          (speller.isKnown(t.lower) || vocabulary.has(t.lower)
+            ? 1
+            : speller.suggest(t.lower, vocabulary) !== undefined
+              ? 0.5
+              : 0),
+        0,
+      );
+    const total = words.length + dateWords;
+    if (total >= 3 && known < total * 0.5) {
       return {
         text: screened.text,
         corrections: [],
@@ -142,11 +166,14 @@ export function screenRequest(
     }
   }
   const corrected = speller
-    ? speller.correct(screened.text)
+    ? speller.correct(screened.text, vocabulary)
     : { text: screened.text, corrections: [] };
-  const { text, expanded } = expandGlossary(corrected.text, glossary);
+  // Glossary terms stay the user's words: the mapper reads each as its entry's conditions.
+  const text = corrected.text;
+  const terms = glossarySpans(text, glossary);
+  const expanded = [...new Set(terms.map((g) => g.entry.term))];
   const corrections = corrected.corrections;
-  if (!looksLikeSegmentRequest(text, retriever)) {
+  if (terms.length === 0 && !looksLikeSegmentRequest(text, retriever)) {
     return {
       text,
       corrections,
@@ -218,7 +245,8 @@ export function screen(
       },
     };
   }
-  if (SQL_PATTERNS.some((p) => p.test(text))) {
+  // The raw text too: normalising turns identifiers ("pg_sleep") into words.
+  if (SQL_PATTERNS.some((p) => p.test(text) || p.test(raw))) {
     return {
       text,
       rejection: {

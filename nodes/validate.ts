@@ -28,7 +28,9 @@ export function measureFacetId(c: BehaviourCondition, catalog?: TenantCatalog): 
     if (c.measure === "exists" && c.event !== "cancellation")
       return catalog.facets.find((f) => f.kind === "date")?.id ?? "order_date";
     const event = c.event === "line" ? "order" : c.event;
-    return measureFacetOf(catalog, c.measure === "exists" ? "orders" : c.measure, event)?.id ?? c.measure;
+    return (
+      measureFacetOf(catalog, c.measure === "exists" ? "orders" : c.measure, event)?.id ?? c.measure
+    );
   }
   if (c.event === "cancellation") return "cancellations";
   return c.measure === "exists" ? "order_date" : c.measure;

@@ -24,7 +24,10 @@ const SENTENCES: [Condition, string][] = [
     measured("spend", { comparison: { op: "lt", value: 100 }, zeroIfNone: true }),
     "Spent less than £100.00 at any time (no orders counts as £0)",
   ],
-  [measured("orders", { item: bags }), "Placed more than 3 orders including Bags products at any time"],
+  [
+    measured("orders", { item: bags }),
+    "Placed more than 3 orders including Bags products at any time",
+  ],
   [measured("orders", { event: "cancellation" }), "Cancelled more than 3 orders at any time"],
   [measured("units", { item: bags }), "Bought more than 3 units on Bags products at any time"],
   [measured("distinct_products"), "Bought more than 3 distinct products at any time"],
@@ -35,7 +38,12 @@ const SENTENCES: [Condition, string][] = [
     "Ordered or cancelled Bags products at any time",
   ],
   [
-    { type: "recency", which: "last", window: { to: "2011-06-01", label: "before June" }, provenance: prov("x") },
+    {
+      type: "recency",
+      which: "last",
+      window: { to: "2011-06-01", label: "before June" },
+      provenance: prov("x"),
+    },
     "Last purchase before 2011-06-01",
   ],
 ];

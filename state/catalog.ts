@@ -104,7 +104,8 @@ export const TenantConfig = z.object({
   restrictedFacets: z.array(z.string()).default([]),
   /**
    * Tenant vocabulary: a term and what it means, cited in explanations. A term with an
-   * `expansion` is rewritten to it before parsing ("VIPs" -> "customers who spent over £5,000").
+   * `expansion` stands for the conditions that phrase gives ("VIPs" -> "customers who spent
+   * over £5,000"); those conditions keep the user's word as their span and cite the entry.
    */
   glossary: z
     .array(
@@ -114,6 +115,8 @@ export const TenantConfig = z.object({
         expansion: z.string().optional(),
         /** Other spellings of the term. */
         aliases: z.array(z.string()).default([]),
+        /** The entry's version, cited with the conditions it gave (default 1). */
+        version: z.number().int().positive().optional(),
       }),
     )
     .default([]),
@@ -151,7 +154,10 @@ export function measureFacetOf(
     return s.measure === measure && s.event === event;
   });
   // Any measure over cancellations is defined by the cancellation facet ("cancelled £500").
-  return exact ?? (event === "cancellation" ? all.find((f) => f.measure.event === "cancellation") : undefined);
+  return (
+    exact ??
+    (event === "cancellation" ? all.find((f) => f.measure.event === "cancellation") : undefined)
+  );
 }
 
 /** The recency facet of the first or last purchase. */

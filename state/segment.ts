@@ -20,6 +20,8 @@ export const ProvenanceSource = z.enum([
   "memory",
   /** Given by the user in answer to a clarifying question. */
   "user",
+  /** The conditions a tenant glossary term stands for ("VIPs"); the entry is cited. */
+  "glossary",
 ]);
 export type ProvenanceSource = z.infer<typeof ProvenanceSource>;
 
@@ -34,6 +36,8 @@ export const Provenance = z.object({
   confidence: z.number().min(0).max(1),
   /** The skill or model and its version that produced it, e.g. `rules/map@1`. */
   producer: z.string(),
+  /** For source `glossary`: the tenant glossary entry (term and version) the span stands for. */
+  glossary: z.object({ term: z.string(), version: z.number().int().positive() }).optional(),
   /**
    * The segment version whose words `span` quotes: an edit's conditions point at the edit's
    * text. Absent for the words of the segment's own request (version 1).

@@ -115,7 +115,10 @@ describe("compileSegment", () => {
 
   it("counts customers with no matching orders as 0 when the condition says so", () => {
     const sql = compileSegment(
-      measure("spend", { comparison: { op: "lt", value: 100 }, zeroIfNone: true } as Partial<RuleNode>),
+      measure("spend", {
+        comparison: { op: "lt", value: 100 },
+        zeroIfNone: true,
+      } as Partial<RuleNode>),
       onlineRetailBinding,
     );
     expect(sql.text).toContain("coalesce((select sum(e.amount) from");
@@ -129,7 +132,9 @@ describe("compileSegment", () => {
       window: { from: "2011-01-01", label: "2011" },
       provenance: p,
     };
-    expect(compileSegment(root, onlineRetailBinding).text).toContain("c.first_order_at >= $1::date");
+    expect(compileSegment(root, onlineRetailBinding).text).toContain(
+      "c.first_order_at >= $1::date",
+    );
   });
 
   it("accepts only aggregate expressions in a binding, never literals or statements", () => {

@@ -98,7 +98,17 @@ const PHRASES: [CueKind, string[][]][] = [
   ["lifetime", phrases("lifetime", "all time", "all-time", "over all time", "of all time")],
   [
     "and-above",
-    phrases("and above", "or above", "and up", "or higher", "and higher", "or better", "and over", "or over", "+"),
+    phrases(
+      "and above",
+      "or above",
+      "and up",
+      "or higher",
+      "and higher",
+      "or better",
+      "and over",
+      "or over",
+      "+",
+    ),
   ],
   ["and-below", phrases("and below", "or below", "and under", "or lower", "and lower", "or under")],
 ];

@@ -2076,14 +2076,16 @@ function shareListYears(s: string, atoms: Atom[]): void {
       for (const a of list) {
         if (a.year !== undefined) continue;
         // The bare atom of every shorter member takes the year (so does any overlapping one).
-        for (const b of atoms) if (b.start === a.start && b.nameWord && b.year === undefined) b.year = year;
+        for (const b of atoms)
+          if (b.start === a.start && b.nameWord && b.year === undefined) b.year = year;
       }
     }
     list = [];
   };
   for (const a of names) {
     const prev = list.at(-1);
-    if (prev && /^\s*(?:,|&|\/|and|or)\s*(?:and\s+|or\s+)?$/.test(s.slice(prev.end, a.start))) list.push(a);
+    if (prev && /^\s*(?:,|&|\/|and|or)\s*(?:and\s+|or\s+)?$/.test(s.slice(prev.end, a.start)))
+      list.push(a);
     else {
       flush();
       list = [a];

@@ -4,7 +4,9 @@
  * the clause: the mapper decides what it means.
  */
 import type { DecomposeResult, SubSegment } from "../types.ts";
+import { glossarySpans, type Glossary } from "./glossary.ts";
 import {
+  BUY_VERBS,
   CLAUSE_OPENERS,
   CLAUSE_STARTERS,
   CONTRAST,
@@ -53,6 +55,8 @@ const ORDER_NOUNS = new Set([
   "invoices",
   "baskets",
 ]);
+/** "last order", "first purchase", "most recent order": the start of a recency condition. */
+const RECENCY_WORDS = new Set(["last", "first", "latest", "earliest", "most"]);
 const OBJECT_WORDS = new Set([
   "anything",
   "something",
@@ -108,10 +112,18 @@ function protectedTokens(
 
 export function decomposeRequest(
   text: string,
-  opts: { isValue?: (phrase: string) => boolean } = {},
+  opts: { isValue?: (phrase: string) => boolean; glossary?: Glossary } = {},
 ): DecomposeResult {
   const tokens = tokenize(text);
   const guarded = opts.isValue ? protectedTokens(text, tokens, opts.isValue) : new Set<number>();
+  // A glossary term ("repeat buyers", "VIP customers") is one piece: never split inside it,
+  // and a head noun inside it is the term's, not the request's head.
+  const terms = glossarySpans(text, opts.glossary);
+  const inTerm = new Set<number>();
+  tokens.forEach((t, k) => {
+    if (terms.some((g) => g.start <= t.start && t.end <= g.end)) inTerm.add(k);
+  });
+  for (const k of inTerm) guarded.add(k);
   if (tokens.length === 0) return { subSegments: [], confidence: 0, producer: DECOMPOSE_PRODUCER };
 
   // The first head noun ("customers") splits pre-modifiers from what follows; a leading
@@ -119,7 +131,9 @@ export function decomposeRequest(
   // The head is the first head noun before any contrast or exclusion: in "party stuff in
   // Q1, except UK customers" the customers after "except" are the excluded ones.
   const stop = tokens.findIndex((t, i) => CONTRAST.has(t.lower) || excluderAt(tokens, i) > 0);
-  const head = tokens.findIndex((t, i) => HEAD_NOUNS.has(t.lower) && (stop < 0 || i < stop));
+  const head = tokens.findIndex(
+    (t, i) => HEAD_NOUNS.has(t.lower) && !inTerm.has(i) && (stop < 0 || i < stop),
+  );
   const boundaries: Boundary[] = [];
   const skip = new Set<number>();
   if (head >= 0) skip.add(head);
@@ -175,7 +189,12 @@ export function decomposeRequest(
       // "and who", "or spent", "and not": a new clause; "jewellery and bags": coordination.
       const next = tokens[i + 1]?.lower ?? "";
       const connective = lower === "or" ? "or" : "and";
-      if (CLAUSE_STARTERS.has(next) || CLAUSE_OPENERS.has(next)) {
+      // "… and last order date within 30 days": a first/last purchase opens its own clause.
+      const then = tokens[i + 2]?.lower ?? "";
+      const recency =
+        RECENCY_WORDS.has(next) &&
+        (ORDER_NOUNS.has(then) || BUY_VERBS.has(then) || then === "recent");
+      if (CLAUSE_STARTERS.has(next) || CLAUSE_OPENERS.has(next) || recency) {
         boundaries.push({ at: i, connective, negated: false });
       }
       continue;

@@ -32,6 +32,7 @@ function rulesLanguageSkills(): Omit<SkillSet, "intent" | "edit"> {
       decompose: async (text, ctx) =>
         decomposeRequest(text, {
           isValue: (phrase) => ctx.retriever.exactLookup(phrase).some((h) => h.value !== undefined),
+          glossary: ctx.tenant.glossary,
         }),
     },
     tagDates: {
@@ -49,7 +50,7 @@ function rulesLanguageSkills(): Omit<SkillSet, "intent" | "edit"> {
     },
     shortlist: {
       shortlist: async (text, subSegments, ctx) =>
-        shortlistRequest(text, subSegments, ctx.retriever),
+        shortlistRequest(text, subSegments, ctx.retriever, ctx.tenant.glossary),
     },
     map: {
       map: async ({ text, subSegments, dates, shortlist }, ctx) =>

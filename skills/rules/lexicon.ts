@@ -650,4 +650,10 @@ export const ORDER_ADJECTIVES = new Set([
 ]);
 
 /** Words that qualify what is counted ("5 separate orders", "10 different products"). */
-export const COUNT_QUALIFIERS = new Set(["separate", "different", "distinct", "individual", "unique"]);
+export const COUNT_QUALIFIERS = new Set([
+  "separate",
+  "different",
+  "distinct",
+  "individual",
+  "unique",
+]);

@@ -13,19 +13,41 @@ function mentions(text: string, tenant: TestTenantId = "online-retail") {
 const LINKS: [string, [string, string, string | undefined][], TestTenantId?][] = [
   ["customers in Germany", [["Germany", "country", "Germany"]]],
   ["Irish customers", [["Irish", "country", "EIRE"]]],
-  ["customers from FR or DE", [["FR", "country", "France"], ["DE", "country", "Germany"]]],
+  [
+    "customers from FR or DE",
+    [
+      ["FR", "country", "France"],
+      ["DE", "country", "Germany"],
+    ],
+  ],
   ["customers in the uk", [["uk", "country", "United Kingdom"]]],
   ["non-UK customers", [["UK", "country", "United Kingdom"]]],
-  ["customers who bought Christmas decorations", [["Christmas decorations", "category", "Christmas"]]],
-  ["customers who bought the JUMBO BAG RED RETROSPOT", [["the JUMBO BAG RED RETROSPOT", "product", "85099B"]]],
+  [
+    "customers who bought Christmas decorations",
+    [["Christmas decorations", "category", "Christmas"]],
+  ],
+  [
+    "customers who bought the JUMBO BAG RED RETROSPOT",
+    [["the JUMBO BAG RED RETROSPOT", "product", "85099B"]],
+  ],
   // Words before an item that form a product-name phrase with it are that phrase.
   ["customers who bought lunch bags", [["lunch bags", "product_word", "lunch bag"]]],
   ["products with 'heart' in the name", [["'heart'", "product_word", "heart"]]],
-  ["customers with an average order value over £50", [["an average order value", "aov", undefined]]],
+  [
+    "customers with an average order value over £50",
+    [["an average order value", "aov", undefined]],
+  ],
   ["customers who ordered more than 5 times", [["times", "orders", undefined]]],
   // A close variant of a closed list's value links fuzzily (the speller usually got there first).
   ["customers in Germny", [["Germny", "country", "Germany"]]],
-  ["gold tier customers in Scotland", [["gold tier", "loyalty_tier", "gold"], ["Scotland", "region", "Scotland"]], "demo-retail"],
+  [
+    "gold tier customers in Scotland",
+    [
+      ["gold tier", "loyalty_tier", "gold"],
+      ["Scotland", "region", "Scotland"],
+    ],
+    "demo-retail",
+  ],
 ];
 
 /** request -> words that must not link to anything */

@@ -5,6 +5,7 @@
  */
 import { MIN_LINK_SCORE, type CatalogHit, type CatalogRetriever } from "../../catalog/retriever.ts";
 import type { Mention, ShortlistResult, SubSegment } from "../types.ts";
+import { glossarySpans, type Glossary } from "./glossary.ts";
 import {
   BUY_VERBS,
   CANCEL_WORDS,
@@ -18,6 +19,8 @@ import {
 import { singular, tokenize, type Token } from "./text.ts";
 
 export const LINK_PRODUCER = "rules/link@1";
+/** The pseudo-facet of glossary-term mentions: the value is the entry's term. */
+export const GLOSSARY_FACET = "@glossary";
 const MAX_NGRAM = 8;
 /** Fuzzy hits below this are not used without asking. */
 export const FUZZY_ACCEPT = 0.72;
@@ -145,6 +148,7 @@ export function linkSubSegment(
   text: string,
   seg: SubSegment,
   retriever: CatalogRetriever,
+  glossary?: Glossary,
 ): Mention[] {
   const tokens = tokenize(text.slice(seg.start, seg.end)).map((t) => ({
     ...t,
@@ -153,6 +157,25 @@ export function linkSubSegment(
   }));
   const mentions: Mention[] = [];
   const used = new Set<number>();
+
+  // 0. Glossary terms claim their words first: "repeat buyers" is the tenant's term.
+  for (const g of glossarySpans(text, glossary)) {
+    if (g.start < seg.start || g.end > seg.end) continue;
+    mentions.push({
+      subSegmentId: seg.id,
+      start: g.start,
+      end: g.end,
+      text: g.text,
+      facetId: GLOSSARY_FACET,
+      value: g.entry.term,
+      label: g.entry.meaning,
+      score: 1,
+      exact: true,
+    });
+    tokens.forEach((t, k) => {
+      if (t.start >= g.start && t.end <= g.end) used.add(k);
+    });
+  }
 
   // 1. Quoted product words claim their tokens first: 'heart' is never a category.
   for (const q of quotedWords(text, seg)) {
@@ -312,9 +335,10 @@ export function shortlistRequest(
   text: string,
   subSegments: SubSegment[],
   retriever: CatalogRetriever,
+  glossary?: Glossary,
 ): ShortlistResult {
   return {
-    mentions: subSegments.flatMap((s) => linkSubSegment(text, s, retriever)),
+    mentions: subSegments.flatMap((s) => linkSubSegment(text, s, retriever, glossary)),
     producer: LINK_PRODUCER,
   };
 }

@@ -89,6 +89,19 @@ const DATE_WORDS = [
   "shoppers",
 ];
 
+const NO_WORDS: ReadonlySet<string> = new Set();
+
+/** The words of a tenant glossary's terms and aliases, for the speller and the scope check. */
+export function glossaryWords(
+  glossary: readonly { term: string; aliases?: string[]; expansion?: string }[],
+): Set<string> {
+  const out = new Set<string>();
+  for (const g of glossary)
+    for (const phrase of [g.term, ...(g.aliases ?? [])])
+      for (const t of tokenize(phrase.toLowerCase())) if (t.kind === "word") out.add(t.lower);
+  return out;
+}
+
 export interface Correction {
   from: string;
   to: string;
@@ -152,16 +165,21 @@ export class SpellingCorrector {
     );
   }
 
-  /** The unique closest vocabulary word, or undefined when none is close or it is a tie. */
-  suggest(word: string): string | undefined {
+  /**
+   * The unique closest vocabulary word, or undefined when none is close or it is a tie.
+   * `extra` words (the tenant's glossary) are known and are candidates too.
+   */
+  suggest(word: string, extra: ReadonlySet<string> = NO_WORDS): string | undefined {
     const w = word.toLowerCase();
-    if (w.length < 5 || this.isKnown(w) || !/^[a-z][a-z'-]*$/.test(w)) return undefined;
+    if (w.length < 5 || this.isKnown(w) || extra.has(w) || !/^[a-z][a-z'-]*$/.test(w))
+      return undefined;
     const maxSteps = w.length >= 8 ? 2 : 1;
     let best: string | undefined;
     let bestSteps = Infinity;
     let tie = false;
+    const extraOfLength = (len: number) => [...extra].filter((x) => x.length === len);
     for (let len = w.length - maxSteps; len <= w.length + maxSteps; len++) {
-      for (const candidate of this.byLength.get(len) ?? []) {
+      for (const candidate of [...(this.byLength.get(len) ?? []), ...extraOfLength(len)]) {
         const { steps } = levenshtein(w, candidate);
         if (steps > maxSteps) continue;
         if (steps < bestSteps) {
@@ -177,11 +195,14 @@ export class SpellingCorrector {
   }
 
   /** Corrects every unknown word of the text; returns the new text and what changed. */
-  correct(text: string): { text: string; corrections: Correction[] } {
+  correct(
+    text: string,
+    extra: ReadonlySet<string> = NO_WORDS,
+  ): { text: string; corrections: Correction[] } {
     const corrections: Correction[] = [];
     for (const t of tokenize(text)) {
       if (t.kind !== "word") continue;
-      const to = this.suggest(t.text);
+      const to = this.suggest(t.text, extra);
       if (to) corrections.push({ from: t.text, to, start: t.start, end: t.end });
     }
     let out = text;

@@ -60,7 +60,8 @@ function csvFields(line: string): string[] {
 
 function onlineRetailProducts() {
   const dir = resolve(
-    process.env.ONLINE_RETAIL_DIR ?? join(import.meta.dirname, "../../../shared/data/online-retail"),
+    process.env.ONLINE_RETAIL_DIR ??
+      join(import.meta.dirname, "../../../shared/data/online-retail"),
   );
   return readFileSync(join(dir, "products.csv"), "utf8")
     .split("\n")
@@ -114,7 +115,7 @@ export function skillContext(tenant: TestTenant, asOf?: string): SkillContext {
 }
 
 export interface Parsed {
-  /** The normalised request (after spelling and glossary), or the rejection. */
+  /** The normalised request (after spelling), or the rejection. */
   text: string;
   rejection: string | null;
   subSegments: SubSegment[];
@@ -133,7 +134,13 @@ export function parseRequest(
 ): Parsed {
   const tenant = testTenant(opts.tenant ?? "online-retail");
   const ctx = skillContext(tenant, opts.asOf);
-  const screened = screenRequest(raw, 1000, tenant.retriever, tenant.speller, tenant.config.glossary);
+  const screened = screenRequest(
+    raw,
+    1000,
+    tenant.retriever,
+    tenant.speller,
+    tenant.config.glossary,
+  );
   const empty = { tags: [], producer: "none" };
   if (screened.rejection) {
     return {
@@ -150,6 +157,7 @@ export function parseRequest(
   const text = screened.text;
   const { subSegments } = decomposeRequest(text, {
     isValue: (phrase) => ctx.retriever.exactLookup(phrase).some((h) => h.value !== undefined),
+    glossary: tenant.config.glossary,
   });
   const dates: DateTagResult = {
     tags: subSegments.flatMap((seg) =>
@@ -162,7 +170,7 @@ export function parseRequest(
     ),
     producer: "test",
   };
-  const { mentions } = shortlistRequest(text, subSegments, ctx.retriever);
+  const { mentions } = shortlistRequest(text, subSegments, ctx.retriever, tenant.config.glossary);
   const mapped = mapRequest({ text, subSegments, dates, mentions }, ctx);
   return {
     text,
@@ -197,8 +205,7 @@ export function matchesPattern(actual: unknown, pattern: unknown): boolean {
 /** Every node of a tree, depth first. */
 export function nodesOf(node: RuleNode | null): RuleNode[] {
   if (!node) return [];
-  if (node.type === "and" || node.type === "or")
-    return [node, ...node.children.flatMap(nodesOf)];
+  if (node.type === "and" || node.type === "or") return [node, ...node.children.flatMap(nodesOf)];
   if (node.type === "not") return [node, ...nodesOf(node.child)];
   return [node];
 }

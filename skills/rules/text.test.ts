@@ -16,6 +16,11 @@ const NORMALISED: [string, string][] = [
   ["customers who've bought bags", "customers who have bought bags"],
   ["they'd bought bags", "they had bought bags"],
   ["  spaced\u00a0out\tcustomers ", "spaced out customers"],
+  [
+    "amount_spent > 1000 AND last_order_date within last 30 days",
+    "amount spent > 1000 AND last order date within last 30 days",
+  ],
+  ["under-25s and over-55s", "under 25s and over 55s"],
 ];
 
 /** text -> [token text, kind][] */
@@ -71,7 +76,8 @@ const SINGULAR: [string, string][] = [
 ];
 
 describe("normaliseRequest", () => {
-  for (const [raw, out] of NORMALISED) it(JSON.stringify(raw), () => expect(normaliseRequest(raw)).toBe(out));
+  for (const [raw, out] of NORMALISED)
+    it(JSON.stringify(raw), () => expect(normaliseRequest(raw)).toBe(out));
 });
 
 describe("tokenize", () => {

@@ -36,9 +36,18 @@ export function normaliseRequest(raw: string): string {
       .replace(/\bavg\b\.?/gi, "average")
       .replace(/\bqty\b\.?/gi, "quantity")
       .replace(/\bcusts?\b\.?(?=\s)/gi, "customers")
+      // "30d", "2wks", "6mo", "1yr": durations as marketers abbreviate them.
+      .replace(/\b(\d+)\s?d\b/g, "$1 days")
+      .replace(/\b(\d+)\s?(wk|wks|w)\b/gi, "$1 weeks")
+      .replace(/\b(\d+)\s?(mo|mos|mth|mths)\b/gi, "$1 months")
+      .replace(/\b(\d+)\s?(yr|yrs)\b/gi, "$1 years")
       // "Wales n Scotland": a lone lower-case "n" between words is "and".
       .replace(/(?<=\p{L}) n (?=\p{L})/gu, " and ")
       .replace(/^n (?=\p{L})/u, "and ")
+      // Field names typed as identifiers: "amount_spent", "last_order_date".
+      .replace(/(?<=\p{L})_(?=\p{L})/gu, " ")
+      // "under-25s", "over-55s": a comparison glued to the number it compares.
+      .replace(/\b(under|over|below|above)-(?=\d)/gi, "$1 ")
       .replace(/\b(\d+) fortnights\b/gi, (_m, n: string) => `${Number(n) * 2} weeks`)
       .replace(/\bfortnight\b/gi, "2 weeks")
       .replace(/\b(who|that|which)'s\b/gi, "$1 is")

@@ -5,6 +5,7 @@
  */
 import type { Mention, SubSegment } from "../../types.ts";
 import { findCues, type Cue, type CueKind } from "../cues.ts";
+import { GLOSSARY_FACET } from "../link.ts";
 import { tagQuantities } from "../quantities.ts";
 import { tokenize, type Token } from "../text.ts";
 import type { Clause, MapScope, Span, Tagged } from "./types.ts";
@@ -33,8 +34,9 @@ export function readClause(
   position: { index: number; isLast: boolean },
   mentionsIn: Mention[],
   tagsIn: Tagged[],
-  parens: Span[],
+  request: { parens: Span[]; tokens: Token[] },
 ): Clause {
+  const { parens } = request;
   const tokens: Token[] = tokenize(scope.text.slice(seg.start, seg.end)).map((t) => ({
     ...t,
     start: t.start + seg.start,
@@ -76,6 +78,7 @@ export function readClause(
     items: mentions.filter((m) => kind(m) === "item" && m.value !== undefined),
     measures,
     recency: mentions.filter((m) => kind(m) === "recency"),
+    terms: mentions.filter((m) => m.facetId === GLOSSARY_FACET),
     quantities,
     cues,
     negators,
@@ -86,6 +89,7 @@ export function readClause(
       verbs.some((v) => v.kind === "cancel") ||
       measures.some((m) => scope.measureEvent(m.facetId) === "cancellation" && !explained(m)),
     parens,
+    allTokens: request.tokens,
   };
 }
 
@@ -116,7 +120,5 @@ export function adjacent(c: Clause, a: Span, b: Span): boolean {
 
 /** Coordination between two spans: an "or" cue between them makes it a union. */
 export function coordination(c: Clause, a: Span, b: Span): "and" | "or" {
-  return c.cues.some((x) => x.kind === "or" && x.start >= a.end && x.end <= b.start)
-    ? "or"
-    : "and";
+  return c.cues.some((x) => x.kind === "or" && x.start >= a.end && x.end <= b.start) ? "or" : "and";
 }

@@ -9,6 +9,7 @@ import { examples as dateOnly } from "./rules/date-only.examples.ts";
 import { examples as dateWindows } from "./rules/date-windows.examples.ts";
 import { examples as earlierLaterThan } from "./rules/earlier-later-than.examples.ts";
 import { examples as exists } from "./rules/exists.examples.ts";
+import { examples as glossaryTerms } from "./rules/glossary-terms.examples.ts";
 import { examples as inheritedEvent } from "./rules/inherited-event.examples.ts";
 import { examples as inheritedWindow } from "./rules/inherited-window.examples.ts";
 import { examples as itemAnaphor } from "./rules/item-anaphor.examples.ts";
@@ -31,21 +32,23 @@ import { examples as windowIntersection } from "./rules/window-intersection.exam
 import { examples as yearQuantity } from "./rules/year-quantity.examples.ts";
 import { examples as combine } from "./request/combine.examples.ts";
 import { examples as datedClauses } from "./request/dated-clauses.examples.ts";
+import { examples as glossaryNarrowing } from "./request/glossary-narrowing.examples.ts";
 import { examples as newCustomers } from "./request/new-customers.examples.ts";
 import { examples as simplify } from "./request/simplify.examples.ts";
 import { examples as vagueWords } from "./request/vague-words.examples.ts";
 import { examples as zeroSpend } from "./request/zero-spend.examples.ts";
 
 export const RULE_EXAMPLES: Record<string, RuleExample[]> = {
-  "aggregates": aggregates,
+  aggregates: aggregates,
   "ago-comparison": agoComparison,
   "ago-quantities": agoQuantities,
-  "attributes": attributes,
+  attributes: attributes,
   "by-end-of": byEndOf,
   "date-only": dateOnly,
   "date-windows": dateWindows,
   "earlier-later-than": earlierLaterThan,
-  "exists": exists,
+  exists: exists,
+  "glossary-terms": glossaryTerms,
   "inherited-event": inheritedEvent,
   "inherited-window": inheritedWindow,
   "item-anaphor": itemAnaphor,
@@ -53,23 +56,24 @@ export const RULE_EXAMPLES: Record<string, RuleExample[]> = {
   "item-ellipsis": itemEllipsis,
   "item-groups": itemGroups,
   "joined-dates": joinedDates,
-  "label": label,
-  "negation": negation,
+  label: label,
+  negation: negation,
   "numeric-bands": numericBands,
   "per-window": perWindow,
   "quantity-dates": quantityDates,
   "ranked-values": rankedValues,
-  "recency": recency,
+  recency: recency,
   "since-previous": sincePrevious,
   "time-since": timeSince,
-  "unmapped": unmapped,
+  unmapped: unmapped,
   "window-anaphor": windowAnaphor,
   "window-intersection": windowIntersection,
   "year-quantity": yearQuantity,
-  "combine": combine,
+  combine: combine,
   "dated-clauses": datedClauses,
+  "glossary-narrowing": glossaryNarrowing,
   "new-customers": newCustomers,
-  "simplify": simplify,
+  simplify: simplify,
   "vague-words": vagueWords,
   "zero-spend": zeroSpend,
 };

@@ -3,9 +3,13 @@
  * mentions, quantities and cue words), runs the named clause rules over them in pass order
  * (`passes.ts`), then the request rules that assemble the clauses into one rule tree.
  */
-import type { Provenance } from "../../../state/segment.ts";
+import type { Provenance, RuleNode } from "../../../state/segment.ts";
 import type { DateTagResult, MapResult, Mention, SkillContext, SubSegment } from "../../types.ts";
-import { tokenize } from "../text.ts";
+import { tagDates } from "../dates.ts";
+import { decomposeRequest } from "../decompose.ts";
+import type { GlossaryEntry } from "../glossary.ts";
+import { shortlistRequest } from "../link.ts";
+import { normaliseRequest, tokenize } from "../text.ts";
 import { parentheticals, readClause } from "./clause.ts";
 import { CLAUSE_PASSES, REQUEST_PASSES } from "./passes.ts";
 import type {
@@ -19,6 +23,40 @@ import type {
 } from "./types.ts";
 
 export const MAP_PRODUCER = "rules/map@1";
+
+/** Expansions already mapped, per catalog and as-of date. */
+const expansions = new WeakMap<object, Map<string, RuleNode | null>>();
+
+/** The rule tree of a glossary entry's expansion, mapped by this same tier (no glossary). */
+function expansionTree(entry: GlossaryEntry, ctx: SkillContext): RuleNode | null {
+  const key = `${ctx.dates.asOf}|${ctx.dates.fiscalYearStartMonth}|${entry.expansion ?? ""}`;
+  let cache = expansions.get(ctx.catalog);
+  if (!cache) expansions.set(ctx.catalog, (cache = new Map()));
+  if (cache.has(key)) return cache.get(key)!;
+  let root: RuleNode | null = null;
+  if (entry.expansion) {
+    const text = normaliseRequest(entry.expansion);
+    const { subSegments } = decomposeRequest(text, {
+      isValue: (phrase) => ctx.retriever.exactLookup(phrase).some((h) => h.value !== undefined),
+    });
+    const tags = subSegments.flatMap((seg) =>
+      tagDates(text.slice(seg.start, seg.end), ctx.dates).map((t) => ({
+        ...t,
+        start: t.start + seg.start,
+        end: t.end + seg.start,
+        subSegmentId: seg.id,
+      })),
+    );
+    const { mentions } = shortlistRequest(text, subSegments, ctx.retriever);
+    const mapped = mapRequest(
+      { text, subSegments, dates: { tags, producer: "glossary" }, mentions },
+      { ...ctx, tenant: { ...ctx.tenant, glossary: [] } },
+    );
+    root = mapped.ambiguities.length ? null : mapped.root;
+  }
+  cache.set(key, root);
+  return root;
+}
 
 function scopeFor(text: string, ctx: SkillContext): MapScope {
   const kinds = new Map(ctx.catalog.facets.map((f) => [f.id, f.kind]));
@@ -43,6 +81,7 @@ function scopeFor(text: string, ctx: SkillContext): MapScope {
     },
     facetKind: (id) => kinds.get(id),
     measureEvent: (id) => events.get(id),
+    expansion: (entry) => expansionTree(entry, ctx),
   };
   return scope;
 }
@@ -109,7 +148,8 @@ export function mapRequest(
   ctx: SkillContext,
 ): MapResult & { rules: string[] } {
   const scope = scopeFor(input.text, ctx);
-  const parens = parentheticals(tokenize(input.text));
+  const allTokens = tokenize(input.text);
+  const parens = parentheticals(allTokens);
   const clauses = input.subSegments.map((seg, index) =>
     readClause(
       scope,
@@ -117,7 +157,7 @@ export function mapRequest(
       { index, isLast: index === input.subSegments.length - 1 },
       input.mentions.filter((m) => m.subSegmentId === seg.id),
       input.dates.tags.filter((t) => t.subSegmentId === seg.id),
-      parens,
+      { parens, tokens: allTokens },
     ),
   );
   const results: ClauseResult[] = [];

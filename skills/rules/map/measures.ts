@@ -38,10 +38,7 @@ function unitMatch(f: MeasureFacet, words: string[]): number {
 }
 
 /** The measure the words after a number name: "5 separate orders" is still orders. */
-export function measureByUnit(
-  facets: MeasureFacet[],
-  words: string[],
-): MeasureFacet | undefined {
+export function measureByUnit(facets: MeasureFacet[], words: string[]): MeasureFacet | undefined {
   let best: { f: MeasureFacet; n: number } | undefined;
   const consider = (f: MeasureFacet, n: number) => {
     if (n > 0 && (!best || n > best.n)) best = { f, n };
@@ -108,10 +105,15 @@ export function measureFor(
   const money = facets.find((f) => f.measure.currencyDefault);
   if (q.currency && money) return resolved(money, nearest?.facetId === money.id, 1);
   if (nearest) return resolved(byId.get(nearest.facetId)!, true, 0.9);
-  // "spent 500": a one-word name of the currency's measure, too weak to link on its own.
-  const words = new Set(
-    (money?.synonyms ?? []).filter((s) => !/\s/.test(s)).map((s) => s.toLowerCase()),
-  );
-  if (money && c.tokens.some((t) => words.has(t.lower))) return resolved(money, false, 0.8);
+  // "spent 500", "number of items … between 500 and 1,000": a one-word name of a measure,
+  // too weak to link on its own, nearest the number.
+  const words = new Map<string, MeasureFacet>();
+  for (const f of facets)
+    for (const w of f.synonyms)
+      if (!/\s/.test(w) && !words.has(w.toLowerCase())) words.set(w.toLowerCase(), f);
+  const word = c.tokens
+    .filter((t) => words.has(t.lower) && !(t.start >= q.start && t.end <= q.end))
+    .sort((a, b) => Math.abs(a.start - q.start) - Math.abs(b.start - q.start))[0];
+  if (word) return resolved(words.get(word.lower)!, false, 0.8);
   return undefined;
 }

@@ -12,6 +12,7 @@ import { dateOnly } from "./rules/date-only.ts";
 import { dateWindows } from "./rules/date-windows.ts";
 import { earlierLaterThan } from "./rules/earlier-later-than.ts";
 import { exists } from "./rules/exists.ts";
+import { glossaryTerms } from "./rules/glossary-terms.ts";
 import { inheritedEvent } from "./rules/inherited-event.ts";
 import { inheritedWindow } from "./rules/inherited-window.ts";
 import { itemAnaphor } from "./rules/item-anaphor.ts";
@@ -34,6 +35,7 @@ import { windowIntersection } from "./rules/window-intersection.ts";
 import { yearQuantity } from "./rules/year-quantity.ts";
 import { combine } from "./request/combine.ts";
 import { datedClauses } from "./request/dated-clauses.ts";
+import { glossaryNarrowing } from "./request/glossary-narrowing.ts";
 import { newCustomers } from "./request/new-customers.ts";
 import { simplify } from "./request/simplify.ts";
 import { vagueWords } from "./request/vague-words.ts";
@@ -61,9 +63,13 @@ export const CLAUSE_PASSES: { pass: string; rules: MapRule[] }[] = [
     ],
   },
   { pass: "attributes", rules: [numericBands, rankedValues, attributes] },
+  { pass: "glossary", rules: [glossaryTerms] },
   { pass: "frame", rules: [inheritedEvent, inheritedWindow] },
   { pass: "items", rules: [itemGroups, itemEllipsis, itemAnaphor] },
-  { pass: "conditions", rules: [timeSinceMeasure, aggregates, recency, dateOnly, exists, perWindow] },
+  {
+    pass: "conditions",
+    rules: [timeSinceMeasure, aggregates, recency, dateOnly, exists, perWindow],
+  },
   { pass: "negation", rules: [negation] },
   { pass: "unmapped", rules: [unmapped] },
 ];
@@ -73,6 +79,7 @@ export const REQUEST_PASSES: RequestRule[] = [
   datedClauses,
   newCustomers,
   combine,
+  glossaryNarrowing,
   zeroSpend,
   simplify,
   vagueWords,

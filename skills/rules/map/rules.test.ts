@@ -19,7 +19,13 @@ describe("mapper rules", () => {
         it(ex.phrase, () => {
           const p = parseRequest(ex.phrase, { tenant: ex.tenant, asOf: ex.asOf });
           const detail = JSON.stringify(
-            { text: p.text, rejection: p.rejection, root: p.root, asks: p.ambiguities.map((a) => a.key), rules: p.rules },
+            {
+              text: p.text,
+              rejection: p.rejection,
+              root: p.root,
+              asks: p.ambiguities.map((a) => a.key),
+              rules: p.rules,
+            },
             (k, v) => (k === "provenance" ? undefined : v),
             1,
           );
@@ -27,9 +33,14 @@ describe("mapper rules", () => {
           else expect(p.rules, detail).toContain(rule.name);
           if (ex.root !== undefined) expect(matchesPattern(p.root, ex.root), detail).toBe(true);
           if (ex.has !== undefined) expect(containsFragment(p.root, ex.has), detail).toBe(true);
-          if (ex.lacks !== undefined) expect(containsFragment(p.root, ex.lacks), detail).toBe(false);
+          if (ex.lacks !== undefined)
+            expect(containsFragment(p.root, ex.lacks), detail).toBe(false);
           const keys = p.ambiguities.map((a) => a.key);
-          if (ex.asks !== undefined) expect(keys.some((k) => k.startsWith(ex.asks!)), detail).toBe(true);
+          if (ex.asks !== undefined)
+            expect(
+              keys.some((k) => k.startsWith(ex.asks!)),
+              detail,
+            ).toBe(true);
           else expect(keys, detail).toEqual([]);
         });
       }

@@ -8,6 +8,7 @@ import type { Ambiguity, Mention, SkillContext, SubSegment } from "../../types.t
 import type { Cue, CueKind } from "../cues.ts";
 import type { DateTag } from "../dates.ts";
 import type { QuantityTag } from "../quantities.ts";
+import type { GlossaryEntry } from "../glossary.ts";
 import type { Token } from "../text.ts";
 
 export type Tagged = DateTag & { subSegmentId: string };
@@ -37,6 +38,8 @@ export interface MapScope {
   facetKind(facetId: string): FacetKind | undefined;
   /** The event a measure facet aggregates (undefined for other facets). */
   measureEvent(facetId: string): "order" | "cancellation" | undefined;
+  /** The rule tree a glossary entry's expansion gives (null when it maps to nothing). */
+  expansion(entry: GlossaryEntry): RuleNode | null;
 }
 
 /** The typed tokens of one clause: rules read these and never re-read the sentence. */
@@ -58,6 +61,8 @@ export interface Clause {
   measures: Mention[];
   /** Mentions of recency facets ("first order", "last purchase"). */
   recency: Mention[];
+  /** Tenant glossary terms ("VIPs", "repeat buyers"): their conditions are the entry's. */
+  terms: Mention[];
   quantities: QuantityTag[];
   cues: Cue[];
   /** Negators of the predicate: not inside a quantity ("no more than") nor a value. */
@@ -70,6 +75,8 @@ export interface Clause {
   cancel: boolean;
   /** Parenthetical spans of the whole request: they explain, they need not map. */
   parens: Span[];
+  /** Every token of the request, for rules that look past the clause (parentheses). */
+  allTokens: Token[];
 }
 
 /** What the rules of one clause build up, in pass order. */

@@ -1,5 +1,5 @@
 import type { RuleNode } from "../../../../state/segment.ts";
-import type { ClauseFrame, RequestFrame, RequestRule } from "../types.ts";
+import type { ClauseFrame, RequestRule } from "../types.ts";
 import { withWindow } from "../windows.ts";
 
 type DateOnly = NonNullable<ClauseFrame["dateOnly"]>;

@@ -16,8 +16,7 @@ export function zeroSatisfies(c: Comparison): boolean {
 export const zeroSpend: RequestRule = {
   name: "zero-spend",
   doc: "A spend comparison that 0 satisfies counts customers with no orders as spending 0.",
-  applies: (r) =>
-    r.root?.type === "and" && r.root.children.some((c) => c.type === "attribute"),
+  applies: (r) => r.root?.type === "and" && r.root.children.some((c) => c.type === "attribute"),
   apply(r) {
     if (r.root?.type !== "and") return;
     r.root = {

@@ -12,8 +12,7 @@ export const attributes: MapRule = {
   doc: "Values of one attribute facet are alternatives; 'outside', 'non-' and negation exclude them.",
   applies: (c) => c.attrs.length > 0,
   apply(c, f) {
-    const clauseNegates =
-      c.negated && !c.buyVerb && !c.items.length && !f.countQuantities.length;
+    const clauseNegates = c.negated && !c.buyVerb && !c.items.length && !f.countQuantities.length;
     for (const facet of [...new Set(c.attrs.map((m) => m.facetId))]) {
       const group = c.attrs.filter((m) => m.facetId === facet);
       const first = group[0]!;
@@ -22,8 +21,7 @@ export const attributes: MapRule = {
           (cue) =>
             cue.end <= first.start &&
             tokensBetween(c, cue, first).every((t) => t.lower === "of" || t.lower === "the"),
-        ) ||
-        cuesOf(c, "non").some((cue) => cue.end === first.start);
+        ) || cuesOf(c, "non").some((cue) => cue.end === first.start);
       const condition: AttributeCondition = {
         type: "attribute",
         facet,

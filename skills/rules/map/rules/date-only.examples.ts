@@ -7,6 +7,10 @@ export const examples: RuleExample[] = [
   },
   {
     phrase: "customers in Q3 2011",
-    root: { type: "behaviour", measure: "exists", window: { from: "2011-07-01", to: "2011-10-01" } },
+    root: {
+      type: "behaviour",
+      measure: "exists",
+      window: { from: "2011-07-01", to: "2011-10-01" },
+    },
   },
 ];

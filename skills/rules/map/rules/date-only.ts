@@ -15,6 +15,7 @@ export const dateOnly: MapRule = {
     !c.cancel &&
     !hasCue(c, "any-object") &&
     !c.attrs.length &&
+    !c.terms.length &&
     !c.recency.length &&
     !c.measures.length,
   apply(_c, f) {

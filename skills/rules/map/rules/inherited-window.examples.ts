@@ -7,6 +7,9 @@ export const examples: RuleExample[] = [
   },
   {
     phrase: "customers who bought textiles in Q4 2011 but not candles",
-    has: { type: "not", child: { item: { values: ["Candles & Lighting"] }, window: { from: "2011-10-01" } } },
+    has: {
+      type: "not",
+      child: { item: { values: ["Candles & Lighting"] }, window: { from: "2011-10-01" } },
+    },
   },
 ];

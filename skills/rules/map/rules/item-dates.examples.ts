@@ -6,13 +6,19 @@ export const examples: RuleExample[] = [
     root: {
       type: "and",
       children: [
-        { item: { values: ["Candles & Lighting"] }, window: { from: "2011-07-01", to: "2011-10-01" } },
+        {
+          item: { values: ["Candles & Lighting"] },
+          window: { from: "2011-07-01", to: "2011-10-01" },
+        },
         { item: { values: ["Textiles"] }, window: { from: "2011-10-01", to: "2012-01-01" } },
       ],
     },
   },
   {
     phrase: "customers who bought Easter items in April 2011 or garden products in May 2011",
-    has: { item: { values: ["Garden & Outdoor"] }, window: { from: "2011-05-01", to: "2011-06-01" } },
+    has: {
+      item: { values: ["Garden & Outdoor"] },
+      window: { from: "2011-05-01", to: "2011-06-01" },
+    },
   },
 ];

@@ -3,7 +3,10 @@ import type { RuleExample } from "../example.ts";
 export const examples: RuleExample[] = [
   {
     phrase: "customers who bought toys but not in 2011",
-    has: { type: "not", child: { item: { values: ["Toys & Kids"] }, window: { from: "2011-01-01" } } },
+    has: {
+      type: "not",
+      child: { item: { values: ["Toys & Kids"] }, window: { from: "2011-01-01" } },
+    },
   },
   {
     phrase: "customers who bought Christmas items in 2010 and again in 2011",

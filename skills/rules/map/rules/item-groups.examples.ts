@@ -3,16 +3,16 @@ import type { RuleExample } from "../example.ts";
 export const examples: RuleExample[] = [
   {
     phrase: "customers who bought jewellery or bags",
-    root: { type: "behaviour", item: { facet: "category", values: ["Jewellery & Accessories", "Bags"] } },
+    root: {
+      type: "behaviour",
+      item: { facet: "category", values: ["Jewellery & Accessories", "Bags"] },
+    },
   },
   {
     phrase: "customers who bought jewellery and bags",
     root: {
       type: "and",
-      children: [
-        { item: { values: ["Jewellery & Accessories"] } },
-        { item: { values: ["Bags"] } },
-      ],
+      children: [{ item: { values: ["Jewellery & Accessories"] } }, { item: { values: ["Bags"] } }],
     },
   },
   {

@@ -18,7 +18,8 @@ export const joinedDates: MapRule = {
     let previous: Tagged | undefined;
     for (const { tag, window: w } of f.tagWindows) {
       const between = previous ? tokensBetween(c, previous, tag) : [];
-      const joined = previous !== undefined && between.length === 1 && JOINERS.has(between[0]!.lower);
+      const joined =
+        previous !== undefined && between.length === 1 && JOINERS.has(between[0]!.lower);
       const last = f.windows[f.windows.length - 1];
       const touches =
         last !== undefined &&

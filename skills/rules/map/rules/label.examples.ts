@@ -3,7 +3,11 @@ import type { RuleExample } from "../example.ts";
 export const examples: RuleExample[] = [
   {
     phrase: "Spring reactivation: customers who placed at least 2 orders in the last 90 days",
-    root: { measure: "orders", comparison: { op: "gte", value: 2 }, window: { from: "2011-09-11" } },
+    root: {
+      measure: "orders",
+      comparison: { op: "gte", value: 2 },
+      window: { from: "2011-09-11" },
+    },
   },
   {
     phrase: "Q1 2011 cohort - customers whose first purchase was in Q1 2011",

@@ -9,7 +9,11 @@ export const examples: RuleExample[] = [
     phrase: "customers who bought candles in Q1 2011 but never bought candles after",
     has: {
       type: "not",
-      child: { type: "behaviour", item: { values: ["Candles & Lighting"] }, window: { from: "2011-04-01" } },
+      child: {
+        type: "behaviour",
+        item: { values: ["Candles & Lighting"] },
+        window: { from: "2011-04-01" },
+      },
     },
   },
 ];

@@ -2,12 +2,33 @@ import {
   BUY_VERBS,
   CANCEL_WORDS,
   FILLERS,
+  HEAD_NOUNS,
   NEGATORS,
   STRUCTURAL,
 } from "../../lexicon.ts";
 import type { Token } from "../../text.ts";
 import { overlaps } from "../clause.ts";
-import type { MapRule } from "../types.ts";
+import type { Clause, MapRule } from "../types.ts";
+
+/**
+ * "DACH audience (DE / AT / CH)", "one-off buyers (only a single order ever)": words the user
+ * defines in the parenthesis that follows them (a head noun or filler may sit between) are
+ * what the parenthesis says, not unknown words.
+ */
+function definedInline(c: Clause, run: Token[]): boolean {
+  const end = run[run.length - 1]!.end;
+  const paren = c.parens.find((p) => p.start >= end);
+  if (!paren) return false;
+  const between = c.allTokens.filter((t) => t.start >= end && t.end <= paren.start);
+  const inside = c.allTokens.filter(
+    (t) => t.start > paren.start && t.end < paren.end && t.kind !== "symbol",
+  );
+  return (
+    between.length <= 2 &&
+    between.every((t) => FILLERS.has(t.lower) || HEAD_NOUNS.has(t.lower)) &&
+    inside.some((t) => t.kind === "word" && !FILLERS.has(t.lower))
+  );
+}
 
 /** Content words that nothing claimed make the request ambiguous: ask, don't guess. */
 export const unmapped: MapRule = {
@@ -43,6 +64,7 @@ export const unmapped: MapRule = {
       else runs.push([t]);
     }
     for (const run of runs) {
+      if (definedInline(c, run)) continue;
       const start = run[0]!.start;
       const end = run[run.length - 1]!.end;
       const phrase = scope.text.slice(start, end);

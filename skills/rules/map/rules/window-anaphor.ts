@@ -5,7 +5,8 @@ import type { MapRule } from "../types.ts";
 export const windowAnaphor: MapRule = {
   name: "window-anaphor",
   doc: "'that period', 'the same time' refer to the previous clause's window.",
-  applies: (c, f) => !f.window && f.prev?.window !== undefined && cuesOf(c, "window-anaphor").length > 0,
+  applies: (c, f) =>
+    !f.window && f.prev?.window !== undefined && cuesOf(c, "window-anaphor").length > 0,
   apply(c, f) {
     f.window = f.prev!.window;
     f.effectiveWindow = f.window;

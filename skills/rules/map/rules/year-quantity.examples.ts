@@ -11,6 +11,10 @@ export const examples: RuleExample[] = [
   },
   {
     phrase: "customers with 2011 spend over £1,000",
-    root: { measure: "spend", comparison: { op: "gt", value: 1000 }, window: { from: "2011-01-01" } },
+    root: {
+      measure: "spend",
+      comparison: { op: "gt", value: 1000 },
+      window: { from: "2011-01-01" },
+    },
   },
 ];

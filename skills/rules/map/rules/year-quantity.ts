@@ -12,9 +12,7 @@ export const yearQuantity: MapRule = {
   name: "year-quantity",
   doc: "A bare year followed by a measure's name (not its unit) is that measure's window.",
   applies: (c) =>
-    c.quantities.some(
-      (q) => q.op === "eq" && !q.currency && isYear(q.value) && q.confidence < 0.9,
-    ),
+    c.quantities.some((q) => q.op === "eq" && !q.currency && isYear(q.value) && q.confidence < 0.9),
   apply(c, f) {
     const facets = measureFacets(f.scope.ctx.catalog);
     for (const q of [...f.countQuantities]) {
