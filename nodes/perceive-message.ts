@@ -11,7 +11,12 @@ import {
   type ConversationStateType,
   type ConversationUpdate,
 } from "../state/conversation-state.ts";
-import { requireContext, skillContextFor, type NscContext } from "../state/context.ts";
+import {
+  requireContext,
+  skillContextFor,
+  type NscContext,
+  type TenantRuntime,
+} from "../state/context.ts";
 import { currentVersion, type Lineage, type EditPlan } from "../state/edit.ts";
 import { timed } from "../state/audit-entry.ts";
 import {
@@ -77,6 +82,41 @@ async function loaded(ctx: NscContext, tenant: string, segmentId: string): Promi
   if (!saved || saved.versions.length === 0) throw new Error(`no saved segment ${segmentId}`);
   const versions = saved.versions.map((v) => v.version);
   return { id: saved.lineageId, versions: saved.versions, undo: versions.slice(0, -1), redo: [] };
+}
+
+/** Asking for customers' personal data, not for a segment ("give me their home addresses"). */
+const PERSONAL_DATA =
+  /\b(give|send|show|list|export|download|share|get|pull|dump|email|tell)\b.{0,40}\b(home addresses|postal addresses|addresses|card numbers|credit cards?|card details|phone numbers|mobile numbers|e-?mail addresses|passwords|personal (data|details|information|info)|contact details|payment details|bank details|dates? of birth)\b/i;
+
+/** Questions about a segment that need assessment, which this version does not answer yet. */
+const ASSESSMENT =
+  /\b(break (it|this|them|that) down|breakdown|split (it|this|them|that) (up )?by|compare (it|this|them)|how does (it|this) compare|overlap|distribution of|what.s the lift)\b/i;
+
+/** A refusal for a follow-up that screening lets through but the product must not act on. */
+function refusalOf(text: string, tenant: TenantRuntime): { code: string; message: string } | null {
+  if (PERSONAL_DATA.test(text))
+    return {
+      code: "personal_data",
+      message:
+        "This agent builds segments; it does not give out customers' personal data (addresses, card numbers, contact details). A saved segment's member ids are at GET /v1/segments/{id}/members.",
+    };
+  if (!ASSESSMENT.test(text)) return null;
+  const words = text.toLowerCase();
+  const restricted = tenant.catalog.facets.find(
+    (f) =>
+      tenant.config.restrictedFacets.includes(f.id) &&
+      [f.label, f.id, ...f.synonyms].some((w) => words.includes(w.toLowerCase())),
+  );
+  if (restricted)
+    return {
+      code: "restricted_facet",
+      message: `Tenant ${tenant.config.tenant} does not allow segmenting on ${restricted.label}, so the segment cannot be broken down by it either.`,
+    };
+  return {
+    code: "not_available",
+    message:
+      'Breaking a segment down, comparing segments and their overlap are not available yet. Ask for the segment itself, or change it (e.g. "only those who spent over £500").',
+  };
 }
 
 type Decision =
@@ -168,6 +208,14 @@ export async function perceiveMessage(
       if (state.command?.kind === "revert")
         return { lineage, decision: decide(session, null, state.command), intent: null, text: "" };
       const screened = screen(state.message ?? "", maxRequestChars);
+      const refused = screened.rejection ?? refusalOf(screened.text, tenant);
+      if (refused)
+        return {
+          lineage,
+          decision: { route: "refuse", ...refused } as Decision,
+          intent: null,
+          text: screened.text,
+        };
       if (screened.rejection)
         return {
           lineage,

@@ -129,7 +129,13 @@ export interface EditInput {
   /** The current version's number; the edit's result becomes `version + 1`. */
   version: number;
   /** Versions that exist, and what undo and redo would go back to (most recent last). */
-  history: { versions: number[]; undo: number[]; redo: number[] };
+  history: {
+    versions: number[];
+    undo: number[];
+    redo: number[];
+    /** Earlier versions' rule trees, for edits that bring a condition back. */
+    trees?: { version: number; root: RuleNode }[];
+  };
   /** What made the current version (its diff), for edits that continue it ("and France too"). */
   previous?: SegmentDiff | null;
 }

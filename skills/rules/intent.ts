@@ -148,6 +148,8 @@ export function cleanRequest(text: string): string {
     .replace(/[?!.\s]+$/, "")
     .trim();
   if (/^(who|whose|that|which)\b/i.test(t)) t = `customers ${t}`;
+  // "everybody whose first order…", "ppl who bought…": the people are the customers.
+  t = t.replace(/^(everybody|everyone|anybody|anyone|people|ppl|folks|all)\b/i, "customers");
   return t || text.trim();
 }
 

@@ -270,13 +270,28 @@ export async function mapFragment(
   version: number,
   ctx: SkillContext,
   skills: LanguageSkills,
+  /** Spans of edit talk to leave out ("condition", ":"), blanked so offsets stay the user's. */
+  blanks: Span[] = [],
 ): Promise<Fragment> {
-  const content = text.slice(range.start, range.end).trim();
+  let source = text;
+  for (const b of blanks)
+    source = source.slice(0, b.start) + " ".repeat(b.end - b.start) + source.slice(b.end);
+  const content = source.slice(range.start, range.end).trim();
   if (!content) return { root: null, ambiguities: [], confidence: 0 };
-  const lead = text.indexOf(content, range.start);
+  const lead = source.indexOf(content, range.start);
   const first = tokenize(content)[0]?.lower ?? "";
   const prefix = OPENERS.has(first) ? "customers " : "customers who ";
-  const request = prefix + content;
+  // Blanked talk leaves runs of spaces: the mapper reads the words; `at` maps its offsets back.
+  let collapsed = "";
+  const at: number[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const space = /\s/.test(content[i]!);
+    if (space && collapsed.endsWith(" ")) continue;
+    collapsed += space ? " " : content[i];
+    at.push(i);
+  }
+  at.push(content.length);
+  const request = prefix + collapsed;
   const decomposition = await skills.decompose.decompose(request, ctx);
   const [dates, shortlist] = await Promise.all([
     skills.tagDates.tag(request, decomposition.subSegments, ctx),
@@ -286,8 +301,8 @@ export async function mapFragment(
     { text: request, subSegments: decomposition.subSegments, dates, shortlist },
     ctx,
   );
-  const offset = lead - prefix.length;
-  const toMessage = (n: number) => Math.min(Math.max(n + offset, lead), lead + content.length);
+  const toMessage = (n: number) =>
+    n <= prefix.length ? lead : lead + at[Math.min(n - prefix.length, at.length - 1)]!;
   const fix = (p: Provenance): Provenance => {
     const start = toMessage(p.start);
     const end = Math.max(start, toMessage(p.end));

@@ -5,6 +5,7 @@
  */
 import type { EditPlan } from "../../../state/edit.ts";
 import type { RuleNode, SegmentDefinition } from "../../../state/segment.ts";
+import type { EditInput } from "../../types.ts";
 import { applyOps } from "../../../segment/edit-ops.ts";
 import { rulesSkills } from "../index.ts";
 import { parseRequest, skillContext, testTenant, type TestTenantId } from "../testing.ts";
@@ -19,7 +20,7 @@ export interface EditExample {
   tenant?: TestTenantId;
   /** The segment's version and history (default: version 1, nothing to undo or redo). */
   version?: number;
-  history?: { versions: number[]; undo: number[]; redo: number[] };
+  history?: EditInput["history"];
   /** A fragment some node of the edited tree matches. */
   has?: unknown;
   /** A fragment no node of the edited tree may match. */

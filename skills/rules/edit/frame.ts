@@ -267,7 +267,12 @@ export function isNoise(f: EditFrame, t: Token): boolean {
     return false;
   if (f.a.mentions.some((m) => m.start <= t.start && t.end <= m.end && (m.exact || m.score >= 1)))
     return false;
-  return f.ctx.retriever.exactLookup(t.lower).length === 0;
+  if (f.ctx.retriever.exactLookup(t.lower).length > 0) return false;
+  // A word the linker read as part of a product name ("teapots", "dolly girl") may be what
+  // the edit is about; one it left alone is talk.
+  return !f.a.mentions.some(
+    (m) => m.facetId === "product_word" && m.start <= t.start && t.end <= m.end,
+  );
 }
 
 /** Noise tolerated among values before the content counts as a clause. */
@@ -298,7 +303,12 @@ export function valuesOnly(f: EditFrame, range: Span): NamedValue[] | null {
     chosen.push(m);
   }
   if (chosen.length === 0) return null;
-  const covered = (s: Span) => chosen.some((m) => m.start <= s.start && s.end <= m.end);
+  // "food & drink dept", "bags category": the facet's own name beside its values says nothing more.
+  const facetNames = f.a.mentions.filter(
+    (m) => m.value === undefined && chosen.some((c) => c.facetId === m.facetId),
+  );
+  const covered = (s: Span) =>
+    [...chosen, ...facetNames].some((m) => m.start <= s.start && s.end <= m.end);
   let noise = 0;
   const cueSpans = f.a.cues.map((c) => ({ start: c.start, end: c.stop }));
   for (const t of f.a.tokens) {
@@ -319,7 +329,10 @@ export function valuesOnly(f: EditFrame, range: Span): NamedValue[] | null {
   }
   return chosen.map((m) => {
     const before = f.text.slice(range.start, m.start);
-    const lastWords = tokenize(before)
+    // "hmm no, Italy": a "no" closed off by punctuation answers; it negates nothing.
+    const near = tokenize(before).slice(-3);
+    const lastWords = near
+      .filter((t, i) => !(t.lower === "no" && near[i + 1]?.kind === "symbol"))
       .slice(-2)
       .map((t) => t.lower);
     const negated = lastWords.some(

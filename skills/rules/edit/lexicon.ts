@@ -50,6 +50,8 @@ export const REMOVE_CUES = phrases(
   "irrespective of",
   "whatever the",
   "undo the",
+  "never mind",
+  "nevermind",
 );
 
 /** Removal said after what it removes ("the cake stand requirement can go"). */
@@ -96,6 +98,15 @@ export const SPLIT_PARTICLES = new Set(["out", "off", "away"]);
 
 /** Words that make a REMOVE cue exclude people instead ("remove anyone who…"). */
 export const POPULATION_WORDS = new Set([
+  "accounts",
+  "account",
+  "clients",
+  "client",
+  "purchasers",
+  "consumers",
+  "households",
+  "spenders",
+  "ppl",
   "those",
   "them",
   "anyone",
@@ -156,6 +167,16 @@ export const EXCLUDE_CUES = phrases(
   "strip out",
   "knock out",
   "cut out",
+  "kick out",
+  "boot out",
+  "throw out",
+  "chuck out",
+  "not those",
+  "not the ones",
+  "not anyone",
+  "not anybody",
+  "not people",
+  "not the people",
 );
 
 /** Restrict to these values only. */
@@ -188,6 +209,11 @@ export const ONLY_CUES = phrases(
 
 /** Add to what is there. */
 export const ALSO_CUES = phrases(
+  "aswell",
+  "as-well",
+  "throw",
+  "chuck",
+  "toss",
   "n",
   "&",
   "+",
@@ -216,16 +242,25 @@ export const ALSO_CUES = phrases(
 
 /** Put a new value, threshold or window in the place of the old one. */
 export const REPLACE_VERBS = phrases(
-  "up",
+  // "up the threshold", not "picked up a doormat".
+  "up the",
+  "up it",
+  "up that",
+  "up this",
   "hike",
+  "put the",
+  "put it",
+  "put that",
   "extend",
   "stretch",
   "shorten",
   "expand",
   "widen",
   "narrow",
-  "pull",
-  "open",
+  "pull it",
+  "pull the",
+  "pull that",
+  "open it",
   "change",
   "switch",
   "swap",
@@ -381,9 +416,20 @@ export const NEW_SEGMENT_CUES = phrases(
   "something different",
   "forget all that",
   "forget that",
-  "never mind",
-  "nevermind",
-  "scrap that",
+  // "never mind, customers in Spain" starts anew; "never mind the £500" removes (REMOVE_CUES).
+  "never mind ,",
+  "nevermind ,",
+  "never mind -",
+  "never mind :",
+  "scrap that ,",
+  "scrap that -",
+  "scrap that :",
+  "scratch that ,",
+  "scratch that -",
+  "scratch that :",
+  "forget that ,",
+  "forget that -",
+  "forget that :",
   "clean slate",
   "unrelated",
   "separately",
@@ -468,6 +514,9 @@ export const EXPLAIN_CUES = phrases(
   "how is it defined",
   "how did you",
   "why",
+  "why's",
+  "whys",
+  "how come",
   "walk me through",
   "break it down",
   "tell me about this",
@@ -571,6 +620,18 @@ export const PART_NOUNS = new Set([
   "value",
   "number",
   "figure",
+  "bar",
+  "band",
+  "floor",
+  "ceiling",
+  "cap",
+  "minimum",
+  "maximum",
+  "min",
+  "max",
+  "mark",
+  "level",
+  "bucket",
 ]);
 
 /** Words that point at the date window of a condition. */
@@ -654,6 +715,14 @@ export const ORDINALS: Record<string, number> = {
 
 /** Words with no content in an edit ("please", "can you", "the"). */
 export const EDIT_FILLERS = new Set([
+  "oh",
+  "ah",
+  "um",
+  "erm",
+  "uh",
+  "hey",
+  "wait",
+  "fine",
   "please",
   "pls",
   "plz",

@@ -5,7 +5,9 @@
  */
 import type { EditRule } from "./frame.ts";
 import { add } from "./rules/add.ts";
+import { bareAmount } from "./rules/bare-amount.ts";
 import { bare } from "./rules/bare.ts";
+import { bringBack } from "./rules/bring-back.ts";
 import { exclude } from "./rules/exclude.ts";
 import { narrow } from "./rules/narrow.ts";
 import { redo } from "./rules/redo.ts";
@@ -13,6 +15,7 @@ import { remove } from "./rules/remove.ts";
 import { replace } from "./rules/replace.ts";
 import { retarget } from "./rules/retarget.ts";
 import { revert } from "./rules/revert.ts";
+import { shift } from "./rules/shift.ts";
 import { undo } from "./rules/undo.ts";
 import { widen } from "./rules/widen.ts";
 
@@ -20,12 +23,15 @@ export const EDIT_RULES: readonly EditRule[] = [
   revert,
   undo,
   redo,
+  bringBack,
+  shift,
   replace,
   remove,
   narrow,
   exclude,
   widen,
   retarget,
+  bareAmount,
   bare,
   add,
 ];

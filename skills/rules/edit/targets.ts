@@ -9,6 +9,7 @@ import { leavesWithPaths } from "../../../segment/edit-ops.ts";
 import type { Mention } from "../../types.ts";
 import type { DateTag } from "../dates.ts";
 import type { QuantityTag } from "../quantities.ts";
+import { LAPSE_WORDS } from "../lexicon.ts";
 import { singular } from "../text.ts";
 import { inside, type Analysis, type Span } from "./analyse.ts";
 import {
@@ -20,6 +21,10 @@ import {
   POPULATION_WORDS,
   WINDOW_WORDS,
 } from "./lexicon.ts";
+
+/** Seasons and months said without a year: they name a window by its label. */
+const SEASONS =
+  /^(spring|summer|autumn|fall|winter|january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$/;
 
 export interface Leaf {
   /** 1-based position in the order explanations list conditions. */
@@ -139,6 +144,19 @@ export function referencesIn(
   });
   for (const d of a.dates)
     if (inside(d, range) && free(d)) claim({ kind: "window", date: d, start: d.start, end: d.end });
+  // Words about a condition's dates or parts are references of their own, before any product
+  // whose name happens to hold them ("the time limit", "the band", "summer").
+  for (const t of toks) {
+    if (!free(t)) continue;
+    if (WINDOW_WORDS.has(t.lower) || SEASONS.test(t.lower)) {
+      const label = SEASONS.test(t.lower) ? t.lower : undefined;
+      claim(
+        label
+          ? { kind: "words", words: [singular(label)], start: t.start, end: t.end }
+          : { kind: "window", start: t.start, end: t.end },
+      );
+    } else if (PART_NOUNS.has(t.lower)) claimed.push({ start: t.start, end: t.end });
+  }
   for (const q of a.quantities)
     if (inside(q, range) && free(q))
       claim({ kind: "quantity", quantity: q, start: q.start, end: q.end });
@@ -147,6 +165,8 @@ export function referencesIn(
     .sort((x, y) => y.end - y.start - (x.end - x.start) || y.score - x.score);
   for (const m of mentions) {
     if (!free(m)) continue;
+    // A loose product-name word is not how people point at a condition.
+    if (m.facetId === "product_word" && !m.exact && m.score < 1) continue;
     if (m.value !== undefined)
       claim({
         kind: "value",
@@ -165,6 +185,9 @@ export function referencesIn(
     const facet = facetNamed(t.lower);
     if (WINDOW_WORDS.has(t.lower) || facet === "order_date")
       claim({ kind: "window", start: t.start, end: t.end });
+    else if (LAPSE_WORDS.has(t.lower) || /^(recency|lapse|lapsing|inactivity)$/.test(t.lower))
+      // "the lapsed condition": the last-purchase condition.
+      claim({ kind: "facet", facetId: "last_purchase", start: t.start, end: t.end });
     else if (facet) claim({ kind: "facet", facetId: facet, start: t.start, end: t.end });
     else if (NEGATION_PART_WORDS.has(t.lower) && t.lower !== "not" && t.lower !== "never")
       claim({ kind: "negation", start: t.start, end: t.end });
@@ -273,12 +296,19 @@ export function resolve(ref: Reference, leaves: Leaf[]): Target[] {
         .map((leaf) => ({ leaf, part: "threshold", reference: ref }));
     }
     case "words": {
-      return leaves
-        .filter((l) => {
-          const own = new Set(wordsOf(l.condition.provenance.span));
-          return ref.words.every((w) => own.has(w));
-        })
-        .map((leaf) => ({ leaf, part: "whole", reference: ref }));
+      const out: Target[] = [];
+      for (const leaf of leaves) {
+        const c = leaf.condition;
+        // "spring rather than summer": the words of a window's own label name the window.
+        const label = c.type !== "attribute" && c.window ? new Set(wordsOf(c.window.label)) : null;
+        if (label && ref.words.every((w) => label.has(w))) {
+          out.push({ leaf, part: "window", reference: ref });
+          continue;
+        }
+        const own = new Set(wordsOf(c.provenance.span));
+        if (ref.words.every((w) => own.has(w))) out.push({ leaf, part: "whole", reference: ref });
+      }
+      return out;
     }
   }
 }

@@ -2,6 +2,7 @@
 import type { EditExample } from "../example.ts";
 import { ADD } from "./add.ts";
 import { BARE } from "./bare.ts";
+import { BARE_AMOUNT, BRING_BACK, SHIFT } from "./moves.ts";
 import { EXCLUDE } from "./exclude.ts";
 import { NARROW } from "./narrow.ts";
 import { REMOVE } from "./remove.ts";
@@ -14,6 +15,9 @@ export const EDIT_EXAMPLES: Record<string, EditExample[]> = {
   revert: REVERT,
   undo: UNDO,
   redo: REDO,
+  "bring-back": BRING_BACK,
+  shift: SHIFT,
+  "bare-amount": BARE_AMOUNT,
   replace: REPLACE,
   remove: REMOVE,
   narrow: NARROW,

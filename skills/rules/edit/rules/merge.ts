@@ -23,7 +23,7 @@ import {
   type EditFrame,
   type NamedValue,
 } from "../frame.ts";
-import { POPULATION_WORDS } from "../lexicon.ts";
+import { PART_NOUNS, POPULATION_WORDS } from "../lexicon.ts";
 import type { Leaf } from "../targets.ts";
 
 export type MergeMode = "only" | "also" | "exclude" | "none";
@@ -277,6 +277,31 @@ function clauseOps(f: EditFrame, root: RuleNode, mode: MergeMode): EditOp[] {
   return ops;
 }
 
+/** Words that open or pad a message without meaning anything ("fine, add…", "hmm", "oh"). */
+const INTERJECTIONS = new Set([
+  "oh",
+  "ah",
+  "um",
+  "erm",
+  "uh",
+  "hmm",
+  "hm",
+  "fine",
+  "ok",
+  "okay",
+  "yeah",
+  "yep",
+  "wait",
+  "right",
+  "well",
+  "hey",
+  "cool",
+  "great",
+  "perfect",
+  "nice",
+  "thanks",
+]);
+
 /** Words that end an edit without saying anything ("… too", "… as well", "… please"). */
 const TAIL = new Set([
   "too",
@@ -308,6 +333,35 @@ export function trimTail(f: EditFrame, range: Span): Span {
 }
 
 /**
+ * Edit talk inside a clause that the request grammar would misread: part nouns ("a spend
+ * condition then: over £300"), trailing words, punctuation, noise, and "back" in "back in
+ * 2010".
+ */
+export function talk(f: EditFrame, range: Span): Span[] {
+  const toks = f.a.tokens.filter((t) => t.start >= range.start && t.end <= range.end);
+  return toks
+    .filter((t, i) => {
+      if (t.kind === "symbol")
+        return t.text === ":" || t.text === "-" || t.text === "?" || t.text === "!";
+      if (
+        PART_NOUNS.has(t.lower) &&
+        !f.a.mentions.some((m) => m.start <= t.start && t.end <= m.end)
+      )
+        return true;
+      if (t.lower === "back" && /^(in|then|when|before|during)$/.test(toks[i + 1]?.lower ?? ""))
+        return true;
+      // "at some point", "at any stage": any time, which a condition without a window is.
+      if (/^(some|any)$/.test(t.lower) && /^(point|stage)$/.test(toks[i + 1]?.lower ?? ""))
+        return true;
+      if (/^(point|stage)$/.test(t.lower) && /^(some|any)$/.test(toks[i - 1]?.lower ?? ""))
+        return true;
+      if (INTERJECTIONS.has(t.lower)) return true;
+      return TAIL.has(t.lower) || isNoise(f, t);
+    })
+    .map((t) => ({ start: t.start, end: t.end }));
+}
+
+/**
  * Whether the message goes on with the change that made the current version, when that left
  * people out: "and anyone who bought Easter stuff", "and France too" after an exclusion.
  */
@@ -318,7 +372,7 @@ export function continuesExclusion(f: EditFrame): boolean {
   const toks = f.a.tokens;
   const lead = toks.findIndex((t) => !/^(ok|okay|and|also|plus|oh|or)$/.test(t.lower));
   if (lead <= 0 || !/^(and|also|plus|or)$/.test(toks[lead - 1]!.lower)) return false;
-  const next = toks[lead]!.lower;
+  const next = toks[lead]!.lower === "the" ? (toks[lead + 1]?.lower ?? "") : toks[lead]!.lower;
   if (POPULATION_WORDS.has(next) || next === "anybody" || next === "whoever") return true;
   return (
     valuesOnly(f, { start: toks[lead]!.start, end: f.text.length }) !== null &&
@@ -341,7 +395,7 @@ export async function mergePlan(
     if (typeof ops === "string") return refuse(rule, "edit_no_change", ops);
     return ops.length ? plan(rule, "edit", ops, mode === "none" ? 0.7 : 0.9) : null;
   }
-  const mapped = await mapFragment(f.text, range, f.next, f.ctx, f.skills);
+  const mapped = await mapFragment(f.text, range, f.next, f.ctx, f.skills, talk(f, range));
   // Words the mapper could not place that are only talk ("can go", "chuck") change nothing.
   const fragment = {
     ...mapped,

@@ -92,6 +92,9 @@ function unrestricted(f: EditFrame): Cue | undefined {
   });
 }
 
+/** How specific a part of a condition is, when several references find the same one. */
+const PART_RANK: Record<Target["part"], number> = { whole: 0, value: 1, threshold: 2, window: 3 };
+
 /** The operation that takes a target's part out of its condition. */
 function removal(t: Target): EditOp {
   const c = t.leaf.condition;
@@ -99,6 +102,11 @@ function removal(t: Target): EditOp {
   if (t.part === "window" && c.type === "behaviour") {
     const trivial = c.measure === "exists" && itemFiltersOf(c).length === 0;
     return trivial ? whole : { op: "strip_window", path: t.leaf.path };
+  }
+  // "never mind the £500" of "spent over £500 on Dyson": what is left is buying Dyson.
+  if (t.part === "threshold" && c.type === "behaviour" && c.comparison && itemFiltersOf(c).length) {
+    const { comparison: _dropped, zeroIfNone: _zero, ...rest } = c;
+    return { op: "replace", path: t.leaf.path, node: { ...rest, measure: "exists" } };
   }
   if (t.part === "value" && t.value) {
     const values =
@@ -153,8 +161,9 @@ export function removalPlan(f: EditFrame, refs: Reference[], rule: string) {
     }
     const t = pool[0]!;
     const prev = chosen.get(t.leaf);
-    // The most specific part wins ("the November date" names the window, not the condition).
-    if (!prev || (prev.part === "whole" && t.part !== "whole")) chosen.set(t.leaf, t);
+    // The most specific part wins: "the time limit on the skincare" names the window, and the
+    // value only finds the condition.
+    if (!prev || PART_RANK[t.part] > PART_RANK[prev.part]) chosen.set(t.leaf, t);
   }
   if (ambiguous && chosen.size === 0) {
     return ask(
@@ -207,8 +216,13 @@ export const remove: EditRule = {
         );
       return null;
     }
-    // "remove Germany" with no Germany in the segment: an exclusion, not a removal.
+    // "remove Germany" with no Germany in the segment: an exclusion, not a removal — unless
+    // the words name a condition ("the France restriction"), which then is not there.
+    const namesCondition = f.a.tokens.some(
+      (t) => t.start >= range.start && t.end <= range.end && PART_NOUNS.has(t.lower),
+    );
     if (
+      !namesCondition &&
       refs.every((r) => r.kind === "value") &&
       refs.every((r) => resolve(r, f.leaves).length === 0)
     )

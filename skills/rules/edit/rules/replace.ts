@@ -17,6 +17,8 @@ import {
 import { ANAPHORA, EDIT_FILLERS } from "../lexicon.ts";
 import { referencesIn, resolve, type Target } from "../targets.ts";
 import { fits, newContent, replacementOp, side } from "./replacement.ts";
+import { respellNumber } from "./respell.ts";
+import { periodOfWindow } from "./retarget.ts";
 import type { Span } from "../analyse.ts";
 
 interface Sides {
@@ -38,8 +40,15 @@ function afterVerb(f: EditFrame, verb: Cue): number {
 function sidesOf(f: EditFrame): Sides | undefined {
   const verbs = cuesOf(f.a.cues, "replace");
   // "new instead of old": the new side runs from after a leading verb to the separator.
+  // "not" separates only with a verb before it ("make it Q3 not Q4") or between two short
+  // sides ("3 months, not 6"); otherwise it negates.
+  const short = (a: number, b: number) =>
+    f.a.tokens.filter((t) => t.start >= a && t.end <= b && t.kind !== "symbol").length <= 3;
   const sep = cuesOf(f.a.cues, "new_before_old").find(
-    (c) => c.text !== "not" || verbs.some((v) => v.stop <= c.start),
+    (c) =>
+      c.text !== "not" ||
+      verbs.some((v) => v.stop <= c.start) ||
+      (!cuesOf(f.a.cues, "only").length && short(0, c.start) && short(c.stop, f.text.length)),
   );
   if (sep) {
     const verb = [...verbs].reverse().find((v) => v.stop <= sep.start);
@@ -90,9 +99,23 @@ export const replace: EditRule = {
     ]);
     const refs = referencesIn(oldSide.a, sides.oldRange, facetNamed(f));
     if (refs.length === 0) return null;
-    const content = newContent(newSide.frame, sides.newRange);
+    let content = newContent(newSide.frame, sides.newRange);
+    // "spring rather than summer": a season or month said alone is a window in the year of the
+    // one the segment has, not a product whose name holds the word.
+    const productOnly =
+      content?.kind === "values" && content.values.every((v) => v.facetId === "product_word");
+    if (!content || content.kind === "clause" || productOnly)
+      content = (await periodOfWindow(f, sides.newRange)) ?? content;
     if (!content) return null;
     let targets: Target[] = refs.flatMap((r) => resolve(r, f.leaves));
+    // "3 months, not 6": the old number is in a condition's own words, not in a typed slot.
+    const oldNumber = oldSide.a.quantities[0];
+    const newNumber = newSide.a.quantities[0];
+    if (targets.length === 0 && oldNumber && newNumber) {
+      const unit = newNumber.unit[0] ?? oldNumber.unit[0];
+      const spelled = await respellNumber(f, newNumber.value, unit, oldNumber.value);
+      if (spelled.length === 1) return plan(sides.rule, "edit", [spelled[0]!.op]);
+    }
     if (targets.length === 0) {
       return refuse(
         sides.rule,

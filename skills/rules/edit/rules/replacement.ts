@@ -56,7 +56,9 @@ export function newContent(sf: EditFrame, range: Span): NewContent | null {
     );
     // "5 orders", "£2k", "2,000 please": a bare amount; "spent 5 times in 2011" is a clause.
     const clauseWords = rest.filter((t) =>
-      /^(who|which|that|bought|purchased|ordered|spent|in|since|during|on|with)$/.test(t.lower),
+      /^(who|whose|which|that|bought|purchased|ordered|spent|shopped|cancelled|canceled|since|during)$/.test(
+        t.lower,
+      ),
     );
     if (clauseWords.length === 0) return { kind: "quantity", quantity: q, span: q };
   }

@@ -20,6 +20,7 @@ import { ANAPHORA, PART_NOUNS } from "../lexicon.ts";
 import { measureFacet, type Target } from "../targets.ts";
 import { fits, measuresFor, newContent, replacementOp, type NewContent } from "./replacement.ts";
 import { analyse, type Span } from "../analyse.ts";
+import { respellNumber } from "./respell.ts";
 
 function insteadToken(f: EditFrame) {
   return f.a.tokens.find((t) => t.lower === "instead");
@@ -44,6 +45,9 @@ function contentRange(f: EditFrame): Span {
   return { start, end };
 }
 
+const PERIOD =
+  /\b(half|halves|h[12]|q[1-4]|quarter|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?|nov(ember)?|dec(ember)?|spring|summer|autumn|fall|winter|christmas|easter|week|month)\b/i;
+
 /**
  * "just the first half of it", "make it Q3": a period named without a year, read in the year of
  * the one dated condition (when its window lies within one calendar year).
@@ -60,7 +64,8 @@ export async function periodOfWindow(f: EditFrame, range: Span): Promise<NewCont
     .slice(range.start, range.end)
     .replace(/\b(of|in)\s+(it|that|this|the year|them)\b/gi, "")
     .trim();
-  if (!words) return null;
+  // Only words that name a part of a year: halves, quarters, months, seasons, weeks.
+  if (!PERIOD.test(words)) return null;
   const synthetic = `${words} ${year}`;
   const a = await analyse(synthetic, f.ctx, f.skills);
   const d = a.dates.find((x) => (x.from || x.to) && x.end > words.length);
@@ -138,6 +143,16 @@ export async function retargetWith(f: EditFrame, range: Span, rule: string) {
           0.7,
         );
       return null;
+    }
+    // "make it 30 days" of "in the last 7 days": the number in the condition's own words.
+    if (content.kind === "quantity") {
+      const spelled = await respellNumber(f, content.quantity.value, content.quantity.unit[0]);
+      if (spelled.length === 1) return plan(rule, "edit", [spelled[0]!.op]);
+      if (spelled.length > 1)
+        return ask(
+          rule,
+          spelled.map((s) => ({ label: `Change "${describeLeaf(f, s.leaf)}"`, ops: [s.op] })),
+        );
     }
     const what = content.kind === "quantity" ? "threshold" : "date";
     return refuse(
