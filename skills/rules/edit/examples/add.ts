@@ -29,6 +29,12 @@ export const ADD: EditExample[] = [
     lacks: { measure: "spend", comparison: { op: "gt", value: 1000 } },
   },
   {
+    base: "customers who bought a doormat in autumn 2011",
+    edit: "fine, add a spend condition then: over £300 total",
+    has: { measure: "spend", comparison: { op: "gt", value: 300 } },
+    lacks: { measure: "spend", item: {} },
+  },
+  {
     tenant: "demo-retail",
     base: "customers in Scotland",
     edit: "and who bought online",

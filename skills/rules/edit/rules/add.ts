@@ -4,7 +4,7 @@
  */
 import type { EditRule } from "../frame.ts";
 import { ANAPHORA, POPULATION_WORDS } from "../lexicon.ts";
-import { contentFrom, continuesExclusion, mergePlan } from "./merge.ts";
+import { contentFrom, continuesExclusion, isInterjection, mergePlan } from "./merge.ts";
 
 const LEADING = new Set([
   "only",
@@ -61,7 +61,11 @@ export const add: EditRule = {
       .map((c) => ({ start: c.start, end: c.stop }));
     for (const t of f.a.tokens) {
       const inCue = cueTokens.some((c) => c.start <= t.start && t.end <= c.end);
-      const lead = LEADING.has(t.lower) || ANAPHORA.has(t.lower) || POPULATION_WORDS.has(t.lower);
+      const lead =
+        LEADING.has(t.lower) ||
+        ANAPHORA.has(t.lower) ||
+        POPULATION_WORDS.has(t.lower) ||
+        isInterjection(t.lower);
       if (lead || inCue || t.kind === "symbol") start = t.end;
       else break;
     }

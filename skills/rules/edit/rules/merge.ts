@@ -302,6 +302,11 @@ const INTERJECTIONS = new Set([
   "thanks",
 ]);
 
+/** Whether a word only opens or pads the message ("fine, add…"). */
+export function isInterjection(word: string): boolean {
+  return INTERJECTIONS.has(word);
+}
+
 /** Words that end an edit without saying anything ("… too", "… as well", "… please"). */
 const TAIL = new Set([
   "too",
