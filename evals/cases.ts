@@ -79,6 +79,7 @@ export function setFiles(onlineRetailDir: string): Record<string, string> {
     multiturn: join(here, "online-retail-multiturn.jsonl"),
     conversations: join(here, "conversations.jsonl"),
     "conversations-b": join(here, "conversations-b.jsonl"),
+    "conversations-c": join(here, "conversations-c.jsonl"),
     adversarial: join(here, "online-retail-adversarial.jsonl"),
     "realworld-a": join(here, "realworld-a.jsonl"),
   };
