@@ -4,7 +4,7 @@
  * comparators that turn "N days ago" into a boundary. Found once per clause, on token
  * boundaries, so the mapper's rules consume typed cues instead of re-reading the sentence.
  */
-import { BUY_VERBS, CANCEL_WORDS, NEGATORS } from "./lexicon.ts";
+import { BUY_VERBS, CANCEL_WORDS, NEGATORS, VAGUE_PHRASES } from "./lexicon.ts";
 import type { Token } from "./text.ts";
 
 export type CueKind =
@@ -26,8 +26,16 @@ export type CueKind =
   | "outside"
   /** The "non-" of "non-UK": negates the value it prefixes. */
   | "non"
-  /** "nothing", "anything", "none", "any": the object is any item, not the previous ones. */
+  /** "nothing", "anything", "any": the object is any item, not the previous ones. */
   | "any-object"
+  /** "none": none of the items just named ("candles in autumn but none in winter"). */
+  | "none"
+  /** "within a month", "within any 30 days": a rolling period, not a window back from as-of. */
+  | "rolling"
+  /** A vague word with no threshold: "recent", "a lot", "likely to churn". */
+  | "vague-recent"
+  | "vague-frequent"
+  | "vague-lapse"
   /** "that period", "the same time": the window of the clause before. */
   | "window-anaphor"
   /** "on them", "of those items": the items of the clause before. */
@@ -76,7 +84,19 @@ const PHRASES: [CueKind, string[][]][] = [
   ["each", phrases("each of", "every one of", "each")],
   ["since", phrases("since", "after", "afterwards", "afterward", "thereafter")],
   ["outside", phrases("outside")],
-  ["any-object", phrases("nothing", "anything", "none", "any")],
+  ["any-object", phrases("nothing", "anything", "any")],
+  ["none", phrases("none of them", "none of those", "none")],
+  [
+    "rolling",
+    ["within", "in"].flatMap((p) =>
+      ["a", "one", "any", "the same", "a single", "any one", "any given"].map((d) =>
+        `${p} ${d}`.split(" "),
+      ),
+    ),
+  ],
+  ["vague-recent", VAGUE_PHRASES.recent.map((p) => p.split(" "))],
+  ["vague-frequent", VAGUE_PHRASES.frequent.map((p) => p.split(" "))],
+  ["vague-lapse", VAGUE_PHRASES.lapse.map((p) => p.split(" "))],
   [
     "window-anaphor",
     ["that", "the same", "this"].flatMap((d) => TIME_NOUNS.map((n) => `${d} ${n}`.split(" "))),

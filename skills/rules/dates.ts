@@ -1928,7 +1928,7 @@ function numericContextOk(s: string, start: number, end: number): boolean {
 function bareYearOk(s: string, start: number, end: number): boolean {
   if (COMPARISON_WORDS.has(prevWord(s, start) ?? "")) return false;
   const after = s.slice(end, end + 20);
-  if (/^\s*(?:$|[,.;:!?)\]])/.test(after)) return true;
+  if (/^\s*(?:$|[,.;:!?)\]]|-(?:\s|$))/.test(after)) return true;
   return /^(?:and|or|but|only|onwards|onward|so|then|with|who|which|that|where|when|while|because|as|if)$/.test(
     nextWord(s, end) ?? "",
   );

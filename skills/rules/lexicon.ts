@@ -439,6 +439,10 @@ export const FILLERS = new Set([
   "shop",
   "online",
   "e.g",
+  "e.g.",
+  "i.e",
+  "i.e.",
+  "viz",
   "etc",
   "whole",
   "entire",
@@ -657,3 +661,22 @@ export const COUNT_QUALIFIERS = new Set([
   "individual",
   "unique",
 ]);
+
+/**
+ * Vague words with no threshold of their own: each class gets a question with thresholds to
+ * pick from unless the request states one ("recent customers", "customers who buy a lot").
+ */
+export const VAGUE_PHRASES: Record<"recent" | "frequent" | "lapse", string[]> = {
+  recent: ["recent", "recently", "lately", "of late"],
+  frequent: ["a lot", "lots", "often", "frequently", "regularly", "many times", "loads"],
+  lapse: [
+    "likely to churn",
+    "about to churn",
+    "at risk of churning",
+    "at risk",
+    "churn risk",
+    "churning",
+    "slipping away",
+    "drifting away",
+  ],
+};

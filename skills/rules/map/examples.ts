@@ -24,7 +24,9 @@ import { examples as perWindow } from "./rules/per-window.examples.ts";
 import { examples as quantityDates } from "./rules/quantity-dates.examples.ts";
 import { examples as rankedValues } from "./rules/ranked-values.examples.ts";
 import { examples as recency } from "./rules/recency.examples.ts";
+import { examples as rollingWindow } from "./rules/rolling-window.examples.ts";
 import { examples as sincePrevious } from "./rules/since-previous.examples.ts";
+import { examples as singleOrder } from "./rules/single-order.examples.ts";
 import { examples as timeSince } from "./rules/time-since.examples.ts";
 import { examples as unmapped } from "./rules/unmapped.examples.ts";
 import { examples as windowAnaphor } from "./rules/window-anaphor.examples.ts";
@@ -63,7 +65,9 @@ export const RULE_EXAMPLES: Record<string, RuleExample[]> = {
   "quantity-dates": quantityDates,
   "ranked-values": rankedValues,
   recency: recency,
+  "rolling-window": rollingWindow,
   "since-previous": sincePrevious,
+  "single-order": singleOrder,
   "time-since": timeSince,
   unmapped: unmapped,
   "window-anaphor": windowAnaphor,

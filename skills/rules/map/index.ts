@@ -171,10 +171,13 @@ export function mapRequest(
   const newCustomers = clauses.find(
     (c) =>
       c.seg.zone === "pre" &&
-      c.tokens.some(
+      (c.tokens.some(
         (t, i) =>
           NEW_WORDS.has(t.lower) || (t.lower === "first" && c.tokens[i + 1]?.lower === "time"),
-      ),
+      ) ||
+        c.recency.some(
+          (m) => ctx.catalog.facets.find((x) => x.id === m.facetId)?.recency?.which === "first",
+        )),
   )?.seg;
   const request: RequestFrame = {
     scope,

@@ -27,7 +27,9 @@ import { perWindow } from "./rules/per-window.ts";
 import { quantityDates } from "./rules/quantity-dates.ts";
 import { rankedValues } from "./rules/ranked-values.ts";
 import { recency } from "./rules/recency.ts";
+import { rollingWindow } from "./rules/rolling-window.ts";
 import { sincePrevious } from "./rules/since-previous.ts";
+import { singleOrder } from "./rules/single-order.ts";
 import { timeSinceMeasure } from "./rules/time-since.ts";
 import { unmapped } from "./rules/unmapped.ts";
 import { windowAnaphor } from "./rules/window-anaphor.ts";
@@ -55,6 +57,7 @@ export const CLAUSE_PASSES: { pass: string; rules: MapRule[] }[] = [
       joinedDates,
       yearQuantity,
       agoQuantities,
+      rollingWindow,
       sincePrevious,
       itemDates,
       quantityDates,
@@ -68,7 +71,7 @@ export const CLAUSE_PASSES: { pass: string; rules: MapRule[] }[] = [
   { pass: "items", rules: [itemGroups, itemEllipsis, itemAnaphor] },
   {
     pass: "conditions",
-    rules: [timeSinceMeasure, aggregates, recency, dateOnly, exists, perWindow],
+    rules: [timeSinceMeasure, singleOrder, aggregates, recency, dateOnly, exists, perWindow],
   },
   { pass: "negation", rules: [negation] },
   { pass: "unmapped", rules: [unmapped] },

@@ -9,4 +9,15 @@ export const examples: RuleExample[] = [
     phrase: "customers who ordered in 2011 and bought candles in 2011",
     root: { type: "behaviour", item: { values: ["Candles & Lighting"] } },
   },
+  {
+    phrase: "Electronics buyers 2024 - exclude anyone who bought Video Games",
+    tenant: "demo-retail",
+    root: {
+      type: "and",
+      children: [
+        { item: { values: ["Electronics"] }, window: { from: "2024-01-01" } },
+        { type: "not" },
+      ],
+    },
+  },
 ];

@@ -5,8 +5,8 @@ const withoutProvenance = (n: RuleNode) =>
   JSON.stringify(n, (k, v) => (k === "provenance" ? undefined : v));
 
 /**
- * Drops conditions stated twice, and "bought anything in W" when a sibling already
- * requires buying something in W.
+ * Drops conditions stated twice, "bought anything in W" when a sibling already requires buying
+ * something in W, and "bought X" when a sibling requires buying X in some window.
  */
 export function simplifyTree(node: RuleNode): RuleNode {
   if (node.type === "not") return { ...node, child: simplifyTree(node.child) };
@@ -21,11 +21,31 @@ export function simplifyTree(node: RuleNode): RuleNode {
   if (children.length === 1) return children[0]!;
   if (node.type === "or") return { ...node, children };
   const key = (w?: DateWindow) => `${w?.from ?? ""}|${w?.to ?? ""}`;
+  const items = (c: RuleNode) =>
+    c.type === "behaviour" ? JSON.stringify([c.event, c.item, c.andItems ?? []]) : "";
   const kept = children.filter((c) => {
-    if (c.type !== "behaviour" || c.measure !== "exists" || c.item) return true;
+    if (c.type !== "behaviour" || c.measure !== "exists") return true;
+    // "bought X" beside "bought X in W": the dated one says it all.
+    if (c.item)
+      return !(
+        !c.window &&
+        children.some(
+          (o) =>
+            o !== c &&
+            o.type === "behaviour" &&
+            o.measure === "exists" &&
+            o.window &&
+            items(o) === items(c),
+        )
+      );
+    // A sibling that counts customers with no orders as 0 does not require buying.
     return !children.some(
       (o) =>
-        o !== c && o.type === "behaviour" && o.event === c.event && key(o.window) === key(c.window),
+        o !== c &&
+        o.type === "behaviour" &&
+        !o.zeroIfNone &&
+        o.event === c.event &&
+        key(o.window) === key(c.window),
     );
   });
   return kept.length === 1 ? kept[0]! : { ...node, children: kept };

@@ -1,4 +1,6 @@
-import type { Comparison } from "../../../../state/segment.ts";
+import { measureFacetOf } from "../../../../state/catalog.ts";
+import type { Comparison, RuleNode } from "../../../../state/segment.ts";
+import { nodesOf } from "../tree.ts";
 import type { RequestRule } from "../types.ts";
 
 /** Whether a customer with no orders (spend 0) satisfies the comparison. */
@@ -10,25 +12,35 @@ export function zeroSatisfies(c: Comparison): boolean {
 }
 
 /**
- * "UK customers who spent under £100": spend is a property of every customer of the named
- * population, and one with no orders has spend 0 (data contract), so they are included.
+ * "Customers who spent under £100", "UK customers who spent under £100 in 2011": per the data
+ * contract a customer with no orders has spend 0, so every comparison 0 satisfies on a measure
+ * whose catalog facet says so (spend) counts customers with no matching orders.
  */
 export const zeroSpend: RequestRule = {
   name: "zero-spend",
-  doc: "A spend comparison that 0 satisfies counts customers with no orders as spending 0.",
-  applies: (r) => r.root?.type === "and" && r.root.children.some((c) => c.type === "attribute"),
+  doc: "A comparison that 0 satisfies, on a measure whose catalog facet says none is 0, includes customers with none.",
+  applies: (r) =>
+    r.root !== null &&
+    nodesOf(r.root).some(
+      (n) => n.type === "behaviour" && n.comparison !== undefined && zeroSatisfies(n.comparison),
+    ),
   apply(r) {
-    if (r.root?.type !== "and") return;
-    r.root = {
-      ...r.root,
-      children: r.root.children.map((c) =>
-        c.type === "behaviour" &&
-        c.measure === "spend" &&
-        c.comparison &&
-        zeroSatisfies(c.comparison)
-          ? { ...c, zeroIfNone: true }
-          : c,
-      ),
+    const zeroIsNone = (measure: string, event: "order" | "cancellation" | "line") =>
+      event !== "line" &&
+      measureFacetOf(r.scope.ctx.catalog, measure, event)?.measure?.zeroIfNone === true;
+    const mark = (node: RuleNode): RuleNode => {
+      if (node.type === "and" || node.type === "or")
+        return { ...node, children: node.children.map(mark) };
+      if (node.type === "not") return { ...node, child: mark(node.child) };
+      if (
+        node.type === "behaviour" &&
+        node.comparison &&
+        zeroSatisfies(node.comparison) &&
+        zeroIsNone(node.measure, node.event)
+      )
+        return { ...node, zeroIfNone: true };
+      return node;
     };
+    r.root = mark(r.root!);
   },
 };

@@ -14,6 +14,7 @@ export const dateOnly: MapRule = {
     !c.buyVerb &&
     !c.cancel &&
     !hasCue(c, "any-object") &&
+    !hasCue(c, "none") &&
     !c.attrs.length &&
     !c.terms.length &&
     !c.recency.length &&

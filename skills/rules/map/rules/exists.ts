@@ -18,6 +18,7 @@ export const exists: MapRule = {
       c.buyVerb ||
       c.cancel ||
       hasCue(c, "any-object") ||
+      hasCue(c, "none") ||
       (f.window !== undefined && f.prev !== undefined)),
   apply(c, f) {
     const groups = f.itemGroups.length ? f.itemGroups : [undefined];

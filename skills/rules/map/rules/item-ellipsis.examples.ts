@@ -18,4 +18,12 @@ export const examples: RuleExample[] = [
       ],
     },
   },
+  // "none" is none of the items just named.
+  {
+    phrase: "customers who bought candles in autumn 2011 but none in winter",
+    has: {
+      type: "not",
+      child: { item: { values: ["Candles & Lighting"] }, window: { from: "2011-12-01" } },
+    },
+  },
 ];

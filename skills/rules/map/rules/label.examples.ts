@@ -17,6 +17,10 @@ export const examples: RuleExample[] = [
     phrase: "Geo: customers in the US or Canada",
     root: { type: "attribute", values: ["USA", "Canada"] },
   },
+  {
+    phrase: "scandi shoppers - norway, sweden, denmark, finland",
+    root: { type: "attribute", values: ["Norway", "Sweden", "Denmark", "Finland"] },
+  },
   // A header that states values is a condition, not a name.
   {
     phrase: "Germany - customers who bought textiles",

@@ -2,10 +2,21 @@ import { EVALUATIVE, FILLERS, LAPSE_WORDS, STRUCTURAL } from "../../lexicon.ts";
 import { overlaps } from "../clause.ts";
 import type { Clause, MapRule } from "../types.ts";
 
-/** The header ends with the colon or spaced dash decompose split it at. */
+/**
+ * The clause lies before the colon or spaced dash near the start of the request that decompose
+ * split the header at ("Reactivation:", "scandi shoppers - …").
+ */
 function isHeader(c: Clause): boolean {
-  const last = c.tokens.at(-1);
-  return c.index === 0 && !c.isLast && (last?.text === ":" || last?.text === "-");
+  const sep = c.allTokens
+    .slice(1, 8)
+    .find((t) => t.text === ":" || (t.text === "-" && t.kind === "symbol"));
+  return (
+    c.index === 0 &&
+    !c.isLast &&
+    sep !== undefined &&
+    c.seg.start < sep.start &&
+    c.seg.end <= sep.end
+  );
 }
 
 /** Words of the header that name nothing the catalog or the grammar knows. */

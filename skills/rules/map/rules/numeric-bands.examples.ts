@@ -22,4 +22,9 @@ export const examples: RuleExample[] = [
     root: { facet: "age_band", values: ["35-44"] },
   },
   { phrase: "customers aged 30 to 40", tenant: "demo-retail", asks: "band:age_band" },
+  {
+    phrase: "customers aged 25-34 or 35-44 who bought makeup",
+    tenant: "demo-retail",
+    has: { facet: "age_band", values: ["25-34", "35-44"] },
+  },
 ];

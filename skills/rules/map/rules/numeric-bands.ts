@@ -1,10 +1,13 @@
 import type { AttributeCondition, Comparison } from "../../../../state/segment.ts";
 import type { Facet } from "../../../../state/catalog.ts";
+import type { Mention } from "../../../types.ts";
 import type { QuantityTag } from "../../quantities.ts";
 import { singular } from "../../text.ts";
 import type { Clause, ClauseFrame, MapRule } from "../types.ts";
 
 type Banded = Facet & { values: NonNullable<Facet["values"]> };
+
+const COORDINATORS = new Set(["or", "and", ",", "&", "/"]);
 
 const bandedFacets = (f: ClauseFrame): Banded[] =>
   f.scope.ctx.catalog.facets.filter(
@@ -16,7 +19,7 @@ function facetOf(
   q: QuantityTag,
   c: Clause,
   facets: Banded[],
-): { facet: Banded; unit: boolean } | undefined {
+): { facet: Banded; unit: boolean; joined?: Mention } | undefined {
   const named = c.mentions.find(
     (m) =>
       m.value === undefined &&
@@ -25,6 +28,14 @@ function facetOf(
       !c.tokens.some((t) => t.start >= m.end && t.end <= q.start),
   );
   if (named) return { facet: facets.find((f) => f.id === named.facetId)!, unit: false };
+  // "aged 25-34 or 35-44": a bare band coordinated with a value of the facet.
+  const joined = c.mentions.find((m) => {
+    if (m.value === undefined || m.end > q.start || !facets.some((f) => f.id === m.facetId))
+      return false;
+    const between = c.tokens.filter((t) => t.start >= m.end && t.end <= q.start);
+    return between.length > 0 && between.every((t) => COORDINATORS.has(t.lower));
+  });
+  if (joined) return { facet: facets.find((f) => f.id === joined.facetId)!, unit: false, joined };
   for (const facet of facets) {
     for (const u of facet.bandUnits ?? []) {
       const words = u.toLowerCase().split(/\s+/);
@@ -92,6 +103,12 @@ export const numericBands: MapRule = {
           question: `${facet.label} comes in bands; "${q.text}" splits one. Which bands do you mean?`,
           options: touching.map((v) => ({ label: v.label, replacement: v.label })),
         });
+        continue;
+      }
+      // Coordinated with a value of the facet: the same condition, one more value.
+      if (found.joined) {
+        const own = f.valueExpansions.get(found.joined) ?? [found.joined.value!];
+        f.valueExpansions.set(found.joined, [...own, ...chosen.map((v) => v.value)]);
         continue;
       }
       const condition: AttributeCondition = {

@@ -10,11 +10,12 @@ export const recency: MapRule = {
     c.recency.length > 0 && !f.recencyUsed && !(f.effectiveWindow && f.countQuantities.length),
   apply(c, f) {
     const m = c.recency[0]!;
+    const which = facetById(f.scope.ctx.catalog, m.facetId)?.recency?.which ?? "last";
     f.recencyUsed = true;
     if (f.effectiveWindow) {
       const condition: RecencyCondition = {
         type: "recency",
-        which: facetById(f.scope.ctx.catalog, m.facetId)?.recency?.which ?? "last",
+        which,
         window: f.effectiveWindow,
         provenance: f.scope.provenance(
           [m, ...f.windowParts],
@@ -25,6 +26,9 @@ export const recency: MapRule = {
       f.behaviour.push(condition);
       return;
     }
+    // "newly acquired customers in the last 90 days": the period comes after the head noun,
+    // and the request rules date the first purchase with it (or ask).
+    if (c.seg.zone === "pre" && which === "first") return;
     f.scope.ambiguities.push({
       key: `recency-window:${m.text.toLowerCase()}`,
       kind: "missing_value",
