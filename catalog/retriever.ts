@@ -2,6 +2,7 @@
  * Hybrid (lexical + vector) retrieval over a tenant's facet catalog, plus the O(1) exact
  * lookups and grounding helpers the rules-based parser calls for every n-gram of a request.
  */
+import type { CatalogHit, CatalogLookup, SearchOptions } from "./lookup.ts";
 import MiniSearch from "minisearch";
 import type { FacetKind, TenantCatalog } from "../state/catalog.ts";
 import { HashedNgramEmbedder, type Embedder } from "./embedder.ts";
@@ -23,36 +24,7 @@ export const VECTOR_WEIGHT = 1 - LEXICAL_WEIGHT;
 /** Non-exact hits are capped here so that only exact matches ever score 1. */
 const MAX_INEXACT_SCORE = 0.99;
 
-export interface CatalogHit {
-  facetId: string;
-  /** Canonical value, for value hits; absent for facet hits. */
-  value?: string;
-  /** The facet's or value's label. */
-  label: string;
-  /** The name or synonym that matched best. */
-  matched: string;
-  /** Fused 0..1; 1 only for exact matches. */
-  score: number;
-  /** Lexical score of `matched`, 0..1 (1 for exact hits). */
-  lexical: number;
-  /** Cosine between the query and `matched`, clamped to 0..1 (1 for exact hits). */
-  vector: number;
-  /** The query equals a name or synonym after `normalizePhrase`. */
-  exact: boolean;
-}
-
-export interface SearchOptions {
-  /** Maximum hits returned. Default 10. */
-  limit?: number;
-  /** Only documents of these facets. */
-  facetIds?: readonly string[];
-  /** Only documents of facets of these kinds. */
-  kinds?: readonly FacetKind[];
-  /** Only facet documents or only value documents. Default both. */
-  target?: "facet" | "value";
-  /** Drop hits scoring below this. Default 0: callers apply `MIN_LINK_SCORE` themselves. */
-  minScore?: number;
-}
+export type { CatalogHit, SearchOptions } from "./lookup.ts";
 
 export interface CatalogRetrieverOptions {
   /** Default: a `HashedNgramEmbedder` with default options. */
@@ -284,7 +256,7 @@ interface IndexedName {
 const TEXT_CACHE_LIMIT = 10_000;
 const EMPTY_HITS: readonly CatalogHit[] = Object.freeze([]);
 
-export class CatalogRetriever {
+export class CatalogRetriever implements CatalogLookup {
   readonly embedder: Embedder;
   private readonly docs: Doc[] = [];
   /** Per document, its names' index range `[docFirstName, docEndName)`. */
@@ -302,6 +274,7 @@ export class CatalogRetriever {
   private readonly lexicalIndex: MiniSearch<IndexedName>;
   private readonly values = new Map<string, Map<string, string>>();
   private readonly facetRanks = new Map<string, number>();
+  private readonly sourceTexts = new Map<string, readonly string[]>();
   private readonly textCorpora = new Map<string, TextCorpus>();
 
   constructor(catalog: TenantCatalog, options: CatalogRetrieverOptions = {}) {
@@ -688,7 +661,13 @@ export class CatalogRetriever {
         offset += t.length + 1;
       });
       this.textCorpora.set(facetId, { joined: normalized.join("\n"), starts, cache: new Map() });
+      this.sourceTexts.set(facetId, sources);
     }
+  }
+
+  /** The source texts of a text facet (product names) as given, for the speller. */
+  texts(facetId: string): readonly string[] {
+    return this.sourceTexts.get(facetId) ?? [];
   }
 }
 

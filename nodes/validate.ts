@@ -4,7 +4,9 @@
  * impossible combinations, tenant restrictions, and the mapper's open ambiguities.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { describeCondition } from "../segment/explain.ts";
 import { timed } from "../state/audit-entry.ts";
+import { nscConfigFrom } from "../state/config.ts";
 import { facetById, measureFacetOf, recencyFacet, type TenantCatalog } from "../state/catalog.ts";
 import { requireContext, tenantOf, type TenantRuntime } from "../state/context.ts";
 import type { Finding, NscStateType, NscUpdate } from "../state/graph-state.ts";
@@ -350,21 +352,55 @@ export function validateDraft(
   return findings;
 }
 
+/**
+ * Conditions the mapper was less sure of than `threshold`: a question each ("I read 'X' as
+ * …: is that right?") rather than a guess. Answered once, never asked again.
+ */
+export function unsureReadings(
+  draft: RuleNodeType | null,
+  threshold: number,
+  catalog: TenantCatalog,
+): Ambiguity[] {
+  if (!draft) return [];
+  return leaves(draft)
+    .filter((c) => c.provenance.confidence < threshold)
+    .map((c) => {
+      const { span, start, end } = c.provenance;
+      const reading = describeCondition(c, catalog);
+      return {
+        key: `unsure:${span.toLowerCase()}`,
+        kind: "ambiguous_value" as const,
+        span: { text: span, start, end },
+        question: `I read "${span}" as "${reading}", but I am not sure. Is that what you meant?`,
+        options: [
+          { label: `Yes: ${reading}`, replacement: span },
+          { label: `Drop "${span}"`, replacement: "" },
+        ],
+      };
+    });
+}
+
 export async function validate(
   state: NscStateType,
   config: LangGraphRunnableConfig,
 ): Promise<NscUpdate> {
   const ctx = requireContext(config);
   const tenant = tenantOf(ctx, state.tenant);
+  const { clarifyBelowConfidence } = nscConfigFrom(config.configurable);
+  const known = state.ambiguities ?? [];
+  const unsure = unsureReadings(state.draft, clarifyBelowConfidence, tenant.catalog).filter(
+    (a) => !known.some((k) => k.key === a.key),
+  );
+  const ambiguities = [...known, ...unsure];
   const { result, audit } = await timed(
     "validate",
-    () =>
-      validateDraft(state.draft, state.ambiguities ?? [], state.answers ?? {}, tenant, state.asOf),
+    () => validateDraft(state.draft, ambiguities, state.answers ?? {}, tenant, state.asOf),
     (r) => ({ findings: r.map((f) => `${f.severity}:${f.code}`) }),
   );
   const restricted = result.find((f) => f.code === "restricted_facet");
   return {
     findings: result,
+    ...(unsure.length ? { ambiguities } : {}),
     ...(restricted
       ? {
           status: "rejected" as const,

@@ -3,11 +3,46 @@
  * interface; the rules tier implements all of them with no network, and an LLM tier can
  * implement any of them later and be routed in per step without touching the graph.
  */
-import type { DateTag, DateContext } from "./rules/dates.ts";
-import type { CatalogRetriever } from "../catalog/retriever.ts";
+import type { CatalogLookup } from "../catalog/lookup.ts";
 import type { TenantCatalog, TenantConfig } from "../state/catalog.ts";
 import type { EditPlan, SegmentDiff } from "../state/edit.ts";
 import type { RuleNode, SegmentDefinition } from "../state/segment.ts";
+
+export interface DateContext {
+  /** Relative windows end at this day (exclusive), YYYY-MM-DD. E.g. "2011-12-10". */
+  asOf: string;
+  /** 1..12, the month the fiscal year starts (1 = calendar year). */
+  fiscalYearStartMonth: number;
+  /** Holiday conventions; "GB" (default) or "US" (Mother's Day differs, Thanksgiving etc.). */
+  region?: "GB" | "US";
+}
+
+export interface DateTag {
+  /** Character offsets [start, end) in the input text, including a leading temporal cue. */
+  start: number;
+  end: number;
+  /** The verbatim text of the span. */
+  text: string;
+  /** Inclusive start date; undefined = unbounded past. */
+  from?: string;
+  /** Exclusive end date; undefined = no upper bound (open to as-of and beyond). */
+  to?: string;
+  /** What kind of expression it was. */
+  kind:
+    | "calendar"
+    | "relative"
+    | "since"
+    | "before"
+    | "after"
+    | "range"
+    | "holiday"
+    | "season"
+    | "fiscal";
+  /** Short human-readable label of the resolved window. */
+  label: string;
+  /** 0..1 confidence (1 for unambiguous explicit dates; lower for year-less or ambiguous ones). */
+  confidence: number;
+}
 
 /** A piece of the request that becomes one or more conditions. */
 export interface SubSegment {
@@ -76,8 +111,36 @@ export interface MapResult {
 export interface SkillContext {
   catalog: TenantCatalog;
   tenant: TenantConfig;
-  retriever: CatalogRetriever;
+  retriever: CatalogLookup;
   dates: DateContext;
+}
+
+/** Why a message cannot be read as a request (empty, SQL, another language, out of scope…). */
+export interface ScreenRejection {
+  code: string;
+  message: string;
+}
+
+/** A word the speller changed, with its place in the normalised text. */
+export interface SpellingFix {
+  from: string;
+  to: string;
+  start: number;
+  end: number;
+}
+
+export interface ScreenResult {
+  /** The normalised, spelling-corrected request: every later step's offsets refer to it. */
+  text: string;
+  rejection: ScreenRejection | null;
+  corrections: SpellingFix[];
+  /** Glossary terms the request uses (each read by the mapper as its entry's conditions). */
+  glossary: string[];
+}
+
+/** Perceive's language work: normalise, screen, correct spelling, find glossary terms. */
+export interface PerceiveSkill {
+  screen(raw: string, ctx: SkillContext & { maxChars: number }): Promise<ScreenResult>;
 }
 
 export interface DecomposeSkill {
@@ -145,6 +208,7 @@ export interface EditSkill {
 }
 
 export interface SkillSet {
+  perceive: PerceiveSkill;
   decompose: DecomposeSkill;
   tagDates: DateTagSkill;
   shortlist: ShortlistSkill;

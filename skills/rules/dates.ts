@@ -34,42 +34,10 @@
  */
 import { NUMBER_WORDS } from "./lexicon.ts";
 import * as chrono from "chrono-node";
+import type { DateContext, DateTag } from "../types.ts";
 
-export interface DateContext {
-  /** Relative windows end at this day (exclusive), YYYY-MM-DD. E.g. "2011-12-10". */
-  asOf: string;
-  /** 1..12, the month the fiscal year starts (1 = calendar year). */
-  fiscalYearStartMonth: number;
-  /** Holiday conventions; "GB" (default) or "US" (Mother's Day differs, Thanksgiving etc.). */
-  region?: "GB" | "US";
-}
-
-export interface DateTag {
-  /** Character offsets [start, end) in the input text, including a leading temporal cue. */
-  start: number;
-  end: number;
-  /** The verbatim text of the span. */
-  text: string;
-  /** Inclusive start date; undefined = unbounded past. */
-  from?: string;
-  /** Exclusive end date; undefined = no upper bound (open to as-of and beyond). */
-  to?: string;
-  /** What kind of expression it was. */
-  kind:
-    | "calendar"
-    | "relative"
-    | "since"
-    | "before"
-    | "after"
-    | "range"
-    | "holiday"
-    | "season"
-    | "fiscal";
-  /** Short human-readable label of the resolved window. */
-  label: string;
-  /** 0..1 confidence (1 for unambiguous explicit dates; lower for year-less or ambiguous ones). */
-  confidence: number;
-}
+// The seam's types: what a date tag is, against what it is resolved.
+export type { DateContext, DateTag } from "../types.ts";
 
 export type DateKind = DateTag["kind"];
 type Region = "GB" | "US";

@@ -8,6 +8,7 @@ import { rulesEditSkill } from "./edit/index.ts";
 import { classifyIntent } from "./intent.ts";
 import { shortlistRequest } from "./link.ts";
 import { mapRequest } from "./map/index.ts";
+import { screenSkill } from "./screen.ts";
 
 export const DATES_PRODUCER = "rules/dates@1";
 
@@ -28,6 +29,7 @@ export function rulesSkills(): SkillSet {
 
 function rulesLanguageSkills(): Omit<SkillSet, "intent" | "edit"> {
   return {
+    perceive: { screen: screenSkill },
     decompose: {
       decompose: async (text, ctx) =>
         decomposeRequest(text, {

@@ -3,7 +3,8 @@
  * (countries, categories, products, measures), exact first, then fuzzy for what is left,
  * plus words of product names ("with 'heart' in the name", "teapots").
  */
-import { MIN_LINK_SCORE, type CatalogHit, type CatalogRetriever } from "../../catalog/retriever.ts";
+import type { CatalogHit, CatalogLookup } from "../../catalog/lookup.ts";
+import { MIN_LINK_SCORE } from "../../catalog/retriever.ts";
 import type { Mention, ShortlistResult, SubSegment } from "../types.ts";
 import { glossarySpans, type Glossary } from "./glossary.ts";
 import {
@@ -147,7 +148,7 @@ function quotedWords(
 export function linkSubSegment(
   text: string,
   seg: SubSegment,
-  retriever: CatalogRetriever,
+  retriever: CatalogLookup,
   glossary?: Glossary,
 ): Mention[] {
   const tokens = tokenize(text.slice(seg.start, seg.end)).map((t) => ({
@@ -334,7 +335,7 @@ export function linkSubSegment(
 export function shortlistRequest(
   text: string,
   subSegments: SubSegment[],
-  retriever: CatalogRetriever,
+  retriever: CatalogLookup,
   glossary?: Glossary,
 ): ShortlistResult {
   return {

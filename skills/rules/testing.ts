@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { buildDemoRetailCatalog, demoRetailConfig } from "../../catalog/demo-retail.ts";
 import { buildOnlineRetailCatalog, onlineRetailConfig } from "../../catalog/online-retail.ts";
 import { CatalogRetriever } from "../../catalog/retriever.ts";
-import { screenRequest } from "../../nodes/perceive.ts";
+import { screenRequest } from "./screen.ts";
 import type { TenantCatalog, TenantConfig } from "../../state/catalog.ts";
 import type { RuleNode } from "../../state/segment.ts";
 import { generateDemoRetail } from "../../warehouse/generate-demo-retail.ts";
