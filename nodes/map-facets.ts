@@ -3,6 +3,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
 import { requireContext, skillContextFor } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
+import { markAnswered, type Span } from "../segment/answered.ts";
 
 export async function mapFacets(
   state: NscStateType,
@@ -25,10 +26,14 @@ export async function mapFacets(
       confidence: r.confidence,
       ambiguities: r.ambiguities.map((a) => a.key),
       producer: r.producer,
+      ...("rules" in r ? { rules: r.rules } : {}),
     }),
   );
+  // The words a clarification's answer brought (perceive recorded them) are the user's.
+  const answered = [...(state.audit ?? [])].reverse().find((a) => a.step === "perceive")?.detail
+    ?.answered as Span[] | undefined;
   return {
-    draft: result.root,
+    draft: result.root && markAnswered(result.root, answered ?? []),
     ambiguities: result.ambiguities,
     confidence: result.confidence,
     audit,

@@ -8,6 +8,7 @@ import { nscConfigFrom } from "../state/config.ts";
 import { requireContext, skillContextFor } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
 import { timed } from "../state/audit-entry.ts";
+import { addedSpan } from "../segment/answered.ts";
 import type { ScreenResult } from "../skills/types.ts";
 
 // The screening itself is the rules tier's (skills/rules/screen.ts); these stay importable here.
@@ -18,6 +19,13 @@ export {
   screenRequest,
   type Rejection,
 } from "../skills/rules/screen.ts";
+
+/** The request text the last perceive of this thread read, from the audit trail. */
+function previousText(state: NscStateType): string {
+  const last = [...(state.audit ?? [])].reverse().find((a) => a.step === "perceive");
+  const text = last?.detail?.text;
+  return typeof text === "string" ? text : "";
+}
 
 export async function perceive(
   state: NscStateType,
@@ -54,6 +62,13 @@ export async function perceive(
       rejection: r.rejection?.code ?? null,
       corrections: r.corrections,
       glossary: r.glossary,
+      text: r.text,
+      // A clarification's answer rewrote the request: the words it brought (against the text
+      // the previous pass read, in the audit trail) are the user's.
+      answered:
+        Object.keys(state.answers ?? {}).length && !r.rejection
+          ? addedSpan(previousText(state), r.text)
+          : [],
     }),
   );
   return {
