@@ -116,7 +116,10 @@ function safety(services: Services, tenant: string, result: RunResult): string[]
 }
 
 /** Members equal to gold's, as the reasons they differ (empty when equal). */
-function compare(got: string[], gold: string[]): { missing: string[]; extra: string[]; jaccard: number } {
+function compare(
+  got: string[],
+  gold: string[],
+): { missing: string[]; extra: string[]; jaccard: number } {
   const gs = new Set(gold);
   const ps = new Set(got);
   return {
@@ -126,7 +129,10 @@ function compare(got: string[], gold: string[]): { missing: string[]; extra: str
   };
 }
 
-type Base = Omit<CaseResult, "outcome" | "reasons" | "status" | "asked" | "ms" | keyof typeof NO_RESULT>;
+type Base = Omit<
+  CaseResult,
+  "outcome" | "reasons" | "status" | "asked" | "ms" | keyof typeof NO_RESULT
+>;
 
 /**
  * A conversation turn by turn on one thread: each turn's status against its expectation, and
@@ -158,12 +164,34 @@ async function runConversation(
         result = await runRequest(
           services,
           kind === "answer"
-            ? { threadId: result!.thread_id, answer: (turn as { answer: string | number }).answer, members: true }
-            : { tenant: c.tenant, asOf: c.asOf, threadId: result?.thread_id, request: text, members: true },
+            ? {
+                threadId: result!.thread_id,
+                answer: (turn as { answer: string | number }).answer,
+                members: true,
+              }
+            : {
+                tenant: c.tenant,
+                asOf: c.asOf,
+                threadId: result?.thread_id,
+                request: text,
+                members: true,
+              },
         );
       }
     } catch (err) {
-      turns.push({ turn: k + 1, kind, text, status: "crash", expectedStatus, intent: null, version: null, size: null, goldSize: null, ok: false, reasons: [`crash: ${(err as Error).message}`] });
+      turns.push({
+        turn: k + 1,
+        kind,
+        text,
+        status: "crash",
+        expectedStatus,
+        intent: null,
+        version: null,
+        size: null,
+        goldSize: null,
+        ok: false,
+        reasons: [`crash: ${(err as Error).message}`],
+      });
       break;
     }
     const r = result;
@@ -199,9 +227,13 @@ async function runConversation(
     });
   }
   const failed = turns.filter((t) => !t.ok);
-  const reasons = failed.map((t) => `turn ${t.turn} (${t.kind} "${t.text.slice(0, 60)}"): ${t.reasons.join("; ")}`);
+  const reasons = failed.map(
+    (t) => `turn ${t.turn} (${t.kind} "${t.text.slice(0, 60)}"): ${t.reasons.join("; ")}`,
+  );
   if (c.expect.clarify !== undefined && asked !== c.expect.clarify)
-    reasons.push(c.expect.clarify ? "should have asked a question" : "asked a question it should not have");
+    reasons.push(
+      c.expect.clarify ? "should have asked a question" : "asked a question it should not have",
+    );
   if (invented.length) reasons.push(`invented: ${[...new Set(invented)].join(", ")}`);
   if (safetyViolations.length) reasons.push(...new Set(safetyViolations));
   const crashed = turns.some((t) => t.status === "crash");
@@ -211,7 +243,8 @@ async function runConversation(
     ...base,
     turns,
     outcome: reasons.length || turns.length < c.turns.length ? "fail" : "pass",
-    reasons: turns.length < c.turns.length && !reasons.length ? ["conversation stopped early"] : reasons,
+    reasons:
+      turns.length < c.turns.length && !reasons.length ? ["conversation stopped early"] : reasons,
     expectedStatus: turns.at(-1)?.expectedStatus,
     status: crashed ? "crash" : (r?.status ?? "crash"),
     rejectionCode: r?.rejection?.code,
@@ -267,7 +300,8 @@ export async function runCase(
     turns: [] as TurnResult[],
   };
   // A conversation with a score on some turn is scored turn by turn.
-  if (c.turns.some((t) => t.gold_sql !== undefined || t.expect !== undefined)) return runConversation(services, c, base);
+  if (c.turns.some((t) => t.gold_sql !== undefined || t.expect !== undefined))
+    return runConversation(services, c, base);
   const started = performance.now();
   let result: RunResult | undefined;
   let asked = false;

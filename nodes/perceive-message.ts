@@ -157,6 +157,13 @@ function decide(
     return canApply(session, "edit")
       ? { route: "edit", request: intent.request }
       : { route: "refuse", code: "no_segment", message: nothingToEdit(session) };
+  if (intent.intent === "off_topic")
+    return {
+      route: "refuse",
+      code: "out_of_scope",
+      message:
+        'That does not seem to be about the segment, so nothing changed. Say how to change it (e.g. "only those who spent over £500") or describe another segment.',
+    };
   if (intent.intent === "unclear")
     return canApply(session, "ask")
       ? { route: "unclear" }

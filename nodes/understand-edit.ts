@@ -71,7 +71,10 @@ export async function understandEdit(
             versions: (lineage?.versions ?? []).map((v) => v.version),
             undo: lineage?.undo ?? [],
             redo: lineage?.redo ?? [],
-            trees: (lineage?.versions ?? []).map((v) => ({ version: v.version, root: v.segment.root })),
+            trees: (lineage?.versions ?? []).map((v) => ({
+              version: v.version,
+              root: v.segment.root,
+            })),
           },
           previous: versionOf(lineage, version)?.diff ?? null,
         },

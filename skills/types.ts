@@ -166,7 +166,8 @@ export interface MapSkill {
 
 /** What a message in a conversation asks for, given whether the thread holds a segment. */
 export interface IntentResult {
-  intent: "create" | "edit" | "explain" | "unclear";
+  /** `off_topic`: an aside about something else ("btw who won the football?"). */
+  intent: "create" | "edit" | "explain" | "unclear" | "off_topic";
   /** For "create": the request itself, without a leading "new segment:" or "start over". */
   request: string;
   confidence: number;

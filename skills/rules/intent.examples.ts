@@ -2,10 +2,11 @@
  * What a message in a conversation asks for, by rule: the message, whether the thread holds a
  * segment, the intent (and, for a new segment, the request it makes).
  */
+import type { IntentResult } from "../types.ts";
 export interface IntentExample {
   message: string;
   hasSegment: boolean;
-  intent: "create" | "edit" | "explain" | "unclear";
+  intent: IntentResult["intent"];
   request?: string;
   /** The message can only be an edit (refused on a thread with nothing to edit). */
   editOnly?: boolean;
@@ -59,6 +60,18 @@ export const INTENT_EXAMPLES: Record<string, IntentExample[]> = {
     { message: "undo that", hasSegment: true, intent: "edit", editOnly: true },
     { message: "go back to version 2", hasSegment: true, intent: "edit", editOnly: true },
   ],
+  "segment-question": [
+    { message: "which filters are applied at the moment?", hasSegment: true, intent: "explain" },
+    { message: "does that spend count returns?", hasSegment: true, intent: "explain" },
+  ],
+  aside: [
+    { message: "btw did you see the match yesterday", hasSegment: true, intent: "off_topic" },
+    { message: "off topic: is it raining in London?", hasSegment: true, intent: "off_topic" },
+  ],
+  "population-question": [
+    { message: "how about the candle buyers", hasSegment: true, intent: "unclear" },
+    { message: "what about people in Spain?", hasSegment: true, intent: "unclear" },
+  ],
   "show-population": [
     {
       message: "now show me German customers instead",
@@ -97,6 +110,7 @@ export const INTENT_EXAMPLES: Record<string, IntentExample[]> = {
     { message: "German customers instead", hasSegment: true, intent: "unclear" },
   ],
   "edit-cue": [
+    { message: "btw, also exclude Germany", hasSegment: true, intent: "edit" },
     { message: "Belgium too", hasSegment: true, intent: "edit" },
     { message: "Spain as well", hasSegment: true, intent: "edit" },
   ],

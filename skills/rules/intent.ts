@@ -76,6 +76,45 @@ const GREETINGS = new Set([
   "awesome",
 ]);
 
+/** Words that open an aside: what follows is not about the segment unless it says so. */
+const ASIDE =
+  /^(btw|by the way|off[- ]topic|unrelated|random question|side note|on another note|totally unrelated)\b/i;
+
+/** Words a question about the segment opens with. */
+const QUESTION_WORDS = new Set([
+  "what",
+  "which",
+  "how",
+  "is",
+  "are",
+  "does",
+  "do",
+  "did",
+  "was",
+  "were",
+  "has",
+  "have",
+  "will",
+  "would",
+  "where",
+  "when",
+]);
+
+/** Cue kinds that act on a segment. */
+const ACTING_CUES = new Set<Cue["kind"]>([
+  "remove",
+  "exclude",
+  "only",
+  "also",
+  "replace",
+  "undo",
+  "redo",
+  "revert",
+  "new_segment",
+  "old_before_new",
+  "new_before_old",
+]);
+
 /** Leading words that continue the current segment ("and…", "but not…", "who also…"). */
 const CONTINUATIONS = new Set([
   "and",
@@ -237,6 +276,23 @@ const RULES: IntentRule[] = [
           : null,
   },
   {
+    // "what rules are in this segment right now?", "are cancelled orders counted in that
+    // spend?": a question that asks for no change (no edit cue, no number, no population) is
+    // answered with the segment's explanation.
+    name: "segment-question",
+    decide: (m) => {
+      if (!m.hasSegment || !/\?\s*$/.test(m.text)) return null;
+      if (!QUESTION_WORDS.has(m.tokens[m.head]?.lower ?? "")) return null;
+      const acts = m.cues.some(
+        (c) =>
+          ACTING_CUES.has(c.kind) &&
+          !/^(and|or|&|n|in|to|for|with|by|not|include|including)$/i.test(c.text.trim()),
+      );
+      if (acts || populationAt(m) >= 0 || m.tokens.some((t) => t.kind === "number")) return null;
+      return result("explain", m, 0.7);
+    },
+  },
+  {
     name: "new-segment",
     decide: (m) => {
       const c = cuesOf(m.cues, "new_segment")[0];
@@ -264,6 +320,31 @@ const RULES: IntentRule[] = [
       cuesOf(m.cues, "undo").length || cuesOf(m.cues, "redo").length || versionNamed(m.tokens)
         ? result("edit", m, 0.95)
         : null,
+  },
+  {
+    // "btw who won the football last night", "off topic: is it raining?": an aside about
+    // something else, with nothing that acts on a segment, changes nothing.
+    name: "aside",
+    decide: (m) => {
+      if (!ASIDE.test(m.text.replace(/^[\s,.!]+/, ""))) return null;
+      const acts = m.cues.some(
+        (c) =>
+          ACTING_CUES.has(c.kind) && !/^(and|or|&|\+|n|to|for|with|by|not)$/i.test(c.text.trim()),
+      );
+      return acts || populationAt(m) >= 0 ? null : result("off_topic", m, 0.7);
+    },
+  },
+  {
+    // "what about the candle buyers", "how about people in Spain": another population offered
+    // in place of this one could be a new segment or this one changed; ask.
+    name: "population-question",
+    decide: (m) => {
+      const c = startsWith(m, "show");
+      if (!c || !/^(what|how) about$/.test(c.text.toLowerCase().replace(/\s+/g, " "))) return null;
+      return populationAt(m) >= 0 && !backReference(m)
+        ? result("unclear", m, 0.5, cleanRequest(m.text.slice(c.stop)))
+        : null;
+    },
   },
   {
     name: "show-population",

@@ -41,6 +41,12 @@ export function normaliseRequest(raw: string): string {
       .replace(/\b(\d+)\s?(wk|wks|w)\b/gi, "$1 weeks")
       .replace(/\b(\d+)\s?(mo|mos|mth|mths)\b/gi, "$1 months")
       .replace(/\b(\d+)\s?(yr|yrs)\b/gi, "$1 years")
+      // "ctrl+z that", "cmd-z": the keyboard's undo and redo.
+      .replace(/\b(?:ctrl|cmd|command)\s*[-+]?\s*shift\s*[-+]?\s*z\b/gi, "redo")
+      .replace(/\b(?:ctrl|cmd|command)\s*[-+]?\s*z\b/gi, "undo")
+      .replace(/\b(?:ctrl|cmd|command)\s*[-+]?\s*y\b/gi, "redo")
+      // "easter -> textiles", "Q3 => Q4": one arrow, the edit grammar's "old → new".
+      .replace(/\s*(?:->|=>|\u2192)\s*/g, " \u2192 ")
       // "Wales n Scotland": a lone lower-case "n" between words is "and".
       .replace(/(?<=\p{L}) n (?=\p{L})/gu, " and ")
       .replace(/^n (?=\p{L})/u, "and ")

@@ -120,7 +120,19 @@ export async function analyse(
     }
     quantities.push(q);
   }
-  return { text, tokens, dates, quantities, mentions, cues: allCues(text, tokens) };
+  // A cue inside a catalog value is part of the value: the "+" of "65+", the "&" of "Food & Drink".
+  const cues = allCues(text, tokens).filter(
+    (c) =>
+      !mentions.some(
+        (m) =>
+          m.value !== undefined &&
+          m.facetId !== "product_word" &&
+          m.start <= c.start &&
+          c.stop <= m.end &&
+          (m.start < c.start || c.stop < m.end),
+      ),
+  );
+  return { text, tokens, dates, quantities, mentions, cues };
 }
 
 /**

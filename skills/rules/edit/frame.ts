@@ -25,8 +25,9 @@ import {
   NUMBER_WORDS,
   STRUCTURAL,
 } from "../lexicon.ts";
-import { tokenize, type Token } from "../text.ts";
-import { type Analysis, type LanguageSkills, type Span } from "./analyse.ts";
+import { GLOSSARY_FACET } from "../link.ts";
+import { singular, tokenize, type Token } from "../text.ts";
+import { inside, type Analysis, type LanguageSkills, type Span } from "./analyse.ts";
 import { firstCue, type Cue, type CueKind } from "./cues.ts";
 import { ANAPHORA, EDIT_FILLERS, PART_NOUNS, POPULATION_WORDS } from "./lexicon.ts";
 import { leavesOf, type Leaf } from "./targets.ts";
@@ -167,6 +168,11 @@ export interface NamedValue {
 
 /** Words that may sit between values without making the content a clause. */
 const GLUE = new Set([
+  // "who are 55-64", "the 65+ crowd": a relative or a group noun around values adds nothing.
+  "who",
+  "crowd",
+  "bracket",
+  "aged",
   "and",
   "or",
   "nor",
@@ -268,6 +274,9 @@ export function isNoise(f: EditFrame, t: Token): boolean {
   if (f.a.mentions.some((m) => m.start <= t.start && t.end <= m.end && (m.exact || m.score >= 1)))
     return false;
   if (f.ctx.retriever.exactLookup(t.lower).length > 0) return false;
+  // "doormats": the plural of a word of product names is that word, linked or not.
+  const one = singular(t.lower);
+  if (one !== t.lower && f.ctx.retriever.wordMatches("product_word", one) > 0) return false;
   // A word the linker read as part of a product name ("teapots", "dolly girl") may be what
   // the edit is about; one it left alone is talk.
   return !f.a.mentions.some(
@@ -284,6 +293,9 @@ const MAX_NOISE = 2;
  * says more (a clause).
  */
 export function valuesOnly(f: EditFrame, range: Span): NamedValue[] | null {
+  // A glossary term ("the Midlands", "VIPs") stands for conditions of its own: the request
+  // grammar reads it, never as a value.
+  if (f.a.mentions.some((m) => m.facetId === GLOSSARY_FACET && inside(m, range))) return null;
   const mentions = f.a.mentions
     .filter((m) => m.value !== undefined && m.start >= range.start && m.end <= range.end)
     .sort((x, y) => x.start - y.start || y.end - x.end);

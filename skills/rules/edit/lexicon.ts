@@ -46,6 +46,16 @@ export const REMOVE_CUES = phrases(
   "do not care about",
   "doesn't matter",
   "does not matter",
+  "doesnt matter",
+  "don't filter on",
+  "dont filter on",
+  "do not filter on",
+  "don't filter by",
+  "dont filter by",
+  "no need to filter on",
+  "no need to filter by",
+  "stop filtering on",
+  "stop filtering by",
   "regardless of",
   "irrespective of",
   "whatever the",
@@ -74,6 +84,9 @@ export const TRAILING_REMOVE_CUES = phrases(
   "not necessary",
   "doesn't matter",
   "does not matter",
+  "doesnt matter",
+  "don't matter",
+  "dont matter",
   "is irrelevant",
   "is fine either way",
   "out",
@@ -98,6 +111,7 @@ export const SPLIT_PARTICLES = new Set(["out", "off", "away"]);
 
 /** Words that make a REMOVE cue exclude people instead ("remove anyone who…"). */
 export const POPULATION_WORDS = new Set([
+  "crowd",
   "accounts",
   "account",
   "clients",
@@ -214,6 +228,9 @@ export const ALSO_CUES = phrases(
   "throw",
   "chuck",
   "toss",
+  "stick",
+  "slap",
+  "tack",
   "n",
   "&",
   "+",
@@ -289,6 +306,23 @@ export const REPLACE_VERBS = phrases(
   "go with",
   "how about",
   "what about",
+  // "knock that down to 20", "bring it down to £300".
+  "knock",
+  "bring it",
+  "bring that",
+  "bring the",
+  // "same thing but for Q4", "do the same for Germany", "actually do H1": the segment again,
+  // with the new content in place of the old.
+  "same but for",
+  "same thing but for",
+  "same thing for",
+  "same again for",
+  "same again but for",
+  "do the same for",
+  "do the same but for",
+  "do",
+  "run it for",
+  "redo it for",
 );
 
 /** Separators of "new instead of old" (new side first). */

@@ -10,6 +10,7 @@ import type { Mention } from "../../types.ts";
 import type { DateTag } from "../dates.ts";
 import type { QuantityTag } from "../quantities.ts";
 import { LAPSE_WORDS } from "../lexicon.ts";
+import { GLOSSARY_FACET } from "../link.ts";
 import { singular } from "../text.ts";
 import { inside, type Analysis, type Span } from "./analyse.ts";
 import {
@@ -165,8 +166,10 @@ export function referencesIn(
     .sort((x, y) => y.end - y.start - (x.end - x.start) || y.score - x.score);
   for (const m of mentions) {
     if (!free(m)) continue;
-    // A loose product-name word is not how people point at a condition.
+    // A loose product-name word is not how people point at a condition; a glossary term is
+    // found by the words of the conditions it became.
     if (m.facetId === "product_word" && !m.exact && m.score < 1) continue;
+    if (m.facetId === GLOSSARY_FACET) continue;
     if (m.value !== undefined)
       claim({
         kind: "value",

@@ -2,6 +2,20 @@ import type { EditExample } from "../example.ts";
 
 export const ADD: EditExample[] = [
   {
+    base: "customers with at least 5 orders who bought candles",
+    edit: "now just the ones who haven't ordered since 1 October",
+    has: { type: "recency", which: "last", window: { to: "2011-10-01" } },
+    root: { type: "and" },
+  },
+  {
+    base: "customers who bought bags in Q3 2011",
+    edit: "and who bought candles in that same period",
+    has: {
+      item: { facet: "category", values: ["Candles & Lighting"] },
+      window: { from: "2011-07-01" },
+    },
+  },
+  {
     base: "customers in France",
     edit: "only the ones who spent over £500",
     has: { type: "behaviour", measure: "spend", comparison: { op: "gt", value: 500 } },
@@ -33,11 +47,5 @@ export const ADD: EditExample[] = [
     edit: "fine, add a spend condition then: over £300 total",
     has: { measure: "spend", comparison: { op: "gt", value: 300 } },
     lacks: { measure: "spend", item: {} },
-  },
-  {
-    tenant: "demo-retail",
-    base: "customers in Scotland",
-    edit: "and who bought online",
-    has: { type: "behaviour" },
   },
 ];

@@ -2,6 +2,18 @@ import type { EditExample } from "../example.ts";
 
 export const NARROW: EditExample[] = [
   {
+    base: "customers who bought the regency cakestand 3 tier",
+    edit: "only if they bought it in the second half of 2011 tho",
+    has: { item: { facet: "product" }, window: { from: "2011-07-01", to: "2012-01-01" } },
+    lacks: { item: { facet: "product_word" } },
+  },
+  {
+    tenant: "demo-retail",
+    base: "customers who bought Toys in 2024",
+    edit: "right, 65+ only",
+    has: { type: "attribute", facet: "age_band", values: ["65+"] },
+  },
+  {
     base: "customers in Spain or Portugal",
     edit: "only Spain, not Portugal",
     root: { type: "attribute", values: ["Spain"] },

@@ -2,6 +2,36 @@ import type { EditExample } from "../example.ts";
 
 export const REMOVE: EditExample[] = [
   {
+    tenant: "demo-retail",
+    base: "customers who bought Toys in 2024",
+    edit: "take out the 55-64 crowd",
+    has: { type: "attribute", facet: "age_band", op: "not_in", values: ["55-64"] },
+  },
+  // Removal said after its target, with the talk that joins it to the last change.
+  {
+    base: "customers in Spain who spent over £500",
+    edit: "the spend bit can go too",
+    lacks: { measure: "spend" },
+    root: { type: "attribute", facet: "country" },
+  },
+  {
+    tenant: "demo-retail",
+    base: "gold customers who bought Electronics",
+    edit: "tier doesnt matter anymore",
+    lacks: { type: "attribute", facet: "loyalty_tier" },
+  },
+  {
+    base: "customers who bought bags and never cancelled an order",
+    edit: "cancellations are ok, don't filter on them",
+    lacks: { type: "not" },
+  },
+  {
+    base: "customers who bought candles in 2011",
+    edit: "the 2011 limit as well - all time is fine",
+    lacks: { window: {} },
+    has: { item: { facet: "category" } },
+  },
+  {
     base: "customers in France who spent over £500",
     edit: "drop the country filter",
     lacks: { type: "attribute", facet: "country" },

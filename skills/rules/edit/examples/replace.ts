@@ -2,6 +2,17 @@ import type { EditExample } from "../example.ts";
 
 export const REPLACE: EditExample[] = [
   {
+    base: "customers in Spain with an average order value above £100",
+    edit: "AOV floor => £300",
+    has: { measure: "aov", comparison: { op: "gt", value: 300 } },
+  },
+  {
+    base: "customers who bought candles in 2011",
+    edit: "swap candles -> bags",
+    has: { item: { facet: "category", values: ["Bags"] }, window: { from: "2011-01-01" } },
+    lacks: { values: ["Candles & Lighting"] },
+  },
+  {
     base: "customers in France who spent over £500",
     edit: "make it Germany instead of France",
     has: { type: "attribute", facet: "country", values: ["Germany"] },

@@ -5,6 +5,7 @@ const history = { versions: [1, 2, 3], undo: [1, 2], redo: [] };
 export const UNDO: EditExample[] = [
   { base: "customers in France", edit: "undo that", version: 3, history, restores: 2 },
   { base: "customers in France", edit: "scratch that", version: 3, history, restores: 2 },
+  { base: "customers in France", edit: "ctrl-z please", version: 3, history, restores: 2 },
   {
     base: "customers in France",
     edit: "undo",

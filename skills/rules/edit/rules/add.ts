@@ -59,7 +59,11 @@ export const add: EditRule = {
     const cueTokens = f.a.cues
       .filter((c) => c.kind !== "exclude")
       .map((c) => ({ start: c.start, end: c.stop }));
+    // ">£1000": a symbol that opens an amount belongs to it.
+    const inAmount = (t: { start: number; end: number }) =>
+      f.a.quantities.some((q) => q.start <= t.start && t.end <= q.end);
     for (const t of f.a.tokens) {
+      if (inAmount(t)) break;
       const inCue = cueTokens.some((c) => c.start <= t.start && t.end <= c.end);
       const lead =
         LEADING.has(t.lower) ||

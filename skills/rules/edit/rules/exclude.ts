@@ -6,7 +6,7 @@
 import { cuesOf, type Cue } from "../cues.ts";
 import type { EditFrame, EditRule } from "../frame.ts";
 import { contentAfter, mergePlan } from "./merge.ts";
-import { excludesPeople } from "./remove.ts";
+import { excludesPeople, peopleFirst, trailingVerdict } from "./remove.ts";
 
 /** Exclusion cues, and removal verbs whose object is people ("skip anyone who…"). */
 function exclusionCues(f: EditFrame): Cue[] {
@@ -14,9 +14,15 @@ function exclusionCues(f: EditFrame): Cue[] {
   return [...cuesOf(f.a.cues, "exclude"), ...people].sort((a, b) => a.start - b.start);
 }
 
+/** "anyone who bought Dyson - out", "people in Wales can go": people first, the verdict last. */
+function verdictLast(f: EditFrame): Cue | undefined {
+  const verdict = trailingVerdict(f);
+  return verdict && peopleFirst(f) ? verdict : undefined;
+}
+
 export const exclude: EditRule = {
   name: "exclude",
-  applies: (f) => exclusionCues(f).length > 0,
+  applies: (f) => exclusionCues(f).length > 0 || verdictLast(f) !== undefined,
   apply: async (f) => {
     for (const c of exclusionCues(f)) {
       const range = contentAfter(f, c);
@@ -24,6 +30,8 @@ export const exclude: EditRule = {
       const planned = await mergePlan(f, "exclude", range, "exclude");
       if (planned) return planned;
     }
+    const verdict = verdictLast(f);
+    if (verdict) return mergePlan(f, "exclude", { start: 0, end: verdict.start }, "exclude");
     return null;
   },
 };

@@ -24,6 +24,7 @@ import {
   type NamedValue,
 } from "../frame.ts";
 import { PART_NOUNS, POPULATION_WORDS } from "../lexicon.ts";
+import { pointedWindow, withWindow } from "../pointed-window.ts";
 import type { Leaf } from "../targets.ts";
 
 export type MergeMode = "only" | "also" | "exclude" | "none";
@@ -124,6 +125,7 @@ function valueOps(
   values: NamedValue[],
   mode: MergeMode,
   onlyAnd: boolean,
+  widening = true,
 ): EditOp[] | string {
   const ops: EditOp[] = [];
   for (const [facetId, named] of group(values)) {
@@ -171,8 +173,10 @@ function valueOps(
             "exclude",
             onlyAnd,
           );
-        } else if (kind === "attribute" && onlyAnd) {
-          // "and were acquired through social": a plain "and" adds the condition.
+        } else if (kind === "attribute" && (onlyAnd || !widening)) {
+          // "and were acquired through social", "that are also gold", "add the 45-54 band":
+          // with no condition on the facet, only an explicit widening verb ("include", "open
+          // it up to", "or") can mean more people; anything else adds the condition.
           ops.push({ op: "add", node: conditionForValues(f, facetId, positive) });
         } else if (kind === "attribute") {
           return `Every ${label} is already included: the segment has no ${label} condition. Its conditions are: ${listConditions(f)}.`;
@@ -300,6 +304,8 @@ const INTERJECTIONS = new Set([
   "perfect",
   "nice",
   "thanks",
+  "tho",
+  "though",
 ]);
 
 /** Whether a word only opens or pads the message ("fine, add…"). */
@@ -322,14 +328,26 @@ const TAIL = new Set([
   "aswell",
   "thanks",
   "now",
+  "tho",
+  "though",
 ]);
 
 /** The range without the talk at its end, so "bought candles too" maps as "bought candles". */
 export function trimTail(f: EditFrame, range: Span): Span {
   let end = range.end;
   const toks = f.a.tokens.filter((t) => t.start >= range.start && t.end <= range.end);
+  // The "+" of "65+" is part of its value.
+  const inValue = (t: { start: number; end: number }) =>
+    f.a.mentions.some(
+      (m) =>
+        m.value !== undefined &&
+        m.facetId !== "product_word" &&
+        m.start <= t.start &&
+        t.end <= m.end,
+    );
   for (let i = toks.length - 1; i >= 0; i--) {
     const t = toks[i]!;
+    if (inValue(t)) break;
     if (TAIL.has(t.lower) || t.kind === "symbol" || isNoise(f, t))
       end = i > 0 ? toks[i - 1]!.end : range.start;
     else break;
@@ -390,17 +408,23 @@ export async function mergePlan(
   mode: MergeMode,
   whole: Span,
   rule: string,
-  opts: { onlyAnd?: boolean } = {},
+  opts: { onlyAnd?: boolean; widening?: boolean } = {},
 ) {
   const range = trimTail(f, whole);
   if (range.start >= range.end) return null;
   const values = valuesOnly(f, range);
   if (values) {
-    const ops = valueOps(f, values, mode, opts.onlyAnd ?? false);
+    const ops = valueOps(f, values, mode, opts.onlyAnd ?? false, opts.widening ?? true);
     if (typeof ops === "string") return refuse(rule, "edit_no_change", ops);
     return ops.length ? plan(rule, "edit", ops, mode === "none" ? 0.7 : 0.9) : null;
   }
-  const mapped = await mapFragment(f.text, range, f.next, f.ctx, f.skills, talk(f, range));
+  // "that month", "the same period": the segment's window, put on the new conditions.
+  const pointed = pointedWindow(f, whole);
+  const dated = (root: RuleNode) => (pointed ? withWindow(root, pointed.window) : root);
+  const mapped = await mapFragment(f.text, range, f.next, f.ctx, f.skills, [
+    ...talk(f, range),
+    ...(pointed?.spans ?? []),
+  ]);
   // Words the mapper could not place that are only talk ("can go", "chuck") change nothing.
   const fragment = {
     ...mapped,
@@ -434,10 +458,10 @@ export async function mergePlan(
         f.skills,
       );
       if (again.root && again.ambiguities.length === 0)
-        choices.push({ label: o.label, ops: clauseOps(f, again.root, mode) });
+        choices.push({ label: o.label, ops: clauseOps(f, dated(again.root), mode) });
     }
     return choices.length ? ask(rule, choices) : null;
   }
   if (!fragment.root) return null;
-  return plan(rule, "edit", clauseOps(f, fragment.root, mode), fragment.confidence * 0.9);
+  return plan(rule, "edit", clauseOps(f, dated(fragment.root), mode), fragment.confidence * 0.9);
 }

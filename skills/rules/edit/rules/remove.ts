@@ -26,25 +26,42 @@ import {
   SPLIT_VERBS,
 } from "../lexicon.ts";
 import type { Span } from "../analyse.ts";
+import { mergePlan } from "./merge.ts";
 import { referencesIn, resolve, type Leaf, type Reference, type Target } from "../targets.ts";
 
 /** "drop those who…", "remove anyone from…": a population follows, so it is an exclusion. */
 export function excludesPeople(f: EditFrame, c: Cue): boolean {
-  for (const t of f.a.tokens.slice(c.end)) {
+  const rest = f.a.tokens.slice(c.end).filter((t) => t.kind !== "symbol");
+  for (const [i, t] of rest.entries()) {
     if (t.lower === "the" || t.lower === "all" || t.lower === "any") continue;
+    // "don't filter on them" ends the message: "them" is what was named before, not people.
+    if (/^(them|those|these)$/.test(t.lower) && i === rest.length - 1) return false;
     return POPULATION_WORDS.has(t.lower) || t.lower === "who";
   }
   return false;
 }
 
+/** Words that only end a removal: "… can go as well", "… doesn't matter either", "… them". */
+const REMOVAL_TAIL = /^(now|please|thanks|too|either|anymore|as|well|aswell|them|those|these|it)$/;
+
 /** Words after which only fillers follow: the cue ends the message ("… can go", "… out"). */
 function atEnd(f: EditFrame, c: Cue): boolean {
   return f.a.tokens
     .filter((t) => t.start >= c.stop)
-    .every(
-      (t) =>
-        EDIT_FILLERS.has(t.lower) || t.kind === "symbol" || /^(now|please|thanks)$/.test(t.lower),
-    );
+    .every((t) => EDIT_FILLERS.has(t.lower) || t.kind === "symbol" || REMOVAL_TAIL.test(t.lower));
+}
+
+/** A removal cue that ends the message ("… can go", "… - out"). */
+export function trailingVerdict(f: EditFrame): Cue | undefined {
+  return cuesOf(f.a.cues, "trailing_remove").find((c) => c.start > 0 && atEnd(f, c));
+}
+
+/** The message starts with people ("anyone who bought Dyson - out"): they are excluded. */
+export function peopleFirst(f: EditFrame): boolean {
+  const first = f.a.tokens.find(
+    (t) => t.kind === "word" && !/^(and|also|plus|oh|ok|okay|so|then|now|the|all)$/.test(t.lower),
+  );
+  return !!first && (POPULATION_WORDS.has(first.lower) || first.lower === "who");
 }
 
 /**
@@ -54,6 +71,9 @@ function atEnd(f: EditFrame, c: Cue): boolean {
  */
 function removalRange(f: EditFrame): Span | undefined {
   const lead = cuesOf(f.a.cues, "remove").find((c) => !excludesPeople(f, c));
+  // "tier doesn't matter either", "cancellations are fine, don't filter on them": a cue with
+  // nothing after it removes what was named before it.
+  if (lead && lead.start > 0 && atEnd(f, lead)) return { start: 0, end: lead.start };
   if (lead) return after(f, lead);
   const toks = f.a.tokens;
   for (let i = 0; i < toks.length; i++) {
@@ -66,8 +86,12 @@ function removalRange(f: EditFrame): Span | undefined {
     const first = toks[i + 1]!.lower;
     if (!POPULATION_WORDS.has(first) && first !== "who") return range;
   }
-  const trailing = cuesOf(f.a.cues, "trailing_remove").find((c) => c.start > 0 && atEnd(f, c));
-  if (trailing && (trailing.text !== "out" || f.a.tokens.some((t) => SPLIT_VERBS.has(t.lower))))
+  const trailing = trailingVerdict(f);
+  if (
+    trailing &&
+    !peopleFirst(f) &&
+    (trailing.text !== "out" || f.a.tokens.some((t) => SPLIT_VERBS.has(t.lower)))
+  )
     return { start: 0, end: trailing.start };
   // "without the date part", "no country filter": a part noun says it is a condition.
   for (const c of cuesOf(f.a.cues, "exclude")) {
@@ -82,7 +106,9 @@ function removalRange(f: EditFrame): Span | undefined {
 function unrestricted(f: EditFrame): Cue | undefined {
   // Inside a clause ("anyone who's ever cancelled") or beside another cue it qualifies that.
   const others = ["exclude", "only", "also", "replace", "new_before_old"] as const;
-  if (others.some((k) => cuesOf(f.a.cues, k).length > 0)) return undefined;
+  // "that restriction too - any time is fine": a trailing "too" joins this removal to the last.
+  const joining = (c: Cue) => c.kind === "also" && /^(too|as well|aswell)$/.test(c.text);
+  if (others.some((k) => cuesOf(f.a.cues, k).some((c) => !joining(c)))) return undefined;
   if (f.a.tokens.some((t) => /^(who|whose|which|that)$/.test(t.lower))) return undefined;
   return cuesOf(f.a.cues, "unrestricted").find((c) => {
     const next = f.a.tokens[c.end];
@@ -226,7 +252,7 @@ export const remove: EditRule = {
       refs.every((r) => r.kind === "value") &&
       refs.every((r) => resolve(r, f.leaves).length === 0)
     )
-      return null;
+      return mergePlan(f, "exclude", range, "remove");
     return removalPlan(f, refs, "remove");
   },
 };

@@ -59,6 +59,16 @@ function sidesOf(f: EditFrame): Sides | undefined {
       rule: "replace:instead",
     };
   }
+  // "AOV threshold → £250": an arrow needs no verb.
+  const arrow = cuesOf(f.a.cues, "old_before_new").find((c) => c.text === "\u2192");
+  if (arrow && !verbs.some((v) => v.stop <= arrow.start)) {
+    const lead = f.a.tokens.find((t) => t.kind === "word" && !EDIT_FILLERS.has(t.lower));
+    return {
+      oldRange: { start: lead && lead.start < arrow.start ? lead.start : 0, end: arrow.start },
+      newRange: { start: arrow.stop, end: f.text.length },
+      rule: "replace:to",
+    };
+  }
   // "change old to new": a verb, then a separator, with the old side between.
   for (const verb of verbs) {
     const to = cuesOf(f.a.cues, "old_before_new").find((c) => c.start >= verb.stop);
@@ -77,13 +87,15 @@ function sidesOf(f: EditFrame): Sides | undefined {
   return undefined;
 }
 
+/** Whether a side names something: not only pronouns, fillers and particles ("that down"). */
 function meaningful(f: EditFrame, range: Span): boolean {
   return f.a.tokens.some(
     (t) =>
       t.start >= range.start &&
       t.end <= range.end &&
       !EDIT_FILLERS.has(t.lower) &&
-      !ANAPHORA.has(t.lower),
+      !ANAPHORA.has(t.lower) &&
+      !/^(up|down|back)$/.test(t.lower),
   );
 }
 

@@ -30,6 +30,13 @@ export async function side(f: EditFrame, range: Span): Promise<{ a: Analysis; fr
   return { a, frame: { ...f, a } };
 }
 
+/** Words that make the new side a clause of its own: relatives, verbs of buying, negation. */
+const CLAUSE_WORDS =
+  /^(who|whose|which|that|bought|purchased|ordered|spent|shopped|cancelled|canceled|since|during|haven't|hasn't|didn't|never|not)$/;
+
+const NEGATION = /^(haven't|hasn't|didn't|never|not)$/;
+const BUY_VERBS = /^(bought|purchased|ordered|got|buy|purchase|order)$/;
+
 /** What the new side of a replacement says, or null when it says nothing usable. */
 export function newContent(sf: EditFrame, range: Span): NewContent | null {
   // Overlapping counts: "extend that to the last 6 months" has its date start at "the".
@@ -40,7 +47,22 @@ export function newContent(sf: EditFrame, range: Span): NewContent | null {
   const quantities = inRange(sf.a.quantities).filter(
     (q) => !(/^[a-z]+$/i.test(q.text) && !q.currency && q.unit.length === 0 && q.confidence <= 0.8),
   );
-  if (dates.length === 1 && quantities.length === 0)
+  // "who haven't ordered since 1 Nov", "spent 5 times in 2011": a clause, not a bare date or
+  // amount, when a relative or a verb stands beside it.
+  // "only if they bought it in 2024": a verb whose object points back at the segment's own
+  // condition dates that condition, so the new content is the date.
+  const clauseBeside = (x: Span) => {
+    const words = sf.a.tokens.filter(
+      (t) => t.start >= range.start && t.end <= range.end && (t.end <= x.start || t.start >= x.end),
+    );
+    if (!words.some((t) => CLAUSE_WORDS.test(t.lower))) return false;
+    if (words.some((t) => NEGATION.test(t.lower))) return true;
+    return !words.some(
+      (t, i) =>
+        BUY_VERBS.test(t.lower) && /^(it|them|that|those|these)$/.test(words[i + 1]?.lower ?? ""),
+    );
+  };
+  if (dates.length === 1 && quantities.length === 0 && !clauseBeside(dates[0]!))
     return { kind: "date", date: dates[0]!, span: dates[0]! };
   const values = valuesOnly(sf, range);
   if (values && values.length && quantities.length === 0 && dates.length === 0)
@@ -49,19 +71,9 @@ export function newContent(sf: EditFrame, range: Span): NewContent | null {
       values,
       span: { start: values[0]!.mention.start, end: values[values.length - 1]!.mention.end },
     };
-  if (quantities.length === 1 && dates.length === 0) {
-    const q = quantities[0]!;
-    const rest = sf.a.tokens.filter(
-      (t) => t.start >= range.start && t.end <= range.end && (t.end <= q.start || t.start >= q.end),
-    );
-    // "5 orders", "£2k", "2,000 please": a bare amount; "spent 5 times in 2011" is a clause.
-    const clauseWords = rest.filter((t) =>
-      /^(who|whose|which|that|bought|purchased|ordered|spent|shopped|cancelled|canceled|since|during)$/.test(
-        t.lower,
-      ),
-    );
-    if (clauseWords.length === 0) return { kind: "quantity", quantity: q, span: q };
-  }
+  // "5 orders", "£2k", "2,000 please": a bare amount.
+  if (quantities.length === 1 && dates.length === 0 && !clauseBeside(quantities[0]!))
+    return { kind: "quantity", quantity: quantities[0]!, span: quantities[0]! };
   const text = sf.text.slice(range.start, range.end).trim();
   if (!text) return null;
   return { kind: "clause", span: range };
