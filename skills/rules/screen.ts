@@ -126,25 +126,24 @@ export function screenRequest(
   // The tenant's glossary words are its vocabulary too, and so is every word of a date.
   const vocabulary = glossaryWords(glossary);
   if (speller) {
-    const dated = tagDates(screened.text, { asOf: "2000-01-01", fiscalYearStartMonth: 1 });
-    const words = tokenize(screened.text).filter(
-      (t) => t.kind === "word" && !dated.some((d) => d.start < t.end && t.start < d.end),
-    );
-    const dateWords =
-      tokenize(screened.text).filter((t) => t.kind === "word").length - words.length;
-    const known =
-      dateWords +
-      words.reduce(
-        (n, t) =>
-          n +
-          (speller.isKnown(t.lower) || vocabulary.has(t.lower)
-            ? 1
-            : speller.suggest(t.lower, vocabulary) !== undefined
-              ? 0.5
-              : 0),
-        0,
-      );
-    const total = words.length + dateWords;
+    const all = tokenize(screened.text).filter((t) => t.kind === "word");
+    const score = (t: (typeof all)[number]) =>
+      speller.isKnown(t.lower) || vocabulary.has(t.lower)
+        ? 1
+        : speller.suggest(t.lower, vocabulary) !== undefined
+          ? 0.5
+          : 0;
+    const scores: number[] = all.map(score);
+    let known = scores.reduce((n, x) => n + x, 0);
+    const total = all.length;
+    // Words of a date ("Q1", "Jan-Mar") are known too; looked for only when it matters.
+    if (total >= 3 && known < total * 0.5) {
+      const dated = tagDates(screened.text, { asOf: "2000-01-01", fiscalYearStartMonth: 1 });
+      all.forEach((t, i) => {
+        if (scores[i]! < 1 && dated.some((d) => d.start < t.end && t.start < d.end))
+          known += 1 - scores[i]!;
+      });
+    }
     if (total >= 3 && known < total * 0.5) {
       return {
         text: screened.text,

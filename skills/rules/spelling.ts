@@ -91,11 +91,29 @@ const DATE_WORDS = [
 
 const NO_WORDS: ReadonlySet<string> = new Set();
 
+const lengthIndex = new WeakMap<ReadonlySet<string>, Map<number, string[]>>();
+
+/** Words of a set by length, computed once per set. */
+function byLengthOf(words: ReadonlySet<string>): Map<number, string[]> {
+  let index = lengthIndex.get(words);
+  if (!index) {
+    index = new Map();
+    for (const w of words) index.set(w.length, [...(index.get(w.length) ?? []), w]);
+    lengthIndex.set(words, index);
+  }
+  return index;
+}
+
 /** The words of a tenant glossary's terms and aliases, for the speller and the scope check. */
+const glossaryWordCache = new WeakMap<object, Set<string>>();
+
 export function glossaryWords(
   glossary: readonly { term: string; aliases?: string[]; expansion?: string }[],
 ): Set<string> {
+  const hit = glossaryWordCache.get(glossary);
+  if (hit) return hit;
   const out = new Set<string>();
+  glossaryWordCache.set(glossary, out);
   for (const g of glossary)
     for (const phrase of [g.term, ...(g.aliases ?? [])])
       for (const t of tokenize(phrase.toLowerCase())) if (t.kind === "word") out.add(t.lower);
@@ -177,7 +195,7 @@ export class SpellingCorrector {
     let best: string | undefined;
     let bestSteps = Infinity;
     let tie = false;
-    const extraOfLength = (len: number) => [...extra].filter((x) => x.length === len);
+    const extraOfLength = (len: number) => byLengthOf(extra).get(len) ?? [];
     for (let len = w.length - maxSteps; len <= w.length + maxSteps; len++) {
       for (const candidate of [...(this.byLength.get(len) ?? []), ...extraOfLength(len)]) {
         const { steps } = levenshtein(w, candidate);

@@ -3,6 +3,7 @@
  * mentions, quantities and cue words), runs the named clause rules over them in pass order
  * (`passes.ts`), then the request rules that assemble the clauses into one rule tree.
  */
+import type { FacetKind } from "../../../state/catalog.ts";
 import type { Provenance, RuleNode } from "../../../state/segment.ts";
 import type { DateTagResult, MapResult, Mention, SkillContext, SubSegment } from "../../types.ts";
 import { tagDates } from "../dates.ts";
@@ -58,13 +59,25 @@ function expansionTree(entry: GlossaryEntry, ctx: SkillContext): RuleNode | null
   return root;
 }
 
+const facetIndexes = new WeakMap<
+  object,
+  { kinds: Map<string, FacetKind>; events: Map<string, "order" | "cancellation"> }
+>();
+
 function scopeFor(text: string, ctx: SkillContext): MapScope {
-  const kinds = new Map(ctx.catalog.facets.map((f) => [f.id, f.kind]));
-  const events = new Map(
-    ctx.catalog.facets.flatMap((f) =>
-      f.kind === "measure" && f.measure ? [[f.id, f.measure.event ?? "order"] as const] : [],
-    ),
-  );
+  let index = facetIndexes.get(ctx.catalog);
+  if (!index) {
+    index = {
+      kinds: new Map(ctx.catalog.facets.map((f) => [f.id, f.kind])),
+      events: new Map(
+        ctx.catalog.facets.flatMap((f) =>
+          f.kind === "measure" && f.measure ? [[f.id, f.measure.event ?? "order"] as const] : [],
+        ),
+      ),
+    };
+    facetIndexes.set(ctx.catalog, index);
+  }
+  const { kinds, events } = index;
   const scope: MapScope = {
     text,
     ctx,

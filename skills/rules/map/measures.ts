@@ -76,13 +76,36 @@ function measureAfterModifiers(
   return undefined;
 }
 
+interface MeasureIndex {
+  facets: MeasureFacet[];
+  byId: Map<string, MeasureFacet>;
+  /** One-word names of measures, lower case. */
+  words: Map<string, MeasureFacet>;
+}
+
+const indexes = new WeakMap<object, MeasureIndex>();
+
+/** The catalog's measures, indexed once per catalog. */
+function measureIndex(catalog: Parameters<typeof measureFacets>[0]): MeasureIndex {
+  let index = indexes.get(catalog);
+  if (!index) {
+    const facets = measureFacets(catalog);
+    const words = new Map<string, MeasureFacet>();
+    for (const f of facets)
+      for (const w of f.synonyms)
+        if (!/\s/.test(w) && !words.has(w.toLowerCase())) words.set(w.toLowerCase(), f);
+    index = { facets, byId: new Map(facets.map((f) => [f.id, f])), words };
+    indexes.set(catalog, index);
+  }
+  return index;
+}
+
 export function measureFor(
   q: QuantityTag,
   c: Clause,
   scope: MapScope,
 ): ResolvedMeasure | undefined {
-  const facets = measureFacets(scope.ctx.catalog);
-  const byId = new Map(facets.map((f) => [f.id, f]));
+  const { facets, byId, words } = measureIndex(scope.ctx.catalog);
   const resolved = (f: MeasureFacet, fromCatalog: boolean, confidence: number) => {
     const stored = storedMeasure(f);
     return {
@@ -107,10 +130,6 @@ export function measureFor(
   if (nearest) return resolved(byId.get(nearest.facetId)!, true, 0.9);
   // "spent 500", "number of items … between 500 and 1,000": a one-word name of a measure,
   // too weak to link on its own, nearest the number.
-  const words = new Map<string, MeasureFacet>();
-  for (const f of facets)
-    for (const w of f.synonyms)
-      if (!/\s/.test(w) && !words.has(w.toLowerCase())) words.set(w.toLowerCase(), f);
   const word = c.tokens
     .filter((t) => words.has(t.lower) && !(t.start >= q.start && t.end <= q.end))
     .sort((a, b) => Math.abs(a.start - q.start) - Math.abs(b.start - q.start))[0];

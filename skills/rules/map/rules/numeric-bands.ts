@@ -9,10 +9,20 @@ type Banded = Facet & { values: NonNullable<Facet["values"]> };
 
 const COORDINATORS = new Set(["or", "and", ",", "&", "/"]);
 
-const bandedFacets = (f: ClauseFrame): Banded[] =>
-  f.scope.ctx.catalog.facets.filter(
-    (x): x is Banded => x.kind === "attribute" && (x.values ?? []).some((v) => v.range),
-  );
+const banded = new WeakMap<object, Banded[]>();
+
+/** The catalog's attribute facets whose values are bands, found once per catalog. */
+function bandedFacets(f: ClauseFrame): Banded[] {
+  const catalog = f.scope.ctx.catalog;
+  let out = banded.get(catalog);
+  if (!out) {
+    out = catalog.facets.filter(
+      (x): x is Banded => x.kind === "attribute" && (x.values ?? []).some((v) => v.range),
+    );
+    banded.set(catalog, out);
+  }
+  return out;
+}
 
 /** The banded facet a quantity is about: named right before it ("aged 55+"), or its unit ("55s"). */
 function facetOf(
