@@ -13,7 +13,14 @@ import { startServices, type Services } from "../runtime/services.ts";
 import { addServerCommands } from "../server/cli.ts";
 import { DataNotFoundError } from "../warehouse/load-online-retail.ts";
 import { formatResult } from "./format.ts";
-import { EXIT, envWith, toJson, withServices, type SourceOption } from "./common.ts";
+import {
+  EXIT,
+  envWith,
+  toJson,
+  underThreadLock,
+  withServices,
+  type SourceOption,
+} from "./common.ts";
 import { registerReplay } from "./replay-command.ts";
 import { registerSegmentCommands } from "./segment-commands.ts";
 import { createProgress } from "./progress.ts";
@@ -60,12 +67,20 @@ async function converse(
       });
       const answer = (await rl.question("Your answer (number or text): ")).trim();
       if (!answer) continue;
-      result = await runRequest(services, {
-        threadId: result.thread_id,
-        answer,
-        members: opts.members,
-        onStep: progress.step,
-      });
+      const threadId = result.thread_id;
+      result = await underThreadLock(
+        services,
+        threadId,
+        `Another turn of conversation ${threadId}`,
+        () =>
+          runRequest(services, {
+            threadId,
+            answer,
+            members: opts.members,
+            actor: "cli",
+            onStep: progress.step,
+          }),
+      );
     }
   } finally {
     rl.close();
@@ -82,15 +97,26 @@ async function createCommand(request: string | undefined, opts: CreateOptions): 
   if (opts.answer !== undefined && !opts.thread) throw new InputError("--answer needs --thread");
   const interactive = !opts.json && process.stdin.isTTY && process.stderr.isTTY;
   return withServices(opts, Boolean(opts.quiet || opts.json), async (services, progress) => {
-    let result = await runRequest(services, {
-      tenant: opts.tenant ?? services.defaultTenant,
-      asOf: opts.asOf,
-      request,
-      threadId: opts.thread,
-      answer: opts.answer,
-      members: opts.members,
-      onStep: progress.step,
-    });
+    const turn = () =>
+      runRequest(services, {
+        tenant: opts.tenant ?? services.defaultTenant,
+        asOf: opts.asOf,
+        request,
+        threadId: opts.thread,
+        answer: opts.answer,
+        members: opts.members,
+        actor: "cli",
+        onStep: progress.step,
+      });
+    // A follow-up or an answer runs under the conversation's lock, as the API's do.
+    let result = opts.thread
+      ? await underThreadLock(
+          services,
+          opts.thread,
+          `Another turn of conversation ${opts.thread}`,
+          turn,
+        )
+      : await turn();
     if (interactive && result.status === "needs_clarification")
       result = await converse(services, result, opts, progress);
     process.stdout.write(

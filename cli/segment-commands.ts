@@ -8,10 +8,16 @@ import type { Command } from "commander";
 import { InputError, runRequest, type RunInput, type RunResult } from "../runtime/run.ts";
 import { editingThread, savableLineage, SegmentNotFoundError } from "../runtime/segment-edits.ts";
 import type { Services } from "../runtime/services.ts";
-import { VersionConflictError } from "../state/context.ts";
 import { AlreadySavedError, listVersions, saveSegment } from "../storage/segments.ts";
-import { ensureThread, ThreadLocks } from "../storage/threads.ts";
-import { EXIT, toJson, withServices, type SourceOption } from "./common.ts";
+import { ensureThread } from "../storage/threads.ts";
+import {
+  EXIT,
+  requireId,
+  toJson,
+  underThreadLock,
+  withServices,
+  type SourceOption,
+} from "./common.ts";
 import { formatResult } from "./format.ts";
 
 interface CommonOptions extends SourceOption {
@@ -36,34 +42,32 @@ async function onEditingThread(
 ): Promise<RunResult> {
   let found;
   try {
-    found = await editingThread(services, tenant, segmentId);
+    found = await editingThread(services, tenant, requireId(segmentId, "segment"));
   } catch (err) {
     if (err instanceof SegmentNotFoundError) throw new InputError(err.message);
     throw err;
   }
-  const locks = new ThreadLocks(services.db.pool);
-  const release = await locks.tryAcquire(found.threadId);
-  if (!release)
-    throw new InputError(
-      `Another edit of segment ${segmentId} is running; try again when it ends.`,
-    );
-  try {
-    if (found.load && input.command?.kind !== "load")
-      await runRequest(services, {
+  return underThreadLock(
+    services,
+    found.threadId,
+    `Another edit of segment ${segmentId}`,
+    async () => {
+      if (found.load && input.command?.kind !== "load")
+        await runRequest(services, {
+          threadId: found.threadId,
+          tenant,
+          command: { kind: "load", segmentId },
+          actor: "cli",
+        });
+      return runRequest(services, {
+        ...input,
         threadId: found.threadId,
         tenant,
-        command: { kind: "load", segmentId },
+        onStep,
+        actor: "cli",
       });
-    return await runRequest(services, { ...input, threadId: found.threadId, tenant, onStep });
-  } catch (err) {
-    if (err instanceof VersionConflictError)
-      throw new InputError(
-        `Another edit of segment ${segmentId} was saved first as version ${err.version}; nothing of this edit was stored.`,
-      );
-    throw err;
-  } finally {
-    await release();
-  }
+    },
+  );
 }
 
 function print(result: RunResult, opts: CommonOptions): number {
@@ -83,36 +87,41 @@ export function registerSegmentCommands(program: Command): void {
     .option("--json", "print the saved segment as JSON")
     .option("--quiet", "no progress on stderr")
     .action(async (threadId: string, opts: CommonOptions & { name: string }) => {
-      process.exitCode = await withServices(
-        opts,
-        Boolean(opts.quiet || opts.json),
-        async (services) => {
-          const found = await savableLineage(services, threadId);
-          if (!found)
-            throw new InputError(`Conversation ${threadId} has no finished segment to save.`);
-          const { tenant, lineage } = found;
-          // Its edits run on this conversation, owned by the tenant as an API thread is.
-          await ensureThread(services.db.pool, tenant, threadId);
-          try {
-            const saved = await saveSegment(services.db.pool, {
-              tenantId: tenant,
-              threadId,
-              name: opts.name.trim(),
-              lineageId: lineage.id,
-              versions: lineage.versions,
-              savedBy: "cli",
-            });
-            process.stdout.write(
-              opts.json
-                ? `${JSON.stringify({ id: saved.id, name: saved.name, version: saved.version, size: saved.size })}\n`
-                : `Saved ${saved.id} "${saved.name}" at version ${saved.version} (${saved.size} customers)\n`,
-            );
-            return 0;
-          } catch (err) {
-            if (err instanceof AlreadySavedError) throw new InputError(err.message);
-            throw err;
-          }
-        },
+      process.exitCode = await withServices(opts, Boolean(opts.quiet || opts.json), (services) =>
+        // Under the conversation's lock: a turn that lands meanwhile cannot leave the saved
+        // segment a version behind its conversation.
+        underThreadLock(
+          services,
+          requireId(threadId, "conversation"),
+          `A turn of conversation ${threadId}`,
+          async () => {
+            const found = await savableLineage(services, threadId);
+            if (!found)
+              throw new InputError(`Conversation ${threadId} has no finished segment to save.`);
+            const { tenant, lineage } = found;
+            // Its edits run on this conversation, owned by the tenant as an API thread is.
+            await ensureThread(services.db.pool, tenant, threadId);
+            try {
+              const saved = await saveSegment(services.db.pool, {
+                tenantId: tenant,
+                threadId,
+                name: opts.name.trim(),
+                lineageId: lineage.id,
+                versions: lineage.versions,
+                savedBy: "cli",
+              });
+              process.stdout.write(
+                opts.json
+                  ? `${JSON.stringify({ id: saved.id, name: saved.name, version: saved.version, size: saved.size })}\n`
+                  : `Saved ${saved.id} "${saved.name}" at version ${saved.version} (${saved.size} customers)\n`,
+              );
+              return 0;
+            } catch (err) {
+              if (err instanceof AlreadySavedError) throw new InputError(err.message);
+              throw err;
+            }
+          },
+        ),
       );
     });
 
@@ -157,7 +166,11 @@ export function registerSegmentCommands(program: Command): void {
         Boolean(opts.quiet || opts.json),
         async (services, progress) => {
           const tenant = tenantOf(services, opts);
-          const versions = await listVersions(services.db.pool, tenant, segmentId);
+          const versions = await listVersions(
+            services.db.pool,
+            tenant,
+            requireId(segmentId, "segment"),
+          );
           if (versions.length === 0) throw new InputError(`No segment ${segmentId}.`);
           if (!versions.some((v) => v.version === Number(version)))
             throw new InputError(
@@ -192,7 +205,7 @@ export function registerSegmentCommands(program: Command): void {
           const versions = await listVersions(
             services.db.pool,
             tenantOf(services, opts),
-            segmentId,
+            requireId(segmentId, "segment"),
           );
           if (versions.length === 0) throw new InputError(`No segment ${segmentId}.`);
           for (const v of versions) {

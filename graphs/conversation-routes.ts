@@ -25,6 +25,13 @@ export function routeAfterTurn(
   return "rejectTurn";
 }
 
+/** After a refusal or an explanation: a question that was waiting is put again. */
+export function routeAfterAside(state: ConversationStateType): "awaitAnswer" | "__end__" {
+  return sessionOf(state).phase === "needs_clarification" && state.pendingQuestion
+    ? "awaitAnswer"
+    : "__end__";
+}
+
 export function routeAfterAnswer(state: ConversationStateType): "nsc" | "dse" {
   return sessionOf(state).phase === "editing" ? "dse" : "nsc";
 }

@@ -15,7 +15,12 @@ import { poseQuestion } from "../nodes/pose-question.ts";
 import { refuseMessage } from "../nodes/refuse-message.ts";
 import { rejectTurn } from "../nodes/reject-turn.ts";
 import { ConversationInput, ConversationState } from "../state/conversation-state.ts";
-import { routeAfterAnswer, routeAfterIntent, routeAfterTurn } from "./conversation-routes.ts";
+import {
+  routeAfterAnswer,
+  routeAfterAside,
+  routeAfterIntent,
+  routeAfterTurn,
+} from "./conversation-routes.ts";
 import { dseBuilder } from "./dse.ts";
 import { nscBuilder } from "./nsc.ts";
 
@@ -51,9 +56,10 @@ export const conversationBuilder = new StateGraph({
   .addEdge("poseQuestion", "awaitAnswer")
   .addConditionalEdges("awaitAnswer", routeAfterAnswer, ["nsc", "dse"])
   .addEdge("commitVersion", END)
-  .addEdge("explainSegment", END)
+  // A question that was waiting when the message came is still open: it is put again.
+  .addConditionalEdges("explainSegment", routeAfterAside, ["awaitAnswer", END])
   .addEdge("rejectTurn", END)
-  .addEdge("refuseMessage", END);
+  .addConditionalEdges("refuseMessage", routeAfterAside, ["awaitAnswer", END]);
 
 /** Without a checkpointer: a host supplies its own (`graphs/studio.ts` serves langgraph.json). */
 export const graph = conversationBuilder.compile();

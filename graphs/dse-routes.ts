@@ -1,7 +1,7 @@
 /** Pure routers of the DSE graph. */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { nscConfigFrom } from "../state/config.ts";
 import type { DseStateType } from "../state/conversation-state.ts";
+import { afterValidation } from "./routes.ts";
 
 /** An edit whose reading was already chosen (an answer, a revert) skips understanding. */
 export function routeDseEntry(state: DseStateType): "understandEdit" | "applyEdit" {
@@ -26,13 +26,12 @@ export function routeAfterEditValidate(
   state: DseStateType,
   config?: LangGraphRunnableConfig,
 ): "improve" | "prepareEditQuestion" | "formatSegment" | "reject" {
-  if (state.status === "rejected") return "reject";
-  const { maxImproveAttempts } = nscConfigFrom(config?.configurable);
-  const errors = (state.findings ?? []).filter((f) => f.severity === "error");
-  if (errors.length === 0) return "formatSegment";
-  if ((state.improveAttempts ?? 0) < maxImproveAttempts && errors.every((f) => f.fixable))
-    return "improve";
+  const outcome = afterValidation(state, config);
+  if (outcome === "rejected") return "reject";
+  if (outcome === "valid") return "formatSegment";
+  if (outcome === "improve") return "improve";
   // A contradiction between the segment and the edit is a question; anything else refuses.
+  const errors = (state.findings ?? []).filter((f) => f.severity === "error");
   return errors.some((f) => f.code === "contradiction" && f.parts?.length === 2)
     ? "prepareEditQuestion"
     : "reject";

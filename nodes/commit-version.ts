@@ -69,7 +69,14 @@ export async function commitVersion(
       };
       const saved = ctx.segments ? await ctx.segments.byLineage(state.tenant, lineage.id) : null;
       // The store refuses a version someone else wrote first (VersionConflictError).
-      if (saved) await ctx.segments!.appendVersion(state.tenant, saved.segmentId, entry);
+      if (saved) {
+        const threadId = String(config.configurable?.thread_id ?? "");
+        const actor = config.configurable?.actor;
+        await ctx.segments!.appendVersion(state.tenant, saved.segmentId, entry, {
+          threadId,
+          ...(typeof actor === "string" ? { actor } : {}),
+        });
+      }
       const stacks = previous
         ? stacksAfter(lineage, kind, previous.version)
         : { undo: [], redo: [] };

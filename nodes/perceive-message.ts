@@ -223,13 +223,6 @@ export async function perceiveMessage(
           intent: null,
           text: screened.text,
         };
-      if (screened.rejection)
-        return {
-          lineage,
-          decision: { route: "refuse", ...screened.rejection } as Decision,
-          intent: null,
-          text: screened.text,
-        };
       const hasSegment = session.version !== null && canApply(session, "edit");
       const intent = await ctx.skills.intent.classify(screened.text, {
         ...skillContextFor(ctx, tenantId, asOf),
@@ -256,8 +249,15 @@ export async function perceiveMessage(
   );
   const { decision, lineage } = result;
   const current = currentVersion(lineage);
+  // A refusal or a question about the segment while a question waits keeps that question's
+  // turn as it is, so the question is put again and its answer still works.
+  const waiting =
+    session.phase === "needs_clarification" &&
+    state.pendingQuestion !== null &&
+    state.pendingQuestion !== undefined &&
+    (decision.route === "refuse" || decision.route === "explain");
   const base = {
-    ...FRESH_TURN,
+    ...(waiting ? {} : FRESH_TURN),
     tenant: tenantId,
     asOf,
     turn,
@@ -291,7 +291,7 @@ export async function perceiveMessage(
       };
     case "explain":
     case "unclear":
-      return { ...base, session, text: result.text, status: "running" };
+      return { ...base, session, text: result.text, status: "running", rejection: null };
     case "refuse":
       return {
         ...base,

@@ -85,6 +85,8 @@ export interface RunInput {
   /** The message edits the thread's segment whatever it sounds like (PATCH of a segment). */
   forceEdit?: boolean;
   members?: boolean;
+  /** Who asks (`key:<id>`, `cli`): recorded with each saved version the turn writes. */
+  actor?: string;
   /** Called with each finished step, for progress displays. */
   onStep?: (step: string, ms: number) => void;
   /** Step starts and finishes with their state updates, for server-sent events. */
@@ -160,6 +162,12 @@ function messageOf(
   status: RunResult["status"],
   q?: Clarification,
 ): string {
+  // A message refused while a question waits: why, and that the question is still open.
+  if (status === "needs_clarification" && state.status === "rejected" && state.rejection)
+    return `${state.rejection.message} The question is still open: ${q!.question}`;
+  const asked = state.turns?.[state.turns.length - 1];
+  if (status === "needs_clarification" && asked?.intent === "explain")
+    return [...(state.explanation ?? []), `The question is still open: ${q!.question}`].join("\n");
   if (status === "needs_clarification") return q!.question;
   if (status === "rejected")
     return state.rejection?.message ?? "The request could not be turned into a segment.";
@@ -209,6 +217,7 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
   // After a cut-short run, the turn forks from the last stable checkpoint.
   const configurable: Record<string, unknown> = { thread_id: threadId };
   if (resume) configurable.checkpoint_id = resume.config.configurable?.checkpoint_id;
+  if (input.actor) configurable.actor = input.actor;
   const config = { configurable, context: services.context };
   const before = new Set((from ? (valuesOf(from).audit ?? []) : []).map((e) => e.id));
   // Task starts are only streamed when someone listens for them.
@@ -295,7 +304,11 @@ async function resultOf(
       : null,
     message: messageOf(state, status, question),
     rejection:
-      status === "rejected" ? (state.rejection ?? { code: "unresolved", message: "" }) : null,
+      status === "rejected"
+        ? (state.rejection ?? { code: "unresolved", message: "" })
+        : state.status === "rejected"
+          ? (state.rejection ?? null)
+          : null,
     explanation: current?.explanation ?? [],
     session,
     audit: (state.audit ?? []).filter((e) => !before.has(e.id)),

@@ -4,7 +4,7 @@
  * the turn loads the segment into. Shared by the API's PATCH and revert and the CLI's `edit`
  * and `revert`.
  */
-import { getSegment, setSegmentThread, type SegmentRecord } from "../storage/segments.ts";
+import { getSegment, type SegmentRecord } from "../storage/segments.ts";
 import { createThread, getThread } from "../storage/threads.ts";
 import type { ConversationStateType } from "../state/conversation-state.ts";
 import type { Lineage } from "../state/edit.ts";
@@ -41,8 +41,9 @@ export async function editingThread(
       if (lineage?.id === segment.lineageId) return { segment, threadId: thread.id, load: false };
     }
   }
+  // The new thread becomes the segment's editing thread with its first version (storage/
+  // segments.ts appendVersion), so a refused edit leaves the segment as it was.
   const thread = await createThread(pool, tenantId, { asOf: segment.definition.asOf });
-  await setSegmentThread(pool, tenantId, segment.id, thread.id);
   return { segment, threadId: thread.id, load: true };
 }
 

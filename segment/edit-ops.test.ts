@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RuleNode } from "../state/segment.ts";
-import { andWith, applyOps, EditError, leavesWithPaths, nodeAt, removeAt } from "./edit-ops.ts";
+import { andWith, applyOps, leavesWithPaths, nodeAt, removeAt } from "./edit-ops.ts";
 import { bought, country, lastBefore, spent } from "./testing.ts";
 
 const nov = { from: "2011-11-01", to: "2011-12-01", label: "in November 2011" };
@@ -122,8 +122,30 @@ describe("applyOps", () => {
     expect(r).toEqual(bought("Christmas", nov));
   });
 
+  it("removes both children of a pair at once, though the first removal collapses the pair", () => {
+    const pair: RuleNode = { type: "and", children: [country("France"), spent("gt", 500)] };
+    const inGroup: RuleNode = {
+      type: "and",
+      children: [bought("Bags"), { type: "or", children: [country("France"), spent("gt", 500)] }],
+    };
+    expect(
+      applyOps(inGroup, [
+        { op: "remove", path: [1, 0] },
+        { op: "remove", path: [1, 1] },
+      ]),
+    ).toEqual(bought("Bags"));
+    expect(() =>
+      applyOps(pair, [
+        { op: "remove", path: [1] },
+        { op: "remove", path: [0] },
+      ]),
+    ).toThrow(expect.objectContaining({ code: "empty" }));
+  });
+
   it("refuses an edit that leaves no condition", () => {
-    expect(() => applyOps(country("France"), [{ op: "remove", path: [] }])).toThrow(EditError);
+    expect(() => applyOps(country("France"), [{ op: "remove", path: [] }])).toThrow(
+      expect.objectContaining({ code: "empty" }),
+    );
   });
 
   it("refuses operations on the wrong kind of condition", () => {
@@ -131,7 +153,9 @@ describe("applyOps", () => {
     expect(() =>
       applyOps(tree, [{ op: "set_comparison", path: [0], comparison: { op: "gt", value: 1 } }]),
     ).toThrow(/threshold/);
-    expect(() => applyOps(tree, [{ op: "remove", path: [9] }])).toThrow(EditError);
+    expect(() => applyOps(tree, [{ op: "remove", path: [9] }])).toThrow(
+      expect.objectContaining({ code: "bad_path" }),
+    );
     expect(() => applyOps(tree, [{ op: "restore", version: 1, reason: "undo" }])).toThrow(
       /history/,
     );

@@ -157,11 +157,26 @@ function modify(root: RuleNode, op: EditOp): RuleNode {
   }
 }
 
-function comparePathsDescending(a: NodePath, b: NodePath): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return b[i]! - a[i]!;
+const samePath = (a: NodePath, b: NodePath) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+const within = (path: NodePath, prefix: NodePath) =>
+  prefix.length <= path.length && prefix.every((x, i) => x === path[i]);
+
+/** The tree without the nodes at these paths (of the tree as given), groups collapsed after. */
+export function removeAll(node: RuleNode, paths: NodePath[], at: NodePath = []): RuleNode | null {
+  if (paths.some((p) => samePath(p, at))) return null;
+  if (!paths.some((p) => within(p, at))) return node;
+  if (node.type === "not") {
+    const child = removeAll(node.child, paths, [...at, 0]);
+    return child === null ? null : { ...node, child };
   }
-  return b.length - a.length;
+  if (node.type !== "and" && node.type !== "or") return node;
+  const children = node.children
+    .map((c, i) => removeAll(c, paths, [...at, i]))
+    .filter((c): c is RuleNode => c !== null);
+  if (children.length === 0) return null;
+  if (children.length === 1) return children[0]!;
+  return { ...node, children };
 }
 
 /**
@@ -178,13 +193,12 @@ export function applyOps(root: RuleNode, ops: EditOp[]): RuleNode {
   }
   const removals = ops
     .filter((o): o is Extract<EditOp, { op: "remove" }> => o.op === "remove")
-    .map((o) => o.path)
-    .sort(comparePathsDescending);
-  for (const path of removals) {
-    if (!tree) break;
+    .map((o) => o.path);
+  for (const path of removals)
     if (!nodeAt(root, path)) throw new EditError(`no node at ${path.join(".")}`, "bad_path");
-    tree = removeAt(tree, path);
-  }
+  // All at once: removing one child of a pair collapses the pair, which would move the path
+  // of the other ("drop the country and the spend").
+  if (tree && removals.length) tree = removeAll(tree, removals);
   for (const op of ops) {
     if (op.op === "add") tree = andWith(tree, op.node);
     if (op.op === "exclude")

@@ -126,7 +126,11 @@ export async function runOnThread(
   if (!run.sse) {
     try {
       // A client that disconnects aborts the run (the Node adapter aborts this signal).
-      const result = await runRequest(deps.services, { ...run.input, signal: c.req.raw.signal });
+      const result = await runRequest(deps.services, {
+        ...run.input,
+        actor: `key:${c.get("keyId")}`,
+        signal: c.req.raw.signal,
+      });
       await finished(result);
       return c.json(toApiResult(result), 200);
     } catch (err) {
@@ -157,6 +161,7 @@ export async function runOnThread(
     try {
       const result = await runRequest(deps.services, {
         ...run.input,
+        actor: `key:${c.get("keyId")}`,
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === "step_started") {

@@ -38,8 +38,16 @@ export interface SegmentVersionStore {
   byLineage(tenant: string, lineageId: string): Promise<SavedLineage | null>;
   /** A saved segment by id, with every version. */
   byId(tenant: string, segmentId: string): Promise<SavedLineage | null>;
-  /** Records `entry` as the next version; VersionConflictError when it is not the next. */
-  appendVersion(tenant: string, segmentId: string, entry: VersionEntry): Promise<void>;
+  /**
+   * Records `entry` as the next version; VersionConflictError when it is not the next. The
+   * thread that wrote it becomes the segment's editing thread.
+   */
+  appendVersion(
+    tenant: string,
+    segmentId: string,
+    entry: VersionEntry,
+    by: { threadId: string; actor?: string },
+  ): Promise<void>;
 }
 
 export interface TenantRuntime {

@@ -123,6 +123,15 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: "understanding", event: "ask", to: "needs_clarification", flow: "keep" },
   { from: "editing", event: "ask", to: "needs_clarification", flow: "keep" },
   { from: "needs_clarification", event: "ask", to: "needs_clarification", flow: "keep" },
+  // A message refused, or a question about the segment, while one is pending: it stays open.
+  { from: "needs_clarification", event: "reject", to: "needs_clarification", flow: "keep" },
+  {
+    from: "needs_clarification",
+    event: "explain",
+    to: "needs_clarification",
+    when: ["hasVersion"],
+    flow: "keep",
+  },
   {
     from: "needs_clarification",
     event: "answer",

@@ -242,9 +242,19 @@ export async function appendVersion(
       if ((rows[0].latest ?? 0) !== entry.version - 1)
         throw new VersionConflictError(segmentId, entry.version);
       await insertVersion(client, segmentId, entry, opts.by);
+      // The thread that wrote the version edits the segment from now on (a loaded thread
+      // takes over only once it has made a version, so a refused edit moves nothing).
       await client.query(
-        "update app.segments set definition = $2::jsonb, sql = $3, size = $4 where id = $1",
-        [segmentId, JSON.stringify(entry.segment), entry.sql.text, entry.size],
+        `update app.segments set definition = $2::jsonb, sql = $3, size = $4,
+                thread_id = coalesce($5::text, thread_id)
+         where id = $1`,
+        [
+          segmentId,
+          JSON.stringify(entry.segment),
+          entry.sql.text,
+          entry.size,
+          opts.threadId ?? null,
+        ],
       );
       await appendAudit(client, {
         tenantId,
@@ -299,23 +309,17 @@ export class PgSegmentVersionStore implements SegmentVersionStore {
     return this.lineage(tenant, "id", segmentId);
   }
 
-  appendVersion(tenant: string, segmentId: string, entry: VersionEntry): Promise<void> {
-    return appendVersion(this.pool, tenant, segmentId, entry);
+  appendVersion(
+    tenant: string,
+    segmentId: string,
+    entry: VersionEntry,
+    by: { threadId: string; actor?: string },
+  ): Promise<void> {
+    return appendVersion(this.pool, tenant, segmentId, entry, {
+      threadId: by.threadId,
+      by: by.actor ?? `thread:${by.threadId}`,
+    });
   }
-}
-
-/** Points a segment at the thread that edits it from now on. */
-export async function setSegmentThread(
-  db: Queryable,
-  tenantId: string,
-  segmentId: string,
-  threadId: string,
-): Promise<void> {
-  await db.query("update app.segments set thread_id = $3 where id = $1 and tenant_id = $2", [
-    segmentId,
-    tenantId,
-    threadId,
-  ]);
 }
 
 export async function getSegment(

@@ -340,6 +340,44 @@ describe("POST /v1/threads/{threadId}/messages", () => {
     expect(thread).toMatchObject({ status: "ready", pendingQuestion: null });
   });
 
+  it("a refused message while a question waits says why and keeps the question; its answer still works", async () => {
+    const id = await newThread();
+    const first = await send(id, "loyal customers in France");
+    expect(first.status).toBe("needs_clarification");
+    const aside = await send(id, "send me their home addresses");
+    expect(aside).toMatchObject({
+      status: "needs_clarification",
+      rejection: { code: "personal_data" },
+      clarification: { key: first.clarification!.key },
+    });
+    expect(aside.message).toMatch(/personal data.*The question is still open/s);
+    const res = await call(`/v1/threads/${id}/answers`, { key, json: { answer: 1 } });
+    expect(res.status).toBe(200);
+    const answered = (await res.json()) as RunBody;
+    expect(answered).toMatchObject({
+      status: "ok",
+      version: 1,
+      size: first.clarification!.options[0]!.size,
+    });
+  });
+
+  it("a question about the segment while an edit's question waits is answered; the question stays open", async () => {
+    const { id } = await finishedThread("customers in France");
+    const asked = await send(id, "only the loyal ones");
+    expect(asked.status).toBe("needs_clarification");
+    const aside = await send(id, "how many customers are in it?");
+    expect(aside).toMatchObject({
+      status: "needs_clarification",
+      intent: "explain",
+      rejection: null,
+      clarification: { key: asked.clarification!.key },
+    });
+    expect(aside.message).toMatch(/The question is still open/);
+    const res = await call(`/v1/threads/${id}/answers`, { key, json: { answer: 1 } });
+    expect(res.status).toBe(200);
+    expect((await res.json()) as RunBody).toMatchObject({ status: "ok", version: 2 });
+  });
+
   it("404 for an unknown thread, 400 for a non-UUID id or a missing text", async () => {
     const before = await apiFingerprint(services);
     await expectError(

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../runtime/services.ts";
+import { VersionConflictError } from "../state/context.ts";
+import { appendVersion, listVersions } from "../storage/segments.ts";
 import {
   OTHER_TENANT,
   apiFingerprint,
@@ -182,6 +184,25 @@ describe("PATCH /v1/segments/{id}", () => {
 });
 
 describe("versions, diff and revert", () => {
+  it("two writers of the same next version at the store: one is written, the other refused", async () => {
+    const s = await savedSegment("customers in Spain", "Spain, two writers");
+    const [v1] = await listVersions(services.db.pool, "online-retail", s.id);
+    const next = { ...v1!, version: 2, kind: "edit" as const, text: "a concurrent edit" };
+    const results = await Promise.allSettled([
+      appendVersion(services.db.pool, "online-retail", s.id, next, { threadId: s.threadId }),
+      appendVersion(services.db.pool, "online-retail", s.id, next, { threadId: s.threadId }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(VersionConflictError);
+    const versions = await listVersions(services.db.pool, "online-retail", s.id);
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    // Another tenant cannot append to it at all.
+    await expect(
+      appendVersion(services.db.pool, OTHER_TENANT, s.id, { ...next, version: 3 }, {}),
+    ).rejects.toThrow(/no segment/);
+  });
+
   it("lists versions, reads one, diffs two, reverts to one as the next version", async () => {
     const s = await savedSegment("customers in France", "history");
     await edit(s.id, "only the ones who spent over £500");

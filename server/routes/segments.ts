@@ -16,6 +16,7 @@ import {
   type SegmentRecord,
 } from "../../storage/segments.ts";
 import type { TenantRuntime } from "../../state/context.ts";
+import { resumed } from "../../state/session.ts";
 import { compileSegment } from "../../warehouse/compile.ts";
 import { readConversation } from "../conversation.ts";
 import type { AppDeps } from "../deps.ts";
@@ -192,14 +193,23 @@ export function segmentsRouter(deps: AppDeps) {
     const { threadId, name } = c.req.valid("json");
     const tenantId = c.get("tenantId");
     const thread = await requireThread(deps, c, threadId);
-    const conv = await readConversation(deps.services, thread.id);
-    const lineage = conv.state.lineage;
-    // Only a thread resting at a verified version has something to save.
-    if (conv.session.phase !== "ready" || !lineage || lineage.versions.length === 0) {
-      throw new ApiError(409, "no_segment", "This thread has no finished segment to save.");
-    }
+    // Under the thread's lock, so no turn lands between reading its versions and saving them.
+    const release = await deps.locks.tryAcquire(thread.id);
+    if (!release)
+      throw new ApiError(
+        409,
+        "thread_busy",
+        "A turn of this conversation is running; save it when the turn ends.",
+      );
     let saved: SegmentRecord;
     try {
+      const conv = await readConversation(deps.services, thread.id);
+      const lineage = conv.state.lineage;
+      // Only a thread resting at a verified version has something to save; a cut-short run
+      // rests at the version it started from.
+      if (resumed(conv.session).phase !== "ready" || !lineage || lineage.versions.length === 0) {
+        throw new ApiError(409, "no_segment", "This thread has no finished segment to save.");
+      }
       saved = await saveSegment(pool, {
         tenantId,
         threadId: thread.id,
@@ -216,6 +226,8 @@ export function segmentsRouter(deps: AppDeps) {
           `This conversation's segment is already saved as ${err.segmentId}; edit it with PATCH /v1/segments/${err.segmentId}.`,
         );
       throw err;
+    } finally {
+      await release();
     }
     await appendAudit(pool, {
       tenantId,

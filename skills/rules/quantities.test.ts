@@ -21,6 +21,20 @@ describe("tagQuantities", () => {
     });
   });
 
+  it("keeps a glued minus, so a negative amount is asked about rather than read as positive", () => {
+    expect(tag("spent over £-5")[0]).toMatchObject({ op: "gt", value: -5, currency: "GBP" });
+    expect(tag("spent -£200 or more")[0]).toMatchObject({ op: "gte", value: -200 });
+    expect(tag("at least -3 orders")[0]).toMatchObject({ op: "gte", value: -3 });
+    // A dash between numbers is a range, and one with a space after it is punctuation.
+    expect(tag("placed 3-5 orders")[0]).toMatchObject({ op: "between", value: 3, value2: 5 });
+    expect(tag("spent over £50 - in 2011")[0]).toMatchObject({ value: 50 });
+  });
+
+  it("reads scientific notation as its number, and leaves one too large to be a number unread", () => {
+    expect(tag("spent over 1e3 pounds")[0]).toMatchObject({ op: "gt", value: 1000 });
+    expect(tag("ordered at least 1e309 times").filter((q) => q.value === 1)).toEqual([]);
+  });
+
   it("reads number words and 'twice'", () => {
     expect(tag("at least three orders")[0]).toMatchObject({
       op: "gte",

@@ -137,11 +137,27 @@ interface ParsedNumber {
 export function parseNumberAt(tokens: Token[], i: number): ParsedNumber | undefined {
   let k = i;
   let currency: string | undefined;
+  // "£-5", "-£5", "-3 times": a minus glued to the amount makes it negative (never dropped,
+  // so validation can ask about it); "3-5" is a range, the minus there is between numbers.
+  let negative = false;
+  const minus = (at: number) =>
+    tokens[at]?.text === "-" &&
+    tokens[at + 1]?.start === tokens[at]!.end &&
+    (at === 0 || tokens[at - 1]!.kind !== "number");
+  if (minus(k)) {
+    negative = true;
+    k++;
+  }
   const sym = tokens[k];
   if (sym && sym.kind === "symbol" && SYMBOL_CURRENCY[sym.text]) {
     currency = SYMBOL_CURRENCY[sym.text];
     k++;
+    if (!negative && minus(k) && tokens[k]!.start === sym.end) {
+      negative = true;
+      k++;
+    }
   }
+  if (negative && tokens[k]?.kind !== "number") return undefined;
   const tok = tokens[k];
   if (!tok) return undefined;
   let value: number;
@@ -149,7 +165,15 @@ export function parseNumberAt(tokens: Token[], i: number): ParsedNumber | undefi
   if (tok.kind === "number") {
     if (/(st|nd|rd|th)$/.test(tok.lower)) return undefined;
     value = Number(tok.lower.replace(/,/g, ""));
+    // "1e309", "2.5e3": scientific notation is read as the number it writes, and one too
+    // large to be a number at all is no amount (the words are then left unread).
+    const exponent = tokens[k + 1];
+    if (exponent?.start === tok.end && /^e[+-]?\d+$/i.test(exponent.text)) {
+      value = Number(`${tok.lower.replace(/,/g, "")}${exponent.lower}`);
+      k++;
+    }
     if (!Number.isFinite(value)) return undefined;
+    if (negative) value = -value;
   } else if (tok.kind === "word") {
     const parts = tok.lower.split("-");
     if (tok.lower === "a" || tok.lower === "an") {

@@ -3,6 +3,7 @@
  * tries the edit rules in order (rules.ts) against the current segment's conditions.
  */
 import type { EditPlan } from "../../../state/edit.ts";
+import { EditError } from "../../../segment/edit-ops.ts";
 import type { EditInput, EditSkill, SkillContext } from "../../types.ts";
 import { analyse, type LanguageSkills } from "./analyse.ts";
 import { buildFrame, EDIT_PRODUCER, listConditions, refuse } from "./frame.ts";
@@ -21,7 +22,14 @@ export async function understandEdit(
   for (const rule of EDIT_RULES) {
     if (!rule.applies(frame)) continue;
     tried.push(rule.name);
-    const result = await rule.apply(frame);
+    let result: Awaited<ReturnType<typeof rule.apply>>;
+    try {
+      result = await rule.apply(frame);
+    } catch (err) {
+      // A rule whose operations do not fit the tree has not understood it; the next may.
+      if (err instanceof EditError) continue;
+      throw err;
+    }
     if (result)
       return {
         ...result,

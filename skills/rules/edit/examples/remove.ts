@@ -1,6 +1,22 @@
 import type { EditExample } from "../example.ts";
 
 export const REMOVE: EditExample[] = [
+  // Several targets in one message: every one goes.
+  {
+    base: "customers in France, Germany or Spain",
+    edit: "remove France and Germany",
+    root: { type: "attribute", facet: "country", values: ["Spain"] },
+  },
+  {
+    base: "customers in France who spent over £500 and bought bags",
+    edit: "drop the country and the spend",
+    root: { type: "behaviour", item: { facet: "category", values: ["Bags"] } },
+  },
+  {
+    base: "customers in France who spent over £500",
+    edit: "drop the country and the spend",
+    refuses: "edit_empties_segment",
+  },
   {
     tenant: "demo-retail",
     base: "customers who bought Toys in 2024",

@@ -121,8 +121,11 @@ function unrestricted(f: EditFrame): Cue | undefined {
 /** How specific a part of a condition is, when several references find the same one. */
 const PART_RANK: Record<Target["part"], number> = { whole: 0, value: 1, threshold: 2, window: 3 };
 
-/** The operation that takes a target's part out of its condition. */
-function removal(t: Target): EditOp {
+/**
+ * The operation that takes a target's part out of its condition; `alsoValues` are more values
+ * of the same condition named in the same message ("remove France and Germany").
+ */
+function removal(t: Target, alsoValues: string[] = []): EditOp {
   const c = t.leaf.condition;
   const whole: EditOp = { op: "remove", path: t.leaf.notPath ?? t.leaf.path };
   if (t.part === "window" && c.type === "behaviour") {
@@ -141,7 +144,8 @@ function removal(t: Target): EditOp {
         : c.type === "behaviour"
           ? (itemFiltersOf(c)[t.value.item ?? 0]?.values ?? [])
           : [];
-    const left = values.filter((v) => v !== t.value!.value);
+    const gone = new Set([t.value.value, ...alsoValues]);
+    const left = values.filter((v) => !gone.has(v));
     if (left.length > 0)
       return {
         op: "set_values",
@@ -172,6 +176,8 @@ export function removalPlan(f: EditFrame, refs: Reference[], rule: string) {
   }
   // One reference meaning several conditions is a question unless another narrows it down.
   const chosen = new Map<Leaf, Target>();
+  // Every value named of one condition (and item), so all of them go, not only the first.
+  const valuesOf = new Map<Leaf, Map<number, Set<string>>>();
   let ambiguous: Target[] | undefined;
   for (const h of hits) {
     const narrowed =
@@ -186,6 +192,13 @@ export function removalPlan(f: EditFrame, refs: Reference[], rule: string) {
       continue;
     }
     const t = pool[0]!;
+    if (t.part === "value" && t.value) {
+      const items = valuesOf.get(t.leaf) ?? new Map<number, Set<string>>();
+      const set = items.get(t.value.item ?? 0) ?? new Set<string>();
+      set.add(t.value.value);
+      items.set(t.value.item ?? 0, set);
+      valuesOf.set(t.leaf, items);
+    }
     const prev = chosen.get(t.leaf);
     // The most specific part wins: "the time limit on the skincare" names the window, and the
     // value only finds the condition.
@@ -205,7 +218,9 @@ export function removalPlan(f: EditFrame, refs: Reference[], rule: string) {
       }),
     );
   }
-  const ops = [...chosen.values()].map(removal);
+  const ops = [...chosen.values()].map((t) =>
+    removal(t, t.value ? [...(valuesOf.get(t.leaf)?.get(t.value.item ?? 0) ?? [])] : []),
+  );
   try {
     applyOps(f.base.root, ops);
   } catch (err) {

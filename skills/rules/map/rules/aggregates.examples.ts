@@ -34,4 +34,19 @@ export const examples: RuleExample[] = [
     phrase: "customers who placed 5 separate orders",
     root: { measure: "orders", comparison: { op: "eq", value: 5 } },
   },
+  // A count below one is having none.
+  {
+    phrase: "Customers with zero completed orders (only cancellations)",
+    root: { type: "not", child: { event: "order", measure: "exists" } },
+  },
+  // The unit after words that only qualify it.
+  {
+    phrase: "3+ online orders in Q4 2024",
+    tenant: "demo-retail",
+    root: {
+      measure: "orders",
+      item: { facet: "channel", values: ["online"] },
+      comparison: { op: "gte", value: 3 },
+    },
+  },
 ];

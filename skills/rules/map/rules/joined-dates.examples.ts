@@ -15,4 +15,23 @@ export const examples: RuleExample[] = [
       ],
     },
   },
+  {
+    phrase: "customers who ordered in each of Jul, Aug and Sep 2011",
+    root: {
+      type: "and",
+      children: [
+        { window: { from: "2011-07-01", to: "2011-08-01" } },
+        { window: { from: "2011-08-01", to: "2011-09-01" } },
+        { window: { from: "2011-09-01", to: "2011-10-01" } },
+      ],
+    },
+  },
+  {
+    phrase: "Wine & Spirits bought in store, December 2023 or December 2024",
+    tenant: "demo-retail",
+    root: {
+      type: "or",
+      children: [{ window: { from: "2023-12-01" } }, { window: { from: "2024-12-01" } }],
+    },
+  },
 ];
