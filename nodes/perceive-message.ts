@@ -4,7 +4,6 @@
  * the session's state machine, moves the session, and resets the per-turn keys.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { randomUUID } from "node:crypto";
 import { nscConfigFrom } from "../state/config.ts";
 import {
   sessionOf,
@@ -178,6 +177,60 @@ export function nothingToEdit(session: Session): string {
   return `There is no finished segment in this conversation to change yet (it is ${describePhase(session)}). Describe the customers you want first, e.g. "customers in France who spent over £500".`;
 }
 
+interface Understood {
+  lineage: Lineage | null;
+  decision: Decision;
+  intent: IntentResult | null;
+  text: string;
+  session: Session;
+}
+
+/** What the turn is: its command, or the screened message classified against the session. */
+async function understand(
+  state: ConversationStateType,
+  ctx: NscContext,
+  tenantId: string,
+  asOf: string,
+  maxRequestChars: number,
+  from: Session,
+): Promise<Understood> {
+  const tenant = ctx.tenant(tenantId);
+  let session = from;
+  let lineage = tenant ? await synced(ctx, tenantId, state.lineage ?? null) : null;
+  if (state.command?.kind === "load" && tenant) {
+    lineage = await loaded(ctx, tenantId, state.command.segmentId);
+    session = transition(session, "load", currentVersion(lineage)!.version);
+  }
+  const done = (decision: Decision, text = "", intent: IntentResult | null = null) => ({
+    lineage,
+    decision,
+    intent,
+    text,
+    session,
+  });
+  if (!tenant)
+    return done({
+      route: "refuse",
+      code: "unknown_tenant",
+      message: tenantId ? `Unknown tenant "${tenantId}".` : "No tenant given.",
+    });
+  if (state.command?.kind === "load" && !state.message?.trim()) return done({ route: "explain" });
+  if (state.command?.kind === "revert") return done(decide(session, null, state.command));
+  const screened = screen(state.message ?? "", maxRequestChars);
+  const refused = screened.rejection ?? refusalOf(screened.text, tenant);
+  if (refused) return done({ route: "refuse", ...refused }, screened.text);
+  const hasSegment = session.version !== null && canApply(session, "edit");
+  const intent = await ctx.skills.intent.classify(screened.text, {
+    ...skillContextFor(ctx, tenantId, asOf),
+    hasSegment,
+  });
+  const forced =
+    state.forceEdit && hasSegment && intent.intent !== "explain"
+      ? { ...intent, intent: "edit" as const }
+      : intent;
+  return done(decide(session, forced, null), screened.text, forced);
+}
+
 export async function perceiveMessage(
   state: ConversationStateType,
   config: LangGraphRunnableConfig,
@@ -185,69 +238,23 @@ export async function perceiveMessage(
   const ctx = requireContext(config);
   const { maxRequestChars } = nscConfigFrom(config.configurable);
   const tenantId = state.tenant || ctx.defaultTenant || "";
-  const tenant = ctx.tenant(tenantId);
-  const asOf = state.asOf || tenant?.config.asOf || "";
+  const asOf = state.asOf || ctx.tenant(tenantId)?.config.asOf || "";
   // A turn starts when nothing else runs the thread: a running phase found now was cut short
   // (abort, crash, timeout), and the thread carries on from the stable state it started from.
-  let session = resumed(settle(sessionOf(state), false));
+  const from = resumed(settle(sessionOf(state), false));
   const turn = (state.turn ?? 0) + 1;
   const { result, audit } = await timed(
     "perceiveMessage",
-    async () => {
-      let lineage = tenant ? await synced(ctx, tenantId, state.lineage ?? null) : null;
-      if (state.command?.kind === "load" && tenant) {
-        lineage = await loaded(ctx, tenantId, state.command.segmentId);
-        session = transition(session, "load", currentVersion(lineage)!.version);
-      }
-      if (!tenant)
-        return {
-          lineage,
-          decision: {
-            route: "refuse",
-            code: "unknown_tenant",
-            message: tenantId ? `Unknown tenant "${tenantId}".` : "No tenant given.",
-          } as Decision,
-          intent: null,
-          text: "",
-        };
-      if (state.command?.kind === "load" && !state.message?.trim())
-        return { lineage, decision: { route: "explain" } as Decision, intent: null, text: "" };
-      if (state.command?.kind === "revert")
-        return { lineage, decision: decide(session, null, state.command), intent: null, text: "" };
-      const screened = screen(state.message ?? "", maxRequestChars);
-      const refused = screened.rejection ?? refusalOf(screened.text, tenant);
-      if (refused)
-        return {
-          lineage,
-          decision: { route: "refuse", ...refused } as Decision,
-          intent: null,
-          text: screened.text,
-        };
-      const hasSegment = session.version !== null && canApply(session, "edit");
-      const intent = await ctx.skills.intent.classify(screened.text, {
-        ...skillContextFor(ctx, tenantId, asOf),
-        hasSegment,
-      });
-      const forced =
-        state.forceEdit && hasSegment && intent.intent !== "explain"
-          ? { ...intent, intent: "edit" as const }
-          : intent;
-      return {
-        lineage,
-        decision: decide(session, forced, null),
-        intent: forced,
-        text: screened.text,
-      };
-    },
+    () => understand(state, ctx, tenantId, asOf, maxRequestChars, from),
     (r) => ({
       turn,
       intent: r.intent?.intent ?? null,
       cues: r.intent?.cues ?? [],
       route: r.decision.route,
-      session: session.phase,
+      session: r.session.phase,
     }),
   );
-  const { decision, lineage } = result;
+  const { decision, lineage, session } = result;
   const current = currentVersion(lineage);
   // A refusal or a question about the segment while a question waits keeps that question's
   // turn as it is, so the question is put again and its answer still works.
@@ -301,9 +308,4 @@ export async function perceiveMessage(
         rejection: { code: decision.code, message: decision.message },
       };
   }
-}
-
-/** A fresh lineage for a thread's new segment. */
-export function newLineage(): Lineage {
-  return { id: randomUUID(), versions: [], undo: [], redo: [] };
 }

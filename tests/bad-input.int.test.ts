@@ -82,6 +82,37 @@ const cases: {
     expect: "needs_clarification",
     message: /shoe size/,
   },
+  // Hostile numbers are asked about, never read as another condition.
+  {
+    name: "negative money",
+    request: "customers who spent over £-5",
+    expect: "needs_clarification",
+    message: /got -5/,
+  },
+  {
+    name: "a negative count",
+    request: "customers who ordered at least -3 times",
+    expect: "needs_clarification",
+    message: /got -3/,
+  },
+  {
+    name: "a number too large to be one",
+    request: "customers who ordered at least 1e309 times",
+    expect: "needs_clarification",
+    message: /e309/,
+  },
+  {
+    name: "an absurd amount",
+    request: "customers who spent over £99999999999999999999",
+    expect: "needs_clarification",
+    message: /must be between/,
+  },
+  {
+    name: "an amount in a currency that is not the tenant's",
+    request: "customers who bought $1 items",
+    expect: "needs_clarification",
+    message: /in USD, which is not converted/,
+  },
 ];
 
 describe("bad input", () => {

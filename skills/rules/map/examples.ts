@@ -8,6 +8,7 @@ import { examples as byEndOf } from "./rules/by-end-of.examples.ts";
 import { examples as dateOnly } from "./rules/date-only.examples.ts";
 import { examples as dateWindows } from "./rules/date-windows.examples.ts";
 import { examples as earlierLaterThan } from "./rules/earlier-later-than.examples.ts";
+import { examples as foreignCurrency } from "./rules/foreign-currency.examples.ts";
 import { examples as exists } from "./rules/exists.examples.ts";
 import { examples as glossaryTerms } from "./rules/glossary-terms.examples.ts";
 import { examples as inheritedEvent } from "./rules/inherited-event.examples.ts";
@@ -50,6 +51,7 @@ export const RULE_EXAMPLES: Record<string, RuleExample[]> = {
   "date-windows": dateWindows,
   "earlier-later-than": earlierLaterThan,
   exists: exists,
+  "foreign-currency": foreignCurrency,
   "glossary-terms": glossaryTerms,
   "inherited-event": inheritedEvent,
   "inherited-window": inheritedWindow,

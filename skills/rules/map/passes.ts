@@ -12,6 +12,7 @@ import { dateOnly } from "./rules/date-only.ts";
 import { dateWindows } from "./rules/date-windows.ts";
 import { earlierLaterThan } from "./rules/earlier-later-than.ts";
 import { exists } from "./rules/exists.ts";
+import { foreignCurrency } from "./rules/foreign-currency.ts";
 import { glossaryTerms } from "./rules/glossary-terms.ts";
 import { inheritedEvent } from "./rules/inherited-event.ts";
 import { inheritedWindow } from "./rules/inherited-window.ts";
@@ -46,7 +47,7 @@ import type { MapRule, RequestRule } from "./types.ts";
 
 /** Clause passes, in order. */
 export const CLAUSE_PASSES: { pass: string; rules: MapRule[] }[] = [
-  { pass: "header", rules: [label] },
+  { pass: "header", rules: [label, foreignCurrency] },
   {
     pass: "windows",
     rules: [

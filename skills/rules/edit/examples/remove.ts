@@ -7,6 +7,17 @@ export const REMOVE: EditExample[] = [
     edit: "remove France and Germany",
     root: { type: "attribute", facet: "country", values: ["Spain"] },
   },
+  // What a later part narrows to stays: only the values before it go.
+  {
+    base: "customers in Italy or Greece",
+    edit: "take off greece, italy only",
+    root: { type: "attribute", facet: "country", values: ["Italy"] },
+  },
+  {
+    base: "customers in Norway, Sweden or Denmark",
+    edit: "remove denmark; norway and sweden only",
+    root: { type: "attribute", facet: "country", values: ["Norway", "Sweden"] },
+  },
   {
     base: "customers in France who spent over £500 and bought bags",
     edit: "drop the country and the spend",

@@ -102,6 +102,25 @@ function removalRange(f: EditFrame): Span | undefined {
   return undefined;
 }
 
+/**
+ * "lose portugal, spain only", "drop storage, bags only": a later part that narrows to what
+ * stays is not part of the removal; the range ends at the separator before it.
+ */
+function beforeNarrowing(f: EditFrame, range: Span): Span {
+  const only = cuesOf(f.a.cues, "only").find((c) => c.start > range.start && c.start < range.end);
+  if (!only) return range;
+  const separator = f.a.tokens.filter(
+    (t) =>
+      t.start > range.start &&
+      t.end <= only.start &&
+      t.kind === "symbol" &&
+      /^[,;]$/.test(t.text) &&
+      f.a.tokens.some((w) => w.kind === "word" && w.start > range.start && w.end <= t.start),
+  );
+  const last = separator[separator.length - 1];
+  return last ? { start: range.start, end: last.start } : range;
+}
+
 /** "any country", "all time", "ever": drop what the unrestricted word qualifies. */
 function unrestricted(f: EditFrame): Cue | undefined {
   // Inside a clause ("anyone who's ever cancelled") or beside another cue it qualifies that.
@@ -241,7 +260,7 @@ export const remove: EditRule = {
   apply: (f) => {
     const named = removalRange(f);
     const u = named ? undefined : unrestricted(f);
-    const range = named ?? { start: u!.start, end: f.text.length };
+    const range = beforeNarrowing(f, named ?? { start: u!.start, end: f.text.length });
     let refs = referencesIn(f.a, range, facetNamed(f));
     if (u) refs = refs.filter((r) => r.kind === "facet" || r.kind === "window");
     if (refs.length === 0) {
