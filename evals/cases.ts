@@ -82,6 +82,7 @@ export function setFiles(onlineRetailDir: string): Record<string, string> {
     "conversations-c": join(here, "conversations-c.jsonl"),
     adversarial: join(here, "online-retail-adversarial.jsonl"),
     "realworld-a": join(here, "realworld-a.jsonl"),
+    "realworld-b": join(here, "realworld-b.jsonl"),
   };
 }
 
