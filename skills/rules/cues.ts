@@ -16,6 +16,8 @@ export type CueKind =
   | "cancel"
   /** Disjunction between two spans ("or", "either", "nor", "/"). */
   | "or"
+  /** "any of", "either of": the items listed after it are alternatives, commas included. */
+  | "any-of"
   /** "both": each of the coordinated periods holds on its own. */
   | "both"
   /** "each of", "every one of": one condition per coordinated period. */
@@ -80,6 +82,7 @@ const ANAPHOR_OBJECTS = ["them", "those", "these", "it", "that", "those items", 
 /** Phrase cues, matched on consecutive tokens; the longest phrase at a position wins. */
 const PHRASES: [CueKind, string[][]][] = [
   ["or", phrases("or", "either", "nor", "/")],
+  ["any-of", phrases("any of", "any one of", "either of")],
   ["both", phrases("both")],
   ["each", phrases("each of", "every one of", "each")],
   ["since", phrases("since", "after", "afterwards", "afterward", "thereafter")],

@@ -47,4 +47,27 @@ describe("decomposeRequest", () => {
   it("returns nothing for empty text", () => {
     expect(decomposeRequest("").subSegments).toEqual([]);
   });
+
+  it("splits at list separators between conditions, not inside ranges", () => {
+    expect(spans("FR | 3+ orders | bought bags")).toEqual(["FR", "| 3+ orders", "| bought bags"]);
+    expect(spans("bought candles - 2+ orders")).toEqual(["bought candles", "- 2+ orders"]);
+    expect(spans("has a return + spent over £90")).toEqual(["has a return", "+ spent over £90"]);
+    expect(spans("AOV £250 - £500")).toEqual(["AOV £250 - £500"]);
+    expect(spans("bought in 2010 - 2011")).toEqual(["bought in 2010 - 2011"]);
+    expect(spans("bought in Q2 2011 - 2+ orders")).toEqual(["bought in Q2 2011", "- 2+ orders"]);
+    expect(spans("bought in Apr - Jun 2011")).toEqual(["bought in Apr - Jun 2011"]);
+  });
+
+  it("splits at a comma before an amount, not in a list of numbers or a year", () => {
+    expect(spans("never returned anything, 4+ orders")).toEqual([
+      "never returned anything",
+      ", 4+ orders",
+    ]);
+    expect(spans("bought on 3 March, 2011")).toEqual(["bought on 3 March, 2011"]);
+    expect(spans("bought 22423, 22697")).toEqual(["bought 22423, 22697"]);
+  });
+
+  it("keeps a colon after a preposition with its object", () => {
+    expect(spans("bought any of: bags, candles")).toEqual(["bought any of: bags, candles"]);
+  });
 });

@@ -85,7 +85,80 @@ function excluderAt(tokens: Token[], i: number): number {
   return 0;
 }
 
-const SPLIT_WORDS = new Set(["with", "and", "or", "but", "that", "who", "which", "without", ","]);
+const SPLIT_WORDS = new Set([
+  "with",
+  "and",
+  "or",
+  "but",
+  "that",
+  "who",
+  "which",
+  "without",
+  ",",
+  "-",
+  "+",
+  "|",
+]);
+
+const CURRENCY = new Set(["£", "$", "€"]);
+const MONTH_WORD = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$/;
+/** "£1k - £2k", "£250 - £500": the number closing the left side of a range. */
+const endsNumber = (tokens: Token[], i: number) =>
+  tokens[i - 1]?.kind === "number" ||
+  (/^(k|m|bn)$/.test(tokens[i - 1]?.lower ?? "") && tokens[i - 2]?.kind === "number");
+const startsNumber = (t: Token | undefined) =>
+  t !== undefined && (t.kind === "number" || CURRENCY.has(t.text));
+
+/**
+ * A list separator between conditions as segment builders take them: "UK | AOV £300+",
+ * "lapsed 90 days+ - £500+ lifetime", "has a cancellation + spend over £2k". A spaced dash
+ * or plus inside a range ("£250 - £500", "Jan - Mar") or a sum is not one.
+ */
+function isListSeparator(
+  text: string,
+  tokens: Token[],
+  i: number,
+  isValue: (phrase: string) => boolean,
+): boolean {
+  const t = tokens[i]!;
+  if (t.text === "|") return i > 0 && i < tokens.length - 1;
+  if (t.text !== "-" && t.text !== "+") return false;
+  if (text[t.start - 1] !== " " || text[t.end] !== " " || i === 0) return false;
+  const next = tokens[i + 1];
+  // "Finland + Iceland", "candles + bags": a plus before a value adds it to the list.
+  if (t.text === "+" && next && startsValue(text, tokens, i + 1, isValue)) return false;
+  if (!next || (next.kind === "symbol" && !CURRENCY.has(next.text))) return false;
+  // "2010 - 2011" is a range; "in Q4 2011 - 3+ orders" is a year, then a count.
+  const year = (x: Token | undefined) => x?.kind === "number" && /^(19|20)\d\d$/.test(x.text);
+  const yearThenCount = year(tokens[i - 1]) && !year(next);
+  if (endsNumber(tokens, i) && startsNumber(next) && !yearThenCount) return false;
+  return !(MONTH_WORD.test(tokens[i - 1]!.lower) && MONTH_WORD.test(next.lower));
+}
+
+/** Whether a catalog value of one to three words starts at token i. */
+function startsValue(
+  text: string,
+  tokens: Token[],
+  i: number,
+  isValue: (phrase: string) => boolean,
+): boolean {
+  for (let n = 1; n <= 3 && i + n <= tokens.length; n++)
+    if (isValue(text.slice(tokens[i]!.start, tokens[i + n - 1]!.end))) return true;
+  return false;
+}
+
+/**
+ * "never cancelled, 5+ orders", "first order in 2011, £1k+ spend": a comma before an amount
+ * starts a new condition; a list of numbers ("22423, 22697") or a year ("14 Feb, 2011") does not.
+ */
+function commaBeforeAmount(tokens: Token[], i: number): boolean {
+  const next = tokens[i + 1];
+  if (!startsNumber(next)) return false;
+  if (next!.kind === "number" && /^(19|20)\d\d$/.test(next!.text)) return false;
+  const after = tokens[i + 2]?.lower;
+  const listed = after === undefined || after === "," || after === "and" || after === "or";
+  return !(tokens[i - 1]?.kind === "number" && next!.kind === "number" && listed);
+}
 
 /**
  * Token indexes inside a catalog value whose name holds a splitting word ("JAM MAKING SET
@@ -115,6 +188,7 @@ export function decomposeRequest(
   opts: { isValue?: (phrase: string) => boolean; glossary?: Glossary } = {},
 ): DecomposeResult {
   const tokens = tokenize(text);
+  const isValue = opts.isValue ?? (() => false);
   const guarded = opts.isValue ? protectedTokens(text, tokens, opts.isValue) : new Set<number>();
   // A glossary term ("repeat buyers", "VIP customers") is one piece: never split inside it,
   // and a head noun inside it is the term's, not the request's head.
@@ -148,14 +222,17 @@ export function decomposeRequest(
     (t, i) =>
       i > 0 &&
       i <= 6 &&
+      !guarded.has(i) &&
       i < tokens.length - 1 &&
-      (t.text === ":" ||
+      // "bought any of: X, Y": a colon after a preposition introduces its object, not a header.
+      ((t.text === ":" && !PREPOSITIONS.has(tokens[i - 1]!.lower)) ||
         (t.text === "-" &&
           text[t.start - 1] === " " &&
           text[t.end] === " " &&
           tokens[i - 1]!.kind !== "number" &&
           tokens[i + 1]!.kind !== "number" &&
-          tokens[i + 1]!.kind !== "symbol")),
+          tokens[i + 1]!.kind !== "symbol" &&
+          !(MONTH_WORD.test(tokens[i - 1]!.lower) && MONTH_WORD.test(tokens[i + 1]!.lower)))),
   );
   if (header > 0) boundaries.push({ at: header + 1, connective: "and", negated: false });
 
@@ -181,7 +258,11 @@ export function decomposeRequest(
         next2,
       );
     if (betweenNumbers) continue;
-    if (CONTRAST.has(lower) || lower === ";") {
+    if (
+      CONTRAST.has(lower) ||
+      lower === ";" ||
+      (i !== header && isListSeparator(text, tokens, i, isValue))
+    ) {
       boundaries.push({ at: i, connective: "and", negated: false });
       continue;
     }
@@ -194,7 +275,8 @@ export function decomposeRequest(
       const recency =
         RECENCY_WORDS.has(next) &&
         (ORDER_NOUNS.has(then) || BUY_VERBS.has(then) || then === "recent");
-      if (CLAUSE_STARTERS.has(next) || CLAUSE_OPENERS.has(next) || recency) {
+      const amount = lower === "," && commaBeforeAmount(tokens, i);
+      if (CLAUSE_STARTERS.has(next) || CLAUSE_OPENERS.has(next) || recency || amount) {
         boundaries.push({ at: i, connective, negated: false });
       }
       continue;

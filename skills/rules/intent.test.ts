@@ -32,5 +32,10 @@ describe("intent rules", () => {
     expect(cleanRequest("who's bought toys?")).toBe("customers who's bought toys");
     expect(cleanRequest("customers in France")).toBe("customers in France");
     expect(cleanRequest("all customers who spent over £500")).toBe("customers who spent over £500");
+    // A list's label before a colon is the mapper's to read, not a conversational lead.
+    expect(cleanRequest("List: DE gift buyers - bought bags")).toBe(
+      "List: DE gift buyers - bought bags",
+    );
+    expect(cleanRequest("a list of German customers")).toBe("German customers");
   });
 });

@@ -173,6 +173,8 @@ export function cleanRequest(text: string): string {
     ];
     const first = tokens[0];
     if (!first) break;
+    // "List: FR party planners - …" names the list: its label stays for the mapper.
+    if (tokens[1]?.text === ":" && tokens.length > 2 && !GREETINGS.has(first.lower)) break;
     const lead = cues.find((c) => c.first === 0);
     if (lead) {
       t = t.slice(lead.stop).replace(/^[\s,;:.!\-–—]+/, "");

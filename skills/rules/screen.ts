@@ -8,7 +8,7 @@ import type { CatalogLookup } from "../../catalog/lookup.ts";
 import type { TenantConfig } from "../../state/catalog.ts";
 import { tagDates } from "./dates.ts";
 import { glossarySpans } from "./glossary.ts";
-import { BUY_VERBS, CANCEL_WORDS, HEAD_NOUNS } from "./lexicon.ts";
+import { BUY_VERBS, CANCEL_WORDS, HEAD_NOUNS, LAPSE_WORDS } from "./lexicon.ts";
 import { codeTypedAsWord } from "./link.ts";
 import type { ScreenResult, SkillContext } from "../types.ts";
 import { glossaryWords, SpellingCorrector, type Correction } from "./spelling.ts";
@@ -72,6 +72,10 @@ export function looksLikeSegmentRequest(text: string, retriever: CatalogLookup):
   ) {
     return true;
   }
+  // "dormant 6+ months": a lapse word with a duration describes customers.
+  const DURATION = /^(days?|weeks?|months?|years?)$/;
+  if (tokens.some((t) => LAPSE_WORDS.has(t.lower)) && tokens.some((t) => DURATION.test(t.lower)))
+    return true;
   for (let i = 0; i < tokens.length; i++) {
     for (let n = 1; n <= 3 && i + n <= tokens.length; n++) {
       const phrase = text.slice(tokens[i]!.start, tokens[i + n - 1]!.end);

@@ -25,6 +25,17 @@ const NORMALISED: [string, string][] = [
     "amount spent > 1000 AND last order date within last 30 days",
   ],
   ["under-25s and over-55s", "under 25s and over 55s"],
+  ["bought candles L14D", "bought candles last 14 days"],
+  ["3+ orders in the l8w", "3+ orders in the last 8 weeks"],
+  ["spend T6M over £40", "spend last 6 months over £40"],
+  ["AOV LTM", "AOV last 12 months"],
+  ["2 orders L1Y", "2 orders last 1 year"],
+  ["units\u2265 12", "units >= 12"],
+  ["spend \u2264£75", "spend <= £75"],
+  ["basket val over £9", "basket value over £9"],
+  ["orders \u2260 2", "orders not exactly 2"],
+  ["units != 6", "units not exactly 6"],
+  ["average order vals.", "average order value"],
 ];
 
 /** text -> [token text, kind][] */

@@ -36,6 +36,18 @@ export function normaliseRequest(raw: string): string {
       .replace(/\bavg\b\.?/gi, "average")
       .replace(/\bqty\b\.?/gi, "quantity")
       .replace(/\bcusts?\b\.?(?=\s)/gi, "customers")
+      // "L30D", "L12W", "L6M", "T12M", "LTM": the last (trailing) N days, weeks, months, years.
+      .replace(/\b[LT](\d+)\s?([DWMY])\b/gi, (_m, n: string, u: string) => {
+        const unit = { d: "days", w: "weeks", m: "months", y: "years" }[u.toLowerCase()]!;
+        return `last ${n} ${n === "1" ? unit.slice(0, -1) : unit}`;
+      })
+      .replace(/\b(?:LTM|TTM|L12M)\b/g, "last 12 months")
+      // Comparison signs: "≥ £10k", "⩽ 3 orders" as the ASCII pairs the grammar reads.
+      .replace(/\s*[\u2265\u2A7E]\s*/g, " >= ")
+      .replace(/\s*[\u2264\u2A7D]\s*/g, " <= ")
+      .replace(/\s*(?:\u2260|!=)\s*(?=[£$€]?\d)/g, " not exactly ")
+      // "order val", "basket vals": the abbreviated value of an order.
+      .replace(/\b(order|basket|cart|lifetime|customer|transaction)\s+vals?\b\.?/gi, "$1 value")
       // "30d", "2wks", "6mo", "1yr": durations as marketers abbreviate them.
       .replace(/\b(\d+)\s?d\b/g, "$1 days")
       .replace(/\b(\d+)\s?(wk|wks|w)\b/gi, "$1 weeks")

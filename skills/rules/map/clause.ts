@@ -120,5 +120,7 @@ export function adjacent(c: Clause, a: Span, b: Span): boolean {
 
 /** Coordination between two spans: an "or" cue between them makes it a union. */
 export function coordination(c: Clause, a: Span, b: Span): "and" | "or" {
+  // "any of candles, bags": a list opened by "any of" / "one of" is a list of alternatives.
+  if (c.cues.some((x) => x.kind === "any-of" && x.end <= a.start)) return "or";
   return c.cues.some((x) => x.kind === "or" && x.start >= a.end && x.end <= b.start) ? "or" : "and";
 }

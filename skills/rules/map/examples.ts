@@ -19,6 +19,7 @@ import { examples as itemEllipsis } from "./rules/item-ellipsis.examples.ts";
 import { examples as itemGroups } from "./rules/item-groups.examples.ts";
 import { examples as joinedDates } from "./rules/joined-dates.examples.ts";
 import { examples as label } from "./rules/label.examples.ts";
+import { examples as lapseDuration } from "./rules/lapse-duration.examples.ts";
 import { examples as negation } from "./rules/negation.examples.ts";
 import { examples as numericBands } from "./rules/numeric-bands.examples.ts";
 import { examples as perWindow } from "./rules/per-window.examples.ts";
@@ -61,6 +62,7 @@ export const RULE_EXAMPLES: Record<string, RuleExample[]> = {
   "item-groups": itemGroups,
   "joined-dates": joinedDates,
   label: label,
+  "lapse-duration": lapseDuration,
   negation: negation,
   "numeric-bands": numericBands,
   "per-window": perWindow,

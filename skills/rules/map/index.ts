@@ -118,6 +118,7 @@ function newFrame(scope: MapScope, clause: Clause, prev: Frame | undefined): Cla
     orBetweenGroups: false,
     behaviour: [],
     recencyUsed: false,
+    claimed: [],
     done: false,
     fired: [],
   };

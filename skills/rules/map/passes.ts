@@ -22,6 +22,7 @@ import { itemEllipsis } from "./rules/item-ellipsis.ts";
 import { itemGroups } from "./rules/item-groups.ts";
 import { joinedDates } from "./rules/joined-dates.ts";
 import { label } from "./rules/label.ts";
+import { lapseDuration } from "./rules/lapse-duration.ts";
 import { negation } from "./rules/negation.ts";
 import { numericBands } from "./rules/numeric-bands.ts";
 import { perWindow } from "./rules/per-window.ts";
@@ -72,7 +73,16 @@ export const CLAUSE_PASSES: { pass: string; rules: MapRule[] }[] = [
   { pass: "items", rules: [itemGroups, itemEllipsis, itemAnaphor] },
   {
     pass: "conditions",
-    rules: [timeSinceMeasure, singleOrder, aggregates, recency, dateOnly, exists, perWindow],
+    rules: [
+      timeSinceMeasure,
+      lapseDuration,
+      singleOrder,
+      aggregates,
+      recency,
+      dateOnly,
+      exists,
+      perWindow,
+    ],
   },
   { pass: "negation", rules: [negation] },
   { pass: "unmapped", rules: [unmapped] },

@@ -125,6 +125,8 @@ export interface ClauseFrame {
   dateOnly?: { window: DateWindow; parts: Span[]; confidence: number };
   /** What the clause leaves to the next one. */
   out?: Frame;
+  /** Words a rule read as part of a condition ("lapsed" in "lapsed 90+ days"): not unknown. */
+  claimed: Span[];
   /** Set by a rule that settles the clause: later rules are skipped. */
   done: boolean;
   /** Names of the rules that applied, in order. */

@@ -20,4 +20,13 @@ export const examples: RuleExample[] = [
       ],
     },
   },
+  // The same period said twice in other words is one condition, not none.
+  {
+    phrase: "Easter Sunday 2011 shoppers (ordered on 24 April)",
+    root: {
+      type: "behaviour",
+      measure: "exists",
+      window: { from: "2011-04-24", to: "2011-04-25" },
+    },
+  },
 ];

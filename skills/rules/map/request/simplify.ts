@@ -38,14 +38,19 @@ export function simplifyTree(node: RuleNode): RuleNode {
             items(o) === items(c),
         )
       );
-    // A sibling that counts customers with no orders as 0 does not require buying.
+    // A sibling that counts customers with no orders as 0 does not require buying. Two
+    // "bought anything in W" stated in different words ("Valentine's Day 2011 (on 14 Feb)")
+    // are one: the first stays.
+    const same = (o: RuleNode) =>
+      o.type === "behaviour" && o.measure === "exists" && !o.item && !o.andItems;
     return !children.some(
-      (o) =>
+      (o, j) =>
         o !== c &&
         o.type === "behaviour" &&
         !o.zeroIfNone &&
         o.event === c.event &&
-        key(o.window) === key(c.window),
+        key(o.window) === key(c.window) &&
+        (!same(o) || j < children.indexOf(c)),
     );
   });
   return kept.length === 1 ? kept[0]! : { ...node, children: kept };

@@ -20,4 +20,16 @@ export const examples: RuleExample[] = [
     tenant: "demo-retail",
     has: { item: { facet: "brand", values: ["Nike"] }, andItems: [{ facet: "category" }] },
   },
+  // "any of" opens a list of alternatives, commas included.
+  {
+    phrase: "bought any of: candles, bags, textiles",
+    root: {
+      type: "behaviour",
+      item: { values: ["Candles & Lighting", "Bags", "Textiles"] },
+    },
+  },
+  {
+    phrase: "customers who never bought either of bags, storage",
+    root: { type: "not", child: { item: { values: ["Bags", "Storage"] } } },
+  },
 ];

@@ -27,4 +27,28 @@ export const examples: RuleExample[] = [
     root: { type: "and", children: [{ values: ["Germany"] }, { item: { values: ["Textiles"] } }] },
     fires: false,
   },
+  // The piece after a short leading label is a name too when it states no condition.
+  {
+    phrase: "Region: Benelux - Belgium, Netherlands",
+    root: { type: "attribute", values: ["Belgium", "Netherlands"] },
+  },
+  // After "Name:" or "List:" the next piece is the name, whatever it mentions.
+  {
+    phrase: "Name: German candle fans | 3+ orders | bought candles",
+    root: {
+      type: "and",
+      children: [{ measure: "orders" }, { item: { values: ["Candles & Lighting"] } }],
+    },
+    lacks: { values: ["Germany"] },
+  },
+  {
+    phrase: "List name: spring bag lovers - bought bags in Q2 2011",
+    root: { item: { values: ["Bags"] }, window: { from: "2011-04-01" } },
+  },
+  // A campaign word beside a value: the value is a condition, the word its name.
+  {
+    phrase: "Retention France: 2+ orders",
+    root: { type: "and", children: [{ values: ["France"] }, { measure: "orders" }] },
+    fires: false,
+  },
 ];

@@ -8,6 +8,7 @@ import {
 } from "../../lexicon.ts";
 import type { Token } from "../../text.ts";
 import { overlaps } from "../clause.ts";
+import { headerNameWords } from "./label.ts";
 import type { Clause, MapRule } from "../types.ts";
 
 /**
@@ -39,8 +40,11 @@ export const unmapped: MapRule = {
     const { scope } = f;
     // Words in parentheses explain ("Fees (postage, carriage and similar charges)"); what
     // they add is linked, what is not linked does not block.
+    const named = headerNameWords(c);
     const covered = (t: Token) =>
       c.parens.some((x) => overlaps(x, t)) ||
+      f.claimed.some((x) => overlaps(x, t)) ||
+      named.includes(t) ||
       c.dates.some((x) => overlaps(x, t)) ||
       c.mentions.some((x) => overlaps(x, t)) ||
       c.quantities.some((q) => overlaps(q, t) || q.unit.slice(0, 2).includes(t.lower));
