@@ -8,12 +8,6 @@
 import type pg from "pg";
 import { TenantConfig, type Facet, type FacetValue, type TenantCatalog } from "../state/catalog.ts";
 import {
-  RETAIL_MEASURES,
-  RETAIL_RECENCY,
-  tenantSchema,
-  WarehouseBinding,
-} from "../warehouse/binding.ts";
-import {
   ACQUISITION_CHANNELS,
   AGE_BANDS,
   BRANDS,
@@ -22,10 +16,10 @@ import {
   DEPARTMENTS,
   GENDERS,
   LOYALTY_TIERS,
-  readDemoProducts,
   REGIONS,
   type DemoProduct,
 } from "../warehouse/generate-demo-retail.ts";
+import { readDemoProducts } from "../warehouse/load-demo-retail.ts";
 import { buildOnlineRetailCatalog } from "./online-retail.ts";
 
 export { DEMO_RETAIL };
@@ -127,27 +121,8 @@ export const demoRetailConfig: TenantConfig = TenantConfig.parse({
   ],
 });
 
-export const demoRetailBinding: WarehouseBinding = WarehouseBinding.parse({
-  schema: tenantSchema(DEMO_RETAIL),
-  attributes: {
-    age_band: "age_band",
-    gender: "gender",
-    region: "region",
-    loyalty_tier: "loyalty_tier",
-    acquisition_channel: "acquisition_channel",
-  },
-  items: {
-    channel: { column: "channel", match: "equals" },
-    department: { column: "department", match: "equals" },
-    category: { column: "category", match: "equals" },
-    brand: { column: "brand", match: "equals" },
-    product: { column: "stock_code", match: "equals" },
-    product_word: { column: "description", match: "contains" },
-  },
-  // A measure online-retail has no data for: added with data only (this and its facet).
-  measures: { ...RETAIL_MEASURES, distinct_brands: { sql: "count(distinct e.brand)" } },
-  recency: RETAIL_RECENCY,
-});
+/** The warehouse binding lives with the warehouse, whose load builds what it declares. */
+export { demoRetailBinding } from "../warehouse/demo-retail-binding.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Words for values. Bare numbers ("25-34") are deliberately not names of an age band, not

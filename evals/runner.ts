@@ -99,19 +99,23 @@ function inventions(services: Services, tenant: string, result: RunResult): stri
 /** The SQL must come from the compiler and touch no schema but the tenant's own. */
 function safety(services: Services, tenant: string, result: RunResult): string[] {
   if (!result.sql) return [];
-  const schema = services.tenants.get(tenant)?.binding.schema;
+  return sqlSafety(result.sql, services.tenants.get(tenant)?.binding.schema);
+}
+
+/** What is unsafe in a segment's SQL for the tenant of `schema` (empty when nothing is). */
+export function sqlSafety(sql: string, schema: string | undefined): string[] {
   const out: string[] = [];
   if (
-    !result.sql.startsWith(
-      `select c.customer_id::text as customer_id from ${schema}.customers c where `,
-    )
+    !sql.startsWith(`select c.customer_id::text as customer_id from ${schema}.customers c where `)
   )
     out.push("SQL not produced by the compiler");
-  for (const m of result.sql.matchAll(
-    /\b([a-z_][a-z0-9_]*)\.(customers|orders|lines|products)\b/g,
-  )) {
+  // Every table the SQL reads follows `from` or `join`; matching `x.orders` anywhere would take
+  // the lifetime column `c.orders` of customers for a table of schema `c`.
+  for (const m of sql.matchAll(/\b(?:from|join)\s+([a-z_][a-z0-9_]*)\.[a-z_]/g)) {
     if (m[1] !== schema) out.push(`SQL reaches schema ${m[1]}`);
   }
+  for (const m of sql.matchAll(/\b(?:from|join)\s+([a-z_][a-z0-9_]*)\b(?!\.)/g))
+    out.push(`SQL reads table ${m[1]} without the tenant's schema`);
   return out;
 }
 

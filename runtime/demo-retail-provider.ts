@@ -9,7 +9,7 @@ import {
   demoRetailConfig,
   loadDemoRetailCatalog,
 } from "../catalog/demo-retail.ts";
-import { loadDemoRetail } from "../warehouse/generate-demo-retail.ts";
+import { loadDemoRetail } from "../warehouse/load-demo-retail.ts";
 import type { TenantProvider } from "./tenants.ts";
 
 export const demoRetailProvider: TenantProvider = {

@@ -11,7 +11,7 @@ import { TENANT_PROVIDERS } from "../runtime/tenants.ts";
 import { parseEnv } from "../state/config.ts";
 import { conditionsOf, itemFiltersOf, type Provenance, type RuleNode } from "../state/segment.ts";
 import { compileSegment } from "../warehouse/compile.ts";
-import { loadDemoRetail } from "../warehouse/generate-demo-retail.ts";
+import { loadDemoRetail } from "../warehouse/load-demo-retail.ts";
 
 let services: Services;
 const schema = demoRetailBinding.schema;

@@ -40,6 +40,21 @@ export const WarehouseBinding = z.object({
   measures: z.record(z.string(), MeasureBinding),
   /** Columns of `customers` holding the first and last order dates. */
   recency: z.object({ first: Identifier, last: Identifier }),
+  /**
+   * The per-customer feature tables the load builds (`warehouse/features.ts`); absent, every
+   * behavioural condition is executed over lines.
+   */
+  features: z
+    .object({
+      /** Item facet whose values key `customer_category_months` (its column is the key). */
+      categoryFacet: z.string(),
+      /**
+       * No customer's invoice has lines in two calendar months, so monthly order counts add up
+       * over a window. Checked against the rows at every load.
+       */
+      invoicesWithinMonth: z.boolean(),
+    })
+    .optional(),
 });
 export type WarehouseBinding = z.infer<typeof WarehouseBinding>;
 
@@ -71,4 +86,5 @@ export const onlineRetailBinding: WarehouseBinding = WarehouseBinding.parse({
   },
   measures: RETAIL_MEASURES,
   recency: RETAIL_RECENCY,
+  features: { categoryFacet: "category", invoicesWithinMonth: true },
 });

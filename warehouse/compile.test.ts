@@ -91,10 +91,12 @@ describe("compileSegment", () => {
       ...extra,
     }) as RuleNode;
 
-  it("takes every measure's aggregate from the tenant's binding", () => {
-    const sql = compileSegment(measure("distinct_products"), onlineRetailBinding);
+  const lines = { forms: "lines" } as const;
+
+  it("takes every measure's line-level aggregate from the tenant's binding", () => {
+    const sql = compileSegment(measure("distinct_products"), onlineRetailBinding, lines);
     expect(sql.text).toContain("having count(distinct e.stock_code) > $1::numeric");
-    expect(compileSegment(measure("aov"), onlineRetailBinding).text).toContain(
+    expect(compileSegment(measure("aov"), onlineRetailBinding, lines).text).toContain(
       "sum(e.amount) / nullif(count(distinct e.invoice_no), 0)",
     );
   });
@@ -114,15 +116,16 @@ describe("compileSegment", () => {
   });
 
   it("counts customers with no matching orders as 0 when the condition says so", () => {
-    const sql = compileSegment(
-      measure("spend", {
-        comparison: { op: "lt", value: 100 },
-        zeroIfNone: true,
-      } as Partial<RuleNode>),
-      onlineRetailBinding,
-    );
+    const under = measure("spend", {
+      comparison: { op: "lt", value: 100 },
+      zeroIfNone: true,
+    } as Partial<RuleNode>);
+    const sql = compileSegment(under, onlineRetailBinding, lines);
     expect(sql.text).toContain("coalesce((select sum(e.amount) from");
     expect(sql.text).toContain("), 0) < $1::numeric");
+    expect(compileSegment(under, onlineRetailBinding).text).toContain(
+      "coalesce(c.spend, 0) < $1::numeric",
+    );
   });
 
   it("reads first and last order dates from the binding's columns", () => {

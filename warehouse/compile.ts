@@ -1,7 +1,8 @@
 /**
  * Compiles a segment rule tree to one parameterised SQL query returning member IDs.
  * Only identifiers from the tenant's binding reach the SQL text; every user value is a
- * numbered parameter.
+ * numbered parameter. Each behavioural condition runs on the cheapest table that gives the
+ * same members as its line-level SQL (`forms.ts`).
  */
 import {
   itemFiltersOf,
@@ -14,6 +15,7 @@ import {
   type RuleNode,
 } from "../state/segment.ts";
 import type { WarehouseBinding } from "./binding.ts";
+import { formOf, lifetimeOf, monthlyOf } from "./forms.ts";
 
 export interface CompiledSql {
   /** `select customer_id from ... where ...`, members as text. */
@@ -22,6 +24,23 @@ export interface CompiledSql {
 }
 
 export class CompileError extends Error {}
+
+export interface CompileOptions {
+  /**
+   * `cheapest` (default): each condition on the cheapest exact form; `lines`: every
+   * behavioural condition over order lines — the reference the other forms are tested against.
+   */
+  forms?: "cheapest" | "lines";
+}
+
+/** Where a behavioural condition's aggregate runs: a table `e`, its filters, the aggregate. */
+interface Source {
+  from: string;
+  where: string[];
+  aggregate?: string;
+  /** Group by order too: the condition holds when one of the customer's orders does. */
+  perOrder?: boolean;
+}
 
 const OPS: Record<Exclude<Comparison["op"], "between">, string> = {
   gt: ">",
@@ -38,7 +57,10 @@ function likeContains(word: string): string {
 
 class Compiler {
   readonly values: unknown[] = [];
-  constructor(private readonly binding: WarehouseBinding) {}
+  constructor(
+    private readonly binding: WarehouseBinding,
+    private readonly opts: CompileOptions = {},
+  ) {}
 
   private param(value: unknown, cast: string): string {
     this.values.push(value);
@@ -92,30 +114,64 @@ class Compiler {
   }
 
   private behaviour(c: BehaviourCondition): string {
+    const form = this.opts.forms === "lines" ? "lines" : formOf(c, this.binding);
+    if (form === "customer") return this.lifetime(c);
+    const source = form === "lines" ? this.lineSource(c) : this.monthlySource(c, form);
+    if (c.measure === "exists" || !c.comparison) {
+      const where = ["e.customer_id = c.customer_id", ...source.where];
+      return `exists (select 1 from ${source.from} where ${where.join(" and ")})`;
+    }
+    if (!source.aggregate)
+      throw new CompileError(`measure ${c.measure} is not bound for this tenant`);
+    if (c.zeroIfNone && !source.perOrder) {
+      // Customers with no matching lines have the value 0 (spend, per the data contract).
+      const where = ["e.customer_id = c.customer_id", ...source.where];
+      const value = `coalesce((select ${source.aggregate} from ${source.from} where ${where.join(" and ")}), 0)`;
+      return this.comparison(value, c.comparison);
+    }
+    const filter = source.where.length ? ` where ${source.where.join(" and ")}` : "";
+    // Per order: a customer matches when one of their orders does.
+    const group = source.perOrder ? "e.customer_id, e.invoice_no" : "e.customer_id";
+    return (
+      `c.customer_id in (select e.customer_id from ${source.from}${filter} group by ${group}` +
+      ` having ${this.comparison(source.aggregate, c.comparison)})`
+    );
+  }
+
+  /** The line-level form: the condition's own events, item filters and window. */
+  private lineSource(c: BehaviourCondition): Source {
     const s = this.binding.schema;
-    const source = c.event === "order" ? `${s}.orders e` : `${s}.lines e`;
     const where: string[] = c.event === "cancellation" ? ["e.cancelled"] : [];
     for (const f of itemFiltersOf(c)) where.push(this.item(f));
     if (c.window) where.push(...this.window(c.window, "e.invoice_date"));
-    if (c.measure === "exists" || !c.comparison) {
-      where.unshift("e.customer_id = c.customer_id");
-      return `exists (select 1 from ${source} where ${where.join(" and ")})`;
-    }
     const measure = this.binding.measures[c.measure];
-    if (!measure) throw new CompileError(`measure ${c.measure} is not bound for this tenant`);
-    if (c.zeroIfNone && measure.per !== "order") {
-      // Customers with no matching lines have the value 0 (spend, per the data contract).
-      where.unshift("e.customer_id = c.customer_id");
-      const value = `coalesce((select ${measure.sql} from ${source} where ${where.join(" and ")}), 0)`;
-      return this.comparison(value, c.comparison);
-    }
-    const filter = where.length ? ` where ${where.join(" and ")}` : "";
-    // Per order: a customer matches when one of their orders does.
-    const group = measure.per === "order" ? "e.customer_id, e.invoice_no" : "e.customer_id";
-    return (
-      `c.customer_id in (select e.customer_id from ${source}${filter} group by ${group}` +
-      ` having ${this.comparison(measure.sql, c.comparison)})`
-    );
+    return {
+      from: c.event === "order" ? `${s}.orders e` : `${s}.lines e`,
+      where,
+      aggregate: measure?.sql,
+      perOrder: measure?.per === "order",
+    };
+  }
+
+  /** A monthly feature table: the category filter (if any) and whole months of the window. */
+  private monthlySource(c: BehaviourCondition, form: "monthly" | "category-monthly"): Source {
+    const { table, aggregate } = monthlyOf(form, c.measure);
+    const where: string[] = [];
+    if (c.item) where.push(`e.category = any(${this.param(c.item.values, "text[]")})`);
+    if (c.window) where.push(...this.window(c.window, "e.month"));
+    return { from: `${this.binding.schema}.${table} e`, where, aggregate };
+  }
+
+  /**
+   * Lifetime columns of `customers`. A customer with no matching orders never meets a
+   * comparison, except with `zeroIfNone`, where the value is 0 — as on lines.
+   */
+  private lifetime(c: BehaviourCondition): string {
+    const { has, value } = lifetimeOf(c);
+    if (c.measure === "exists" || !c.comparison) return has;
+    if (!value) throw new CompileError(`measure ${c.measure} has no lifetime column`);
+    if (c.zeroIfNone) return this.comparison(`coalesce(${value}, 0)`, c.comparison);
+    return `(${has} and ${this.comparison(value, c.comparison)})`;
   }
 
   private recency(c: RecencyCondition): string {
@@ -126,8 +182,12 @@ class Compiler {
   }
 }
 
-export function compileSegment(root: RuleNode, binding: WarehouseBinding): CompiledSql {
-  const compiler = new Compiler(binding);
+export function compileSegment(
+  root: RuleNode,
+  binding: WarehouseBinding,
+  opts: CompileOptions = {},
+): CompiledSql {
+  const compiler = new Compiler(binding, opts);
   const where = compiler.node(root);
   return {
     text: `select c.customer_id::text as customer_id from ${binding.schema}.customers c where ${where}`,

@@ -3,34 +3,17 @@
  * seed, so a machine with nothing downloaded can still run the product. Same seed, same
  * rows, on any machine: every random draw comes from one seeded PRNG in a fixed order, money
  * is integer pence and dates are integer days, so no platform float or time-zone difference
- * can leak into the output. The loader mirrors load-online-retail.ts: same tables, same core
- * columns, so the generic compiler works unchanged.
+ * can leak into the output. The loader is load-demo-retail.ts.
  */
 import { createHash } from "node:crypto";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import seedrandom from "seedrandom";
-import { tenantSchema } from "./binding.ts";
-import {
-  customerFeatures,
-  loadInTransaction,
-  runPhase,
-  warehouseIndexes,
-  type LoadProgress,
-  type LoadResult,
-} from "./load-steps.ts";
 
 export const DEMO_RETAIL = "demo-retail";
 /** Bump when the generated rows change (a golden hash in the tests enforces it). */
 export const GENERATOR_VERSION = 1;
-/** Bump when the derived tables change so existing loads are rebuilt. */
-export const DEMO_LOADER_VERSION = 1;
 export const DEMO_RETAIL_SEED = "demo-retail/2025-01-01";
 export const DEMO_RETAIL_CUSTOMERS = 30_000;
 export const DEMO_RETAIL_PRODUCTS = 1_500;
-const DEMO_SCHEMA = tenantSchema(DEMO_RETAIL);
 
 // ---------------------------------------------------------------------------------------------
 // The closed vocabularies (the catalog's attribute values come from here).
@@ -1016,116 +999,4 @@ export function hashTables(tables: RenderedTables): string {
     for (const part of parts) hash.update(part);
   }
   return hash.digest("hex");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load
-
-/** Generation is pure, so the load is keyed by what determines it rather than by its rows. */
-export function demoRetailChecksum(): string {
-  return createHash("sha256")
-    .update(
-      `demo-retail loader:${DEMO_LOADER_VERSION} generator:${GENERATOR_VERSION} ` +
-        `seed:${DEMO_RETAIL_SEED} customers:${DEMO_RETAIL_CUSTOMERS}`,
-    )
-    .digest("hex");
-}
-
-async function currentDemoLoad(pool: pg.Pool): Promise<LoadResult | undefined> {
-  const { rows } = await pool.query<{
-    source_checksum: string;
-    row_counts: Record<string, number>;
-  }>("select source_checksum, row_counts from app.warehouse_loads where tenant_id = $1", [
-    DEMO_RETAIL,
-  ]);
-  const row = rows[0];
-  return row && { loaded: false, checksum: row.source_checksum, rowCounts: row.row_counts };
-}
-
-export async function loadDemoRetail(
-  pool: pg.Pool,
-  onProgress: (p: LoadProgress) => void = () => {},
-  opts: { force?: boolean } = {},
-): Promise<LoadResult> {
-  onProgress({ phase: "checksum", done: 0, total: 1 });
-  const checksum = demoRetailChecksum();
-  onProgress({ phase: "checksum", done: 1, total: 1 });
-  const existing = await currentDemoLoad(pool);
-  if (!opts.force && existing?.checksum === checksum) {
-    onProgress({ phase: "skipped", done: 1, total: 1 });
-    return existing;
-  }
-
-  const s = DEMO_SCHEMA;
-  return loadInTransaction(
-    pool,
-    { tenant: DEMO_RETAIL, schema: s, checksum, force: opts.force, previous: existing, onProgress },
-    async (client) => {
-      // Generated inside the lock: a concurrent loader waits instead of generating twice.
-      const tables = renderTables(generateDemoRetail());
-
-      await client.query(`create table ${s}.products (
-          stock_code text primary key, description text not null, department text not null,
-          category text not null, brand text not null, price numeric not null)`);
-      await client.query(`create temp table raw_customers (
-          customer_id integer, age_band text, gender text, region text, loyalty_tier text,
-          acquisition_channel text) on commit drop`);
-      await client.query(`create temp table raw_lines (
-          invoice_no text, stock_code text, quantity integer, invoice_date timestamp,
-          unit_price numeric, customer_id integer, channel text) on commit drop`);
-
-      const bytes = (parts: string[]) => parts.reduce((n, p) => n + Buffer.byteLength(p), 0);
-      const total = bytes(tables.products) + bytes(tables.customers) + bytes(tables.lines);
-      let done = 0;
-      const copy = (parts: string[], target: string) =>
-        pipeline(
-          Readable.from(parts),
-          new Transform({
-            transform(chunk: Buffer | string, _enc, cb) {
-              done += Buffer.byteLength(chunk);
-              onProgress({ phase: "copy", done, total });
-              cb(null, chunk);
-            },
-          }),
-          client.query(copyFrom(`copy ${target} from stdin with (format csv)`)),
-        );
-      await copy(tables.products, `${s}.products`);
-      await copy(tables.customers, "raw_customers");
-      await copy(tables.lines, "raw_lines");
-
-      const features = customerFeatures(s);
-      const derive = [
-        // Product attributes come from the product table, as in online-retail.
-        `create table ${s}.lines as
-           select r.invoice_no, r.stock_code, p.description, p.department, p.category, p.brand,
-                  r.channel, r.quantity, r.invoice_date, r.unit_price,
-                  (r.quantity * r.unit_price) as amount, r.customer_id,
-                  (r.invoice_no like 'C%') as cancelled
-             from raw_lines r join ${s}.products p using (stock_code)`,
-        `create table ${s}.orders as select * from ${s}.lines where not cancelled`,
-        `create table ${s}.customers as
-           select r.customer_id, r.age_band, r.gender, r.region, r.loyalty_tier,
-                  r.acquisition_channel,
-                  ${features.columns}
-             from raw_customers r
-             ${features.joins}`,
-      ];
-      await runPhase(client, "derive", derive, onProgress);
-
-      const indexes = warehouseIndexes(s, {
-        customers: ["region", "loyalty_tier"],
-        orders: ["category", "department", "brand", "stock_code"],
-      });
-      await runPhase(client, "index", indexes, onProgress);
-    },
-  );
-}
-
-/** The product table, for the catalog (names, categories, brands). */
-export async function readDemoProducts(pool: pg.Pool): Promise<DemoProduct[]> {
-  const { rows } = await pool.query<Omit<DemoProduct, "price"> & { price: string }>(
-    `select stock_code, description, department, category, brand, price::text as price
-       from ${DEMO_SCHEMA}.products order by stock_code`,
-  );
-  return rows.map((r) => ({ ...r, price: Math.round(Number(r.price) * 100) }));
 }

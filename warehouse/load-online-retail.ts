@@ -12,8 +12,8 @@ import { createGunzip } from "node:zlib";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { onlineRetailBinding } from "./binding.ts";
+import { checkFeatureInvariants, customerFeatures, featureSteps } from "./features.ts";
 import {
-  customerFeatures,
   loadInTransaction,
   runPhase,
   warehouseIndexes,
@@ -22,7 +22,7 @@ import {
 } from "./load-steps.ts";
 
 /** Bump when the derived tables change so existing loads are rebuilt. */
-export const LOADER_VERSION = 1;
+export const LOADER_VERSION = 2;
 const TENANT = "online-retail";
 
 export type { LoadProgress, LoadResult } from "./load-steps.ts";
@@ -110,6 +110,7 @@ export async function loadOnlineRetail(
       );
 
       const features = customerFeatures(s);
+      const steps = featureSteps(onlineRetailBinding, ["category", "stock_code"]);
       const derive = [
         // Customer lines only: lines without a customer are in no segment. Product attributes
         // come from products.csv, not from the line's own description.
@@ -129,14 +130,16 @@ export async function loadOnlineRetail(
              from (select distinct on (customer_id) customer_id, country from ${s}.lines
                     order by customer_id, invoice_date desc) l
              ${features.joins}`,
+        ...steps.derive,
       ];
       await runPhase(client, "derive", derive, onProgress);
+      await checkFeatureInvariants(client, onlineRetailBinding);
 
       const indexes = warehouseIndexes(s, {
         customers: ["country"],
         orders: ["category", "stock_code"],
       });
-      await runPhase(client, "index", indexes, onProgress);
+      await runPhase(client, "index", [...indexes, ...steps.index], onProgress);
     },
   );
 }

@@ -1,6 +1,6 @@
 /**
- * The steps every tenant's warehouse load shares: the customer feature columns, running a
- * phase of statements with progress, and recording the finished load.
+ * The steps every tenant's warehouse load shares: running a phase of statements with progress,
+ * the indexes, and recording the finished load (the feature tables are `features.ts`).
  */
 import type pg from "pg";
 
@@ -15,28 +15,6 @@ export interface LoadResult {
   loaded: boolean;
   checksum: string;
   rowCounts: Record<string, number>;
-}
-
-/**
- * Select list and joins that add the whole-history features to a customers query whose
- * customer alias exposes `customer_id`: recency checks and whole-history aggregates become
- * column comparisons.
- */
-export function customerFeatures(schema: string): { columns: string; joins: string } {
-  return {
-    columns: `f.first_order_at, f.last_order_at, coalesce(f.orders, 0) as orders,
-                coalesce(f.spend, 0) as spend, coalesce(f.units, 0) as units,
-                coalesce(f.distinct_products, 0) as distinct_products,
-                coalesce(k.cancellations, 0) as cancellations`,
-    joins: `left join (select customer_id, min(invoice_date) as first_order_at,
-                             max(invoice_date) as last_order_at,
-                             count(distinct invoice_no)::integer as orders, sum(amount) as spend,
-                             sum(quantity)::integer as units,
-                             count(distinct stock_code)::integer as distinct_products
-                        from ${schema}.orders group by customer_id) f using (customer_id)
-           left join (select customer_id, count(distinct invoice_no)::integer as cancellations
-                        from ${schema}.lines where cancelled group by customer_id) k using (customer_id)`,
-  };
 }
 
 /** Runs the statements of one phase in order, reporting after each. */
@@ -65,7 +43,9 @@ export async function recordLoad(
     `select 'lines' t, count(*) n from ${schema}.lines union all
      select 'orders', count(*) from ${schema}.orders union all
      select 'customers', count(*) from ${schema}.customers union all
-     select 'products', count(*) from ${schema}.products`,
+     select 'products', count(*) from ${schema}.products union all
+     select 'customer_months', count(*) from ${schema}.customer_months union all
+     select 'customer_category_months', count(*) from ${schema}.customer_category_months`,
   );
   const rowCounts = Object.fromEntries(counts.rows.map((r) => [r.t, Number(r.n)]));
   await client.query(
