@@ -61,7 +61,7 @@ export const ServerEnv = AppEnv.extend({
   TENANT_GRAPH_RUNS_QUEUE: z.coerce.number().int().min(0).max(100_000).default(24),
   /** A run that waited this long for a slot is refused as if the queue were full. */
   GRAPH_QUEUE_TIMEOUT_MS: Millis.default(10_000),
-  /** Retry-After (seconds) on 503 overloaded and 429 tenant_overloaded. */
+  /** The least Retry-After (seconds) on 503 overloaded and 429 tenant_overloaded. */
   OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(600).default(2),
 }).superRefine((env, ctx) => {
   if (env.TENANT_GRAPH_RUNS_MAX > env.GRAPH_RUNS_MAX) {

@@ -130,3 +130,49 @@ describe("RunLimiter", () => {
     expect(l.counts()).toEqual({ running: 0, waiting: 0 });
   });
 });
+
+describe("Retry-After", () => {
+  it("is the configured minimum while runs are quick, then drawn up to the time the runs ahead need", async () => {
+    let now = 0;
+    let draw = 0.999;
+    const l = new RunLimiter(
+      { ...LIMITS, concurrency: 2, queue: 10 },
+      undefined,
+      () => now,
+      () => draw,
+    );
+    expect(l.retryAfter("process", "a")).toBe(3);
+    // Runs that hold their slot 10 s each.
+    const held = [await l.admit("a"), await l.admit("b")];
+    now += 10_000;
+    for (const release of held) release();
+    expect(l.retryAfter("process", "a")).toBe(3); // nobody ahead
+    const ahead = await Promise.all(["a", "b"].map((t) => l.admit(t)));
+    const waiting = ["c", "d"].map((t) => l.admit(t));
+    // 4 admitted over 2 slots of 10 s: up to 20 s; the tenant "c" has 1 over 1 slot: 10 s.
+    expect(l.retryAfter("process", "e")).toBe(20);
+    expect(l.retryAfter("tenant", "c")).toBe(10);
+    draw = 0;
+    expect(l.retryAfter("process", "e")).toBe(3);
+    draw = 0.5;
+    expect(l.retryAfter("process", "e")).toBe(12);
+    for (const release of ahead) release();
+    for (const release of await Promise.all(waiting)) release();
+  });
+
+  it("never says more than a minute", async () => {
+    let now = 0;
+    const l = new RunLimiter(
+      { ...LIMITS, concurrency: 1, tenantConcurrency: 1 },
+      undefined,
+      () => now,
+      () => 0.999,
+    );
+    const slow = await l.admit("a");
+    now += 3_600_000;
+    slow();
+    const ahead = await l.admit("a");
+    expect(l.retryAfter("tenant", "a")).toBe(60);
+    ahead();
+  });
+});

@@ -25,9 +25,17 @@ export interface RunLimits {
   tenantQueue: number;
   /** Longest wait for a slot before the run is refused as if the queue were full. */
   queueTimeoutMs: number;
-  /** What a refused client is told to wait (Retry-After, seconds). */
+  /**
+   * The least a refused client is told to wait (Retry-After, seconds); more when the runs
+   * ahead of it would take longer (see retryAfter).
+   */
   retryAfterSeconds: number;
 }
+
+/** Retry-After never says more than this, however slow the runs. */
+const MAX_RETRY_AFTER_SECONDS = 60;
+/** Weight of the newest run in the moving average of how long a run holds its slot. */
+const EWMA_WEIGHT = 0.2;
 
 export type ShedScope = "process" | "tenant";
 export type ShedReason = "queue_full" | "queue_timeout";
@@ -82,10 +90,14 @@ export class RunLimiter {
   private running = 0;
   private readonly processSlots: PQueue;
   private readonly tenants = new Map<string, TenantSlots>();
+  /** Moving average of how long a run held its slots, ms (0 until one finished). */
+  private runMs = 0;
 
   constructor(
     readonly limits: RunLimits,
     private readonly observer?: RunLimiterObserver,
+    private readonly now: () => number = () => performance.now(),
+    private readonly random: () => number = Math.random,
   ) {
     this.processSlots = new PQueue({ concurrency: limits.concurrency });
   }
@@ -112,10 +124,15 @@ export class RunLimiter {
     const frees: ReleaseSlot[] = [];
     let released = false;
     let holding = false;
+    let heldSince = 0;
     const release = () => {
       if (released) return;
       released = true;
-      if (holding) this.running--;
+      if (holding) {
+        this.running--;
+        const ms = this.now() - heldSince;
+        this.runMs = this.runMs === 0 ? ms : this.runMs + EWMA_WEIGHT * (ms - this.runMs);
+      }
       for (const free of frees.reverse()) free();
       slots.admitted--;
       this.admitted--;
@@ -132,6 +149,7 @@ export class RunLimiter {
       stage = "process";
       frees.push(await takeSlot(this.processSlots, wait.signal));
       holding = true;
+      heldSince = this.now();
       this.running++;
       return release;
     } catch (err) {
@@ -159,9 +177,30 @@ export class RunLimiter {
     return slots;
   }
 
+  /**
+   * What a refused client is told to wait: a whole number of seconds drawn evenly between the
+   * configured minimum and the time the runs admitted ahead of it need (their number shared
+   * over the slots, times how long a run holds one), at most a minute. Drawn, not the same for
+   * all: many clients refused at once then come back spread over the time the queue takes to
+   * drain, instead of all together when it is empty (a burst, then an idle server).
+   */
+  retryAfter(scope: ShedScope, tenant: string): number {
+    const { limits } = this;
+    const [ahead, slots] =
+      scope === "tenant"
+        ? [this.tenants.get(tenant)?.admitted ?? 0, limits.tenantConcurrency]
+        : [this.admitted, limits.concurrency];
+    const least = limits.retryAfterSeconds;
+    const drain = Math.min(
+      MAX_RETRY_AFTER_SECONDS,
+      Math.max(least, Math.ceil((ahead / slots) * (this.runMs / 1000))),
+    );
+    return least + Math.floor(this.random() * (drain - least + 1));
+  }
+
   private refuse(scope: ShedScope, reason: ShedReason, tenant: string): ApiError {
     this.observer?.shed(scope, reason, tenant);
-    const after = this.limits.retryAfterSeconds;
+    const after = this.retryAfter(scope, tenant);
     const headers = { "Retry-After": String(after) };
     const waited = reason === "queue_timeout" ? " (no slot within the queue timeout)" : "";
     if (scope === "tenant")
