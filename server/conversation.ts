@@ -22,7 +22,7 @@ import { VersionConflictError } from "../state/context.ts";
 import type { Clarification } from "../state/graph-state.ts";
 import type { Session } from "../state/session.ts";
 import type { AppDeps } from "./deps.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, dependencyUnavailable } from "./errors.ts";
 import type { ReleaseSlot } from "./run-limits.ts";
 import type { ApiBindings } from "./types.ts";
 
@@ -225,12 +225,20 @@ export async function runOnThread(
       }
       const input = err instanceof InputError;
       const conflict = err instanceof VersionConflictError;
-      if (!input && !conflict)
+      // A database down or stalled mid-run is said as such, as the JSON answer would (503).
+      const unavailable = dependencyUnavailable(err);
+      if (!input && !conflict && !unavailable)
         c.get("logger").error({ err, requestId: c.get("requestId") }, "run failed");
       events.send("error", {
-        code: conflict ? "version_conflict" : input ? "validation_error" : "internal_error",
+        code: conflict
+          ? "version_conflict"
+          : input
+            ? "validation_error"
+            : (unavailable?.code ?? "internal_error"),
         message:
-          conflict || input ? (err as Error).message : "The run failed; quote the request id.",
+          conflict || input
+            ? (err as Error).message
+            : (unavailable?.message ?? "The run failed; quote the request id."),
         requestId: c.get("requestId"),
       });
     } finally {

@@ -2,7 +2,7 @@
  * A small HTTP client for tests and benchmarks against a server process: JSON in and out, a
  * bounded wait, and the error-envelope check every answer of the API must pass.
  */
-import type { Agent} from "node:http";
+import type { Agent } from "node:http";
 import { request } from "node:http";
 
 export interface Answer {
