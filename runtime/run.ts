@@ -236,8 +236,10 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
             message: input.request ?? "",
             command: input.command ?? null,
             forceEdit: input.forceEdit ?? false,
-            tenant: started ? values.tenant : input.tenant,
-            asOf: started ? values.asOf : (input.asOf ?? ""),
+            // A first run cut short before it rested left no stable state: the thread's
+            // tenant and as-of date then come from this turn, as for a new thread.
+            tenant: (started ? values.tenant : undefined) ?? input.tenant,
+            asOf: (started ? values.asOf : undefined) ?? input.asOf ?? "",
           },
           options,
         );

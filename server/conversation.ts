@@ -22,7 +22,8 @@ import { VersionConflictError } from "../state/context.ts";
 import type { Clarification } from "../state/graph-state.ts";
 import type { Session } from "../state/session.ts";
 import type { AppDeps } from "./deps.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, dependencyUnavailable } from "./errors.ts";
+import type { ReleaseSlot } from "./run-limits.ts";
 import type { ApiBindings } from "./types.ts";
 
 export interface Conversation {
@@ -76,8 +77,41 @@ export function wantsEventStream(accept: string | undefined): boolean {
   return /\btext\/event-stream\b/i.test(accept ?? "");
 }
 
+/** A run's hold on its backpressure slots (withRunSlot). */
+export interface RunSlot {
+  /** Takes over the release (a streamed run holds its slots until its stream ends). */
+  keep(): ReleaseSlot;
+}
+
+/**
+ * Admits a graph run under the process's and the tenant's limits (run-limits.ts): 503
+ * overloaded or 429 tenant_overloaded at once when they are reached, before `handler` reads
+ * or writes anything; otherwise waits for the slots, runs `handler` and frees them when it
+ * returns, unless the handler kept them.
+ */
+export async function withRunSlot(
+  deps: AppDeps,
+  c: Context<ApiBindings>,
+  handler: (slot: RunSlot) => Promise<Response>,
+): Promise<Response> {
+  const release = await deps.runLimiter.admit(c.get("tenantId"), c.req.raw.signal);
+  let kept = false;
+  try {
+    return await handler({
+      keep: () => {
+        kept = true;
+        return release;
+      },
+    });
+  } finally {
+    if (!kept) release();
+  }
+}
+
 export interface RunOnThread {
   thread: ThreadRow;
+  /** The backpressure slot the route was admitted with. */
+  slot: RunSlot;
   /** Throws an ApiError when the conversation is not in a state that allows this run. */
   check: (conv: Conversation) => void | Promise<void>;
   /** The error when another run holds the thread. */
@@ -152,6 +186,7 @@ export async function runOnThread(
   }
 
   c.header("X-Accel-Buffering", "no");
+  const releaseSlot = run.slot.keep();
   return streamSSE(c, async (stream) => {
     const controller = new AbortController();
     const abort = () => controller.abort(new Error("client disconnected"));
@@ -190,18 +225,27 @@ export async function runOnThread(
       }
       const input = err instanceof InputError;
       const conflict = err instanceof VersionConflictError;
-      if (!input && !conflict)
+      // A database down or stalled mid-run is said as such, as the JSON answer would (503).
+      const unavailable = dependencyUnavailable(err);
+      if (!input && !conflict && !unavailable)
         c.get("logger").error({ err, requestId: c.get("requestId") }, "run failed");
       events.send("error", {
-        code: conflict ? "version_conflict" : input ? "validation_error" : "internal_error",
+        code: conflict
+          ? "version_conflict"
+          : input
+            ? "validation_error"
+            : (unavailable?.code ?? "internal_error"),
         message:
-          conflict || input ? (err as Error).message : "The run failed; quote the request id.",
+          conflict || input
+            ? (err as Error).message
+            : (unavailable?.message ?? "The run failed; quote the request id."),
         requestId: c.get("requestId"),
       });
     } finally {
       c.req.raw.signal.removeEventListener("abort", abort);
       await events.flushed();
       await release();
+      releaseSlot();
     }
   });
 }

@@ -16,6 +16,7 @@ import { ThreadLocks } from "../storage/threads.ts";
 import type { ServerConfig } from "./env.ts";
 import { createMetrics, type ApiMetrics } from "./metrics.ts";
 import { createRateLimiter, type RedisTimeouts } from "./rate-limit.ts";
+import { RunLimiter } from "./run-limits.ts";
 import { systemClock, type Clock } from "./types.ts";
 
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   /** Per-thread run locks; on a pool of their own (see ThreadLocks). */
   locks: ThreadLocks;
   metrics: ApiMetrics;
+  /** Backpressure on graph runs, per process and per tenant (run-limits.ts). */
+  runLimiter: RunLimiter;
   /** True once shutdown began: readiness fails so a load balancer stops sending requests. */
   isDraining?: () => boolean;
 }
@@ -79,6 +82,9 @@ export function createDeps(
     timeouts: opts.redisTimeouts,
   });
   const locks = new ThreadLocks(lockPool);
+  const metrics = createMetrics();
+  const runLimiter = new RunLimiter(config.runLimits, metrics.runLimiterObserver);
+  metrics.watchRuns(() => runLimiter.counts());
   return {
     deps: {
       services,
@@ -87,7 +93,8 @@ export function createDeps(
       rateLimiter: limiter.limiter,
       clock: opts.clock ?? systemClock,
       locks,
-      metrics: createMetrics(),
+      metrics,
+      runLimiter,
       isDraining: opts.isDraining,
     },
     ready: async () => {

@@ -5,7 +5,7 @@ import {
   poolTimeoutsFrom,
   shortStatementTimeouts,
 } from "../storage/database.ts";
-import { httpTimeoutsFrom, parseServerEnv, redisTimeoutsFrom } from "./env.ts";
+import { httpTimeoutsFrom, parseServerEnv, redisTimeoutsFrom, serverConfigFrom } from "./env.ts";
 import { httpServerOptions } from "./http-server.ts";
 
 describe("timeouts in the server environment", () => {
@@ -82,5 +82,44 @@ describe("timeouts in the server environment", () => {
       keepAliveTimeout: 5_000,
       connectionsCheckingInterval: 1_000,
     });
+  });
+});
+
+describe("backpressure limits in the server environment", () => {
+  it("has defaults: 4 runs at once and 32 waiting per process, 3 and 24 per tenant", () => {
+    expect(serverConfigFrom(parseServerEnv({})).runLimits).toEqual({
+      concurrency: 4,
+      queue: 32,
+      tenantConcurrency: 3,
+      tenantQueue: 24,
+      queueTimeoutMs: 10_000,
+      retryAfterSeconds: 2,
+    });
+  });
+
+  it("reads them from strings, a queue of 0 included", () => {
+    const limits = serverConfigFrom(
+      parseServerEnv({
+        GRAPH_RUNS_MAX: "1",
+        GRAPH_RUNS_QUEUE: "0",
+        TENANT_GRAPH_RUNS_MAX: "1",
+        TENANT_GRAPH_RUNS_QUEUE: "0",
+        OVERLOAD_RETRY_AFTER_SECONDS: "5",
+      }),
+    ).runLimits;
+    expect(limits).toMatchObject({
+      concurrency: 1,
+      queue: 0,
+      tenantQueue: 0,
+      retryAfterSeconds: 5,
+    });
+  });
+
+  it("refuses a tenant limit above the process's, and nonsense", () => {
+    expect(() => parseServerEnv({ GRAPH_RUNS_MAX: "2", TENANT_GRAPH_RUNS_MAX: "3" })).toThrow(
+      /TENANT_GRAPH_RUNS_MAX/,
+    );
+    expect(() => parseServerEnv({ GRAPH_RUNS_MAX: "0" })).toThrow(/GRAPH_RUNS_MAX/);
+    expect(() => parseServerEnv({ GRAPH_RUNS_QUEUE: "-1" })).toThrow(/GRAPH_RUNS_QUEUE/);
   });
 });

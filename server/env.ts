@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { AppEnv } from "../state/config.ts";
 import { DEFAULT_REDIS_TIMEOUTS, type RedisTimeouts } from "./rate-limit.ts";
+import type { RunLimits } from "./run-limits.ts";
 
 const Origin = z
   .string()
@@ -50,7 +51,26 @@ export const ServerEnv = AppEnv.extend({
   HTTP_REQUEST_TIMEOUT_MS: Millis.default(30_000),
   /** An idle keep-alive connection is closed after this (Node's keepAliveTimeout). */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Millis.default(5_000),
+  /** Graph runs (messages, answers, segment edits and reverts) at once in this process. */
+  GRAPH_RUNS_MAX: z.coerce.number().int().min(1).max(1_000).default(4),
+  /** Runs that may wait for a slot in this process beyond those; more get 503 overloaded. */
+  GRAPH_RUNS_QUEUE: z.coerce.number().int().min(0).max(100_000).default(32),
+  /** Graph runs at once for one tenant, within the process's. */
+  TENANT_GRAPH_RUNS_MAX: z.coerce.number().int().min(1).max(1_000).default(3),
+  /** Runs of one tenant that may wait beyond those; more get 429 tenant_overloaded. */
+  TENANT_GRAPH_RUNS_QUEUE: z.coerce.number().int().min(0).max(100_000).default(24),
+  /** A run that waited this long for a slot is refused as if the queue were full. */
+  GRAPH_QUEUE_TIMEOUT_MS: Millis.default(10_000),
+  /** The least Retry-After (seconds) on 503 overloaded and 429 tenant_overloaded. */
+  OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(600).default(2),
 }).superRefine((env, ctx) => {
+  if (env.TENANT_GRAPH_RUNS_MAX > env.GRAPH_RUNS_MAX) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["TENANT_GRAPH_RUNS_MAX"],
+      message: `must not exceed GRAPH_RUNS_MAX (${env.GRAPH_RUNS_MAX}): a tenant's runs are the process's`,
+    });
+  }
   if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
     ctx.addIssue({
       code: "custom",
@@ -73,6 +93,8 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   /** Statement timeout when listing members (as for every segment execution). */
   segmentTimeoutMs: number;
+  /** Bounds on concurrent and waiting graph runs (run-limits.ts). */
+  runLimits: RunLimits;
 }
 
 export function serverConfigFrom(env: ServerEnv): ServerConfig {
@@ -81,6 +103,14 @@ export function serverConfigFrom(env: ServerEnv): ServerConfig {
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     segmentTimeoutMs: env.SEGMENT_TIMEOUT_MS,
+    runLimits: {
+      concurrency: env.GRAPH_RUNS_MAX,
+      queue: env.GRAPH_RUNS_QUEUE,
+      tenantConcurrency: env.TENANT_GRAPH_RUNS_MAX,
+      tenantQueue: env.TENANT_GRAPH_RUNS_QUEUE,
+      queueTimeoutMs: env.GRAPH_QUEUE_TIMEOUT_MS,
+      retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
+    },
   };
 }
 

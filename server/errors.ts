@@ -24,6 +24,7 @@ export const ErrorCode = z.enum([
   "no_such_version",
   "payload_too_large",
   "rate_limited",
+  "tenant_overloaded",
   "internal_error",
   "not_ready",
   "tenant_unavailable",
@@ -156,9 +157,9 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus | 500, string> = {
   409: "The thread is not in a state that allows this",
   413: "Request body larger than the limit",
   415: "Request body is not JSON",
-  429: "Rate limit exceeded; see Retry-After",
+  429: "Rate limit exceeded (rate_limited), or the tenant's graph runs and their queue are full (tenant_overloaded); nothing was changed, see Retry-After",
   500: "Internal error",
-  503: "Not ready, or a dependency (database) down or stalled (dependency_unavailable); see Retry-After",
+  503: "Not ready, a dependency (database) down or stalled (dependency_unavailable), or the server's graph runs and their queue are full (overloaded; nothing was changed); see Retry-After",
 };
 
 interface ErrorResponse {

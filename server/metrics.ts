@@ -2,8 +2,9 @@
  * Prometheus metrics on a registry of the app's own (not prom-client's global one), so two apps
  * in one process (tests) do not fight over metric names.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { RunResult } from "../runtime/run.ts";
+import type { RunLimiterObserver } from "./run-limits.ts";
 
 export interface ApiMetrics {
   registry: Registry;
@@ -12,8 +13,14 @@ export interface ApiMetrics {
   graphSteps: Histogram<"step">;
   clarifications: Counter<"tenant">;
   rejections: Counter<"tenant">;
+  /** Graph runs refused by backpressure (run-limits.ts), by limit, reason and tenant. */
+  runsShed: Counter<"scope" | "reason" | "tenant">;
   /** Records a finished graph run: its step timings and its outcome. */
   observeRun(tenant: string, result: RunResult): void;
+  /** The run limiter's observer: counts shed runs. */
+  runLimiterObserver: RunLimiterObserver;
+  /** Where the running and waiting gauges read their values at each scrape. */
+  watchRuns(counts: () => { running: number; waiting: number }): void;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ApiMetrics {
@@ -52,8 +59,38 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ApiMetri
     labelNames: ["tenant"] as const,
     registers: [registry],
   });
+  const runsShed = new Counter({
+    name: "graph_runs_shed_total",
+    help: "Graph runs refused with 503 overloaded (scope=process) or 429 tenant_overloaded (scope=tenant)",
+    labelNames: ["scope", "reason", "tenant"] as const,
+    registers: [registry],
+  });
+  let runCounts = () => ({ running: 0, waiting: 0 });
+  new Gauge({
+    name: "graph_runs_running",
+    help: "Graph runs holding a slot in this process",
+    registers: [registry],
+    collect() {
+      this.set(runCounts().running);
+    },
+  });
+  new Gauge({
+    name: "graph_runs_waiting",
+    help: "Graph runs admitted and waiting for a slot in this process",
+    registers: [registry],
+    collect() {
+      this.set(runCounts().waiting);
+    },
+  });
   return {
     registry,
+    runsShed,
+    runLimiterObserver: {
+      shed: (scope, reason, tenant) => runsShed.inc({ scope, reason, tenant }),
+    },
+    watchRuns(counts) {
+      runCounts = counts;
+    },
     httpRequests,
     httpDuration,
     graphSteps,

@@ -13,7 +13,7 @@ import { getSegment, listVersions, type SegmentRecord } from "../../storage/segm
 import { getThread, type ThreadRow } from "../../storage/threads.ts";
 import type { VersionEntry } from "../../state/edit.ts";
 import { runRequest } from "../../runtime/run.ts";
-import { runOnThread, wantsEventStream } from "../conversation.ts";
+import { runOnThread, wantsEventStream, withRunSlot } from "../conversation.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError, errorResponses, notFound } from "../errors.ts";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "../router.ts";
@@ -186,27 +186,31 @@ export function segmentVersionsRouter(deps: AppDeps) {
     const { id } = c.req.valid("param");
     const { text } = c.req.valid("json");
     const { accept } = c.req.valid("header");
-    const { segment, thread, load } = await editingThreadOf(c, id);
-    return runOnThread(deps, c, {
-      thread,
-      sse: wantsEventStream(accept),
-      event: "segment.edit",
-      busy: new ApiError(409, "thread_busy", "Another edit of this segment is running."),
-      check: (conv) => {
-        if (conv.session.phase === "needs_clarification" && !load)
-          throw new ApiError(
-            409,
-            "not_waiting",
-            `This segment's conversation is waiting for the answer to a question: POST it to /v1/threads/${thread.id}/answers.`,
-          );
-      },
-      input: {
-        threadId: thread.id,
-        tenant: c.get("tenantId"),
-        request: text,
-        forceEdit: true,
-        ...(load ? { command: { kind: "load" as const, segmentId: segment.id } } : {}),
-      },
+    // Admitted first: finding the editing thread may create one.
+    return withRunSlot(deps, c, async (slot) => {
+      const { segment, thread, load } = await editingThreadOf(c, id);
+      return runOnThread(deps, c, {
+        thread,
+        slot,
+        sse: wantsEventStream(accept),
+        event: "segment.edit",
+        busy: new ApiError(409, "thread_busy", "Another edit of this segment is running."),
+        check: (conv) => {
+          if (conv.session.phase === "needs_clarification" && !load)
+            throw new ApiError(
+              409,
+              "not_waiting",
+              `This segment's conversation is waiting for the answer to a question: POST it to /v1/threads/${thread.id}/answers.`,
+            );
+        },
+        input: {
+          threadId: thread.id,
+          tenant: c.get("tenantId"),
+          request: text,
+          forceEdit: true,
+          ...(load ? { command: { kind: "load" as const, segmentId: segment.id } } : {}),
+        },
+      });
     });
   });
 
@@ -214,29 +218,32 @@ export function segmentVersionsRouter(deps: AppDeps) {
     const { id } = c.req.valid("param");
     const { version } = c.req.valid("json");
     const { accept } = c.req.valid("header");
-    const { segment, versions } = await requireVersions(c, id);
-    if (!versions.some((v) => v.version === version))
-      throw new ApiError(
-        409,
-        "no_such_version",
-        `Segment ${segment.id} has no version ${version}; it has versions 1 to ${versions.length}.`,
-      );
-    const { thread, load } = await editingThreadOf(c, segment.id);
-    if (load) {
-      // Loading is its own turn, so the revert turn runs on the loaded segment.
-      await loadInto(thread, segment);
-    }
-    return runOnThread(deps, c, {
-      thread,
-      sse: wantsEventStream(accept),
-      event: "segment.revert",
-      busy: new ApiError(409, "thread_busy", "Another edit of this segment is running."),
-      check: () => undefined,
-      input: {
-        threadId: thread.id,
-        tenant: c.get("tenantId"),
-        command: { kind: "revert", version },
-      },
+    return withRunSlot(deps, c, async (slot) => {
+      const { segment, versions } = await requireVersions(c, id);
+      if (!versions.some((v) => v.version === version))
+        throw new ApiError(
+          409,
+          "no_such_version",
+          `Segment ${segment.id} has no version ${version}; it has versions 1 to ${versions.length}.`,
+        );
+      const { thread, load } = await editingThreadOf(c, segment.id);
+      if (load) {
+        // Loading is its own turn, so the revert turn runs on the loaded segment.
+        await loadInto(thread, segment);
+      }
+      return runOnThread(deps, c, {
+        thread,
+        slot,
+        sse: wantsEventStream(accept),
+        event: "segment.revert",
+        busy: new ApiError(409, "thread_busy", "Another edit of this segment is running."),
+        check: () => undefined,
+        input: {
+          threadId: thread.id,
+          tenant: c.get("tenantId"),
+          command: { kind: "revert", version },
+        },
+      });
     });
   });
 

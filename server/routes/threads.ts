@@ -17,6 +17,7 @@ import {
   readConversation,
   runOnThread,
   wantsEventStream,
+  withRunSlot,
   type Conversation,
 } from "../conversation.ts";
 import type { AppDeps } from "../deps.ts";
@@ -96,7 +97,7 @@ const postMessageRoute = createRoute({
     headers: AcceptHeader,
     body: jsonBody(MessageBody, "The request"),
   },
-  responses: { ...runResponses, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
+  responses: { ...runResponses, ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503) },
 });
 
 const getThreadRoute = createRoute({
@@ -135,7 +136,7 @@ const postAnswerRoute = createRoute({
     headers: AcceptHeader,
     body: jsonBody(AnswerBody, "The answer"),
   },
-  responses: { ...runResponses, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
+  responses: { ...runResponses, ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503) },
 });
 
 export function threadView(thread: ThreadRow, conv: Conversation) {
@@ -201,29 +202,32 @@ export function threadsRouter(deps: AppDeps) {
     const { text } = c.req.valid("json");
     const { accept } = c.req.valid("header");
     const tenantId = c.get("tenantId");
-    const thread = await requireThread(deps, c, threadId);
-    return runOnThread(deps, c, {
-      thread,
-      sse: wantsEventStream(accept),
-      event: "thread.message",
-      busy: new ApiError(409, "thread_busy", "A run is in progress on this thread."),
-      check: async (conv) => {
-        // The state machine decides before anything runs: an edit with nothing to edit is 409.
-        const session = resumed(conv.session);
-        if (session.version !== null && canApply(session, "edit")) return;
-        // Unsafe or unreadable text is the run's to refuse, with its reason, as any message.
-        if (screen(text, NscConfig.parse({}).maxRequestChars).rejection) return;
-        const intent = await deps.services.context.skills.intent.classify(text, {
-          ...skillContextFor(
-            deps.services.context,
-            tenantId,
-            thread.asOf ?? deps.services.tenants.get(tenantId)!.config.asOf,
-          ),
-          hasSegment: false,
-        });
-        if (intent.editOnly) throw new ApiError(409, "no_segment", nothingToEdit(session));
-      },
-      input: { tenant: tenantId, asOf: thread.asOf ?? undefined, request: text, threadId },
+    return withRunSlot(deps, c, async (slot) => {
+      const thread = await requireThread(deps, c, threadId);
+      return runOnThread(deps, c, {
+        thread,
+        slot,
+        sse: wantsEventStream(accept),
+        event: "thread.message",
+        busy: new ApiError(409, "thread_busy", "A run is in progress on this thread."),
+        check: async (conv) => {
+          // The state machine decides before anything runs: an edit with nothing to edit is 409.
+          const session = resumed(conv.session);
+          if (session.version !== null && canApply(session, "edit")) return;
+          // Unsafe or unreadable text is the run's to refuse, with its reason, as any message.
+          if (screen(text, NscConfig.parse({}).maxRequestChars).rejection) return;
+          const intent = await deps.services.context.skills.intent.classify(text, {
+            ...skillContextFor(
+              deps.services.context,
+              tenantId,
+              thread.asOf ?? deps.services.tenants.get(tenantId)!.config.asOf,
+            ),
+            hasSegment: false,
+          });
+          if (intent.editOnly) throw new ApiError(409, "no_segment", nothingToEdit(session));
+        },
+        input: { tenant: tenantId, asOf: thread.asOf ?? undefined, request: text, threadId },
+      });
     });
   });
 
@@ -239,22 +243,25 @@ export function threadsRouter(deps: AppDeps) {
     const { threadId } = c.req.valid("param");
     const { answer } = c.req.valid("json");
     const { accept } = c.req.valid("header");
-    const thread = await requireThread(deps, c, threadId);
-    return runOnThread(deps, c, {
-      thread,
-      sse: wantsEventStream(accept),
-      event: "thread.answer",
-      busy: new ApiError(
-        409,
-        "not_waiting",
-        "This thread is busy with another request or answer; it is not waiting for an answer.",
-      ),
-      check: (conv) => {
-        if (!conv.question) {
-          throw new ApiError(409, "not_waiting", "This thread is not waiting for an answer.");
-        }
-      },
-      input: { threadId, answer },
+    return withRunSlot(deps, c, async (slot) => {
+      const thread = await requireThread(deps, c, threadId);
+      return runOnThread(deps, c, {
+        thread,
+        slot,
+        sse: wantsEventStream(accept),
+        event: "thread.answer",
+        busy: new ApiError(
+          409,
+          "not_waiting",
+          "This thread is busy with another request or answer; it is not waiting for an answer.",
+        ),
+        check: (conv) => {
+          if (!conv.question) {
+            throw new ApiError(409, "not_waiting", "This thread is not waiting for an answer.");
+          }
+        },
+        input: { threadId, answer },
+      });
     });
   });
 

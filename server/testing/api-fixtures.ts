@@ -32,6 +32,15 @@ export const TEST_CONFIG: ServerConfig = {
   bodyLimitBytes: 64 * 1024,
   rateLimitPerMinute: 100_000,
   segmentTimeoutMs: 30_000,
+  // Wide enough that no test sheds a run unless it sets its own limits.
+  runLimits: {
+    concurrency: 64,
+    queue: 1_000,
+    tenantConcurrency: 64,
+    tenantQueue: 1_000,
+    queueTimeoutMs: 60_000,
+    retryAfterSeconds: 1,
+  },
 };
 
 export function uniquePrefix(): string {

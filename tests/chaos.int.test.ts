@@ -1,0 +1,317 @@
+/**
+ * The chaos suite: server processes (`segment serve` children, tests/support/server-process.ts)
+ * killed with SIGKILL at checkpoint boundaries of a run, clients that go away at seeded random
+ * points, a private Redis stopped under the server, and (with CHAOS=full) a private Postgres
+ * stopped and frozen (SIGSTOP) during runs. After each fault: every answer was 2xx or an
+ * envelope (a 5xx only as an explained 503), no thread is left stuck, the same message or
+ * answer sent again succeeds, and no version is lost or doubled.
+ *
+ * `npm test` runs the fast cases (a kill in a creation and in an answer, eight disconnects,
+ * Redis stopped);
+ * `npm run test:chaos` (CHAOS=full) kills at every step boundary of a creation and of an
+ * answer, forty disconnects, and the Postgres faults, which need a private Postgres with the
+ * online-retail warehouse loaded (about a minute more).
+ *
+ * Processes killed or frozen are only ever this file's own: its server children, its private
+ * Redis and Postgres (tests/support/private-services.ts). The machine's are never touched.
+ */
+import seedrandom from "seedrandom";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseEnv } from "../state/config.ts";
+import { createApiKey } from "../storage/api-keys.ts";
+import { openDatabase, type Database } from "../storage/database.ts";
+import { expectSound, finishedSteps, retry, settledThread, streamRun } from "./support/chaos.ts";
+import { call } from "./support/http-client.ts";
+import { PrivatePostgres, PrivateRedis } from "./support/private-services.ts";
+import pgLib from "pg";
+import { startServerProcess, type ServerProcess } from "./support/server-process.ts";
+import { resolve } from "node:path";
+
+const FULL = process.env.CHAOS === "full";
+const SEED = process.env.CHAOS_SEED ?? "chaos";
+const REQUEST = "UK customers who bought Christmas decorations in November 2011";
+const ASKS = "loyal customers in France";
+/** Server settings: limits out of the way, faults answered within about a second. */
+const SERVER_ENV = {
+  RATE_LIMIT_PER_MINUTE: "1000000",
+  GRAPH_RUNS_MAX: "4",
+  TENANT_GRAPH_RUNS_MAX: "4",
+  REDIS_CONNECT_TIMEOUT_MS: "500",
+  REDIS_COMMAND_TIMEOUT_MS: "300",
+};
+
+let db: Database;
+let redis: PrivateRedis;
+/** Stays up through the whole file: where runs cut elsewhere are retried. */
+let steady: ServerProcess;
+let key: string;
+let stepsOfCreate = 0;
+let stepsOfAnswer = 0;
+
+beforeAll(async () => {
+  const env = parseEnv();
+  db = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: resolve(env.DATA_DIR),
+    port: env.EMBEDDED_PG_PORT,
+  });
+  redis = await PrivateRedis.start();
+  steady = await startServerProcess({
+    databaseUrl: db.url,
+    env: { ...SERVER_ENV, REDIS_URL: redis.url },
+  });
+  key = (await createApiKey(db.pool, "online-retail", { name: "chaos" })).key;
+  // How many checkpoint boundaries a whole creation and a whole answer cross.
+  const thread = await newThread(steady);
+  const created = await streamRun(
+    steady.url,
+    `/v1/threads/${thread}/messages`,
+    key,
+    {
+      text: REQUEST,
+    },
+    () => undefined,
+  );
+  stepsOfCreate = finishedSteps(created.events);
+  const asked = await newThread(steady);
+  await call(steady.url, `/v1/threads/${asked}/messages`, { key, json: { text: ASKS } });
+  const answered = await streamRun(
+    steady.url,
+    `/v1/threads/${asked}/answers`,
+    key,
+    {
+      answer: 1,
+    },
+    () => undefined,
+  );
+  stepsOfAnswer = finishedSteps(answered.events);
+  expect(stepsOfCreate).toBeGreaterThan(5);
+  expect(stepsOfAnswer).toBeGreaterThan(3);
+});
+
+afterAll(async () => {
+  await steady?.stop();
+  await redis?.dispose();
+  await db?.close();
+});
+
+async function newThread(server: ServerProcess, withKey = key): Promise<string> {
+  const a = await call(server.url, "/v1/threads", { key: withKey, json: {} });
+  expect(a.status).toBe(201);
+  return (a.body as { id: string }).id;
+}
+
+/** The thread waits for the answer to "loyal customers in France". */
+async function askedThread(server: ServerProcess): Promise<string> {
+  const id = await newThread(server);
+  const a = await call(server.url, `/v1/threads/${id}/messages`, { key, json: { text: ASKS } });
+  expect((a.body as { status: string }).status).toBe("needs_clarification");
+  return id;
+}
+
+/**
+ * After a cut run: the thread rests, the same message or answer succeeds on `server`, and the
+ * thread ends ready at the version that answer reported.
+ */
+async function expectRecovers(
+  server: ServerProcess,
+  id: string,
+  turn: { path: "messages" | "answers"; json: unknown },
+  key_ = key,
+): Promise<void> {
+  const key = key_;
+  const before = await settledThread(server.url, key, id);
+  expect(["understanding", "editing"]).not.toContain(before.status);
+  const again = await retry(server.url, `/v1/threads/${id}/${turn.path}`, key, turn.json);
+  // An answer whose run committed its version before the cut is no longer awaited (the thread
+  // rests at that version, reported ready, or aborted when the cut came after the commit):
+  // nothing is lost.
+  if (turn.path === "answers" && again.status === 409) {
+    expect((again.body as { error: { code: string } }).error.code).toBe("not_waiting");
+    expect(["ready", "aborted"]).toContain(before.status);
+    expect(before.pendingQuestion).toBeNull();
+    expect(before.versions.length, JSON.stringify(before).slice(0, 600)).toBe(1);
+    return;
+  }
+  expect(again.status, again.text.slice(0, 300)).toBe(200);
+  const result = again.body as { status: string; version: number };
+  expect(
+    result.status,
+    `${JSON.stringify(before).slice(0, 400)} → ${again.text.slice(0, 600)}`,
+  ).toBe("ok");
+  const after = await settledThread(server.url, key, id);
+  expect(after).toMatchObject({ status: "ready", version: result.version });
+}
+
+function boundaries(steps: number, fast: number[]): number[] {
+  return FULL ? Array.from({ length: steps }, (_, k) => k) : fast.filter((k) => k < steps);
+}
+
+describe("kill -9 of a server process at checkpoint boundaries", () => {
+  it("a creation cut after each of its steps resumes: the same message on another process succeeds", async () => {
+    for (const k of boundaries(stepsOfCreate, [4])) {
+      const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
+      try {
+        const id = await newThread(doomed);
+        let left = k;
+        const run = await streamRun(
+          doomed.url,
+          `/v1/threads/${id}/messages`,
+          key,
+          {
+            text: REQUEST,
+          },
+          (e) => {
+            // Killed right after the k-th step's update was streamed (its checkpoint written).
+            if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
+          },
+        );
+        expect(run.events.some((e) => e.event === "done")).toBe(false);
+        await expectRecovers(steady, id, { path: "messages", json: { text: REQUEST } });
+      } finally {
+        await doomed.kill9();
+      }
+    }
+  });
+
+  it("an answer cut after each of its steps resumes: the same answer on another process succeeds", async () => {
+    for (const k of boundaries(stepsOfAnswer, [1])) {
+      const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
+      try {
+        const id = await askedThread(doomed);
+        let left = k;
+        await streamRun(doomed.url, `/v1/threads/${id}/answers`, key, { answer: 1 }, (e) => {
+          if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
+        });
+        await expectRecovers(steady, id, { path: "answers", json: { answer: 1 } });
+      } finally {
+        await doomed.kill9();
+      }
+    }
+  });
+});
+
+describe("clients that go away at random points (seeded)", () => {
+  it(`${FULL ? 40 : 8} disconnects mid-run: each thread rests and the same turn succeeds`, async () => {
+    const rng = seedrandom(SEED);
+    for (let i = 0; i < (FULL ? 40 : 8); i++) {
+      const answering = rng() < 0.4;
+      const id = answering ? await askedThread(steady) : await newThread(steady);
+      const turn = answering
+        ? { path: "answers" as const, json: { answer: 1 } }
+        : { path: "messages" as const, json: { text: REQUEST } };
+      const steps = answering ? stepsOfAnswer : stepsOfCreate;
+      if (rng() < 0.5) {
+        // A streaming client that leaves after a random step.
+        let left = Math.floor(rng() * steps);
+        const run = await streamRun(
+          steady.url,
+          `/v1/threads/${id}/${turn.path}`,
+          key,
+          turn.json,
+          (e, cut) => {
+            if (finishedSteps([e]) === 1 && --left < 0) cut();
+          },
+        );
+        expect(run.status).toBe(200);
+      } else {
+        // A JSON client that gives up after a random time within a run.
+        const gone = new AbortController();
+        setTimeout(() => gone.abort(), Math.floor(rng() * 400));
+        const a = await call(steady.url, `/v1/threads/${id}/${turn.path}`, {
+          key,
+          json: turn.json,
+          signal: gone.signal,
+        }).catch(() => null);
+        if (a) expectSound(a, "a run whose client left");
+      }
+      await expectRecovers(steady, id, turn);
+    }
+  });
+});
+
+describe("a private Redis stopped under the server (rate-limit counters)", () => {
+  it("runs are served from in-memory limits while it is down, and it is used again once back", async () => {
+    const id = await askedThread(steady);
+    await redis.stop();
+    try {
+      const answered = await call(steady.url, `/v1/threads/${id}/answers`, {
+        key,
+        json: { answer: 1 },
+      });
+      expectSound(answered, "answer with Redis down");
+      expect(answered.status).toBe(200);
+      const edited = await call(steady.url, `/v1/threads/${id}/messages`, {
+        key,
+        json: { text: "include Belgium too" },
+      });
+      expect(edited.status).toBe(200);
+      expect((edited.body as { version: number }).version).toBe(2);
+    } finally {
+      await redis.restart();
+    }
+    const after = await call(steady.url, `/v1/threads/${id}`, { key });
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ status: "ready", version: 2 });
+  });
+});
+
+describe.runIf(FULL)("a private Postgres stopped and frozen during runs (CHAOS=full)", () => {
+  let pg: PrivatePostgres;
+  let server: ServerProcess;
+  let pgKey: string;
+  const LIMITS = {
+    PG_CONNECT_TIMEOUT_MS: "1000",
+    PG_STATEMENT_TIMEOUT_MS: "1000",
+    PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: "1500",
+    SEGMENT_TIMEOUT_MS: "2000",
+  };
+
+  beforeAll(async () => {
+    pg = await PrivatePostgres.start();
+    // The server loads the warehouses into the private database as it starts.
+    server = await startServerProcess({
+      databaseUrl: pg.url,
+      env: { ...SERVER_ENV, ...LIMITS },
+      readyTimeoutMs: 600_000,
+    });
+    const pool = new pgLib.Pool({ connectionString: pg.url, max: 1 });
+    pgKey = (await createApiKey(pool, "online-retail", { name: "chaos" })).key;
+    await pool.end();
+  }, 900_000);
+  afterAll(async () => {
+    pg?.thaw();
+    await server?.stop();
+    await pg?.dispose();
+  });
+
+  for (const fault of ["frozen", "stopped"] as const) {
+    it(`${fault} mid-run: the stream says dependency_unavailable, requests get 503 envelopes, and the same message succeeds once it is back`, async () => {
+      const id = await newThread(server, pgKey);
+      let faulted: Promise<void> | undefined;
+      const run = await streamRun(
+        server.url,
+        `/v1/threads/${id}/messages`,
+        pgKey,
+        { text: REQUEST },
+        (e) => {
+          if (!faulted && finishedSteps([e]) === 1)
+            faulted = fault === "frozen" ? Promise.resolve(pg.freeze()) : pg.stop();
+        },
+      );
+      await faulted;
+      try {
+        const error = run.events.find((e) => e.event === "error");
+        expect(error?.data).toMatchObject({ code: "dependency_unavailable" });
+        const other = await call(server.url, "/v1/threads", { key: pgKey, json: {} });
+        expectSound(other, `POST /v1/threads with Postgres ${fault}`);
+        expect(other.status).toBe(503);
+      } finally {
+        if (fault === "frozen") pg.thaw();
+        else await pg.restart();
+      }
+      // Back without a restart of the server: the same message goes through.
+      await expectRecovers(server, id, { path: "messages", json: { text: REQUEST } }, pgKey);
+    });
+  }
+});
