@@ -8,6 +8,7 @@ import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Services } from "../runtime/services.ts";
 import {
   applyPoolTimeouts,
+  guardCheckedOutClients,
   poolTimeoutOptions,
   shortStatementTimeouts,
   type PoolTimeouts,
@@ -71,6 +72,8 @@ export function createDeps(
     ...(opts.poolTimeouts ? poolTimeoutOptions(shortStatementTimeouts(opts.poolTimeouts)) : {}),
   });
   lockPool.on("error", (err) => opts.logger.warn({ err }, "idle lock connection failed"));
+  // A lock's connection is held idle for a whole run: its loss must not crash the process.
+  guardCheckedOutClients(lockPool, opts.logger);
   const poolReady = opts.poolTimeouts
     ? applyPoolTimeouts(services.db.pool, opts.poolTimeouts)
     : Promise.resolve();

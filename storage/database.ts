@@ -133,8 +133,24 @@ export async function applyPoolTimeouts(pool: pg.Pool, timeouts: PoolTimeouts): 
   for (const client of idle) client?.release(true);
 }
 
+/**
+ * A client checked out of a pool and idle between its queries (a thread lock held for a run, a
+ * transaction between statements) emits its connection's loss on itself, not on the pool;
+ * unhandled, that crashes the process (seen with Postgres stopped mid-run). The loss is logged
+ * here; the client's next query fails like any other dependency failure (503), and the pool
+ * drops the client when it is released.
+ */
+export function guardCheckedOutClients(pool: pg.Pool, logger: Logger | undefined): void {
+  pool.on("connect", (client) => {
+    client.on("error", (err) => {
+      if (!pool.ending) logger?.warn({ err }, "PostgreSQL connection of a checked-out client lost");
+    });
+  });
+}
+
 function createPool(url: string, logger: Logger | undefined): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, application_name: "segmentation-agent" });
+  guardCheckedOutClients(pool, logger);
   // An idle client losing its connection is emitted on the pool; unhandled, it would crash
   // the process, while the pool simply replaces the client on next use. end() resolves
   // before the sockets are closed, so a server stopped right after close() can still reach

@@ -115,6 +115,7 @@ async function inTransaction<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  let failed = false;
   try {
     await client.query("begin");
     const out = await fn(client);
@@ -122,9 +123,12 @@ async function inTransaction<T>(
     return out;
   } catch (err) {
     await client.query("rollback").catch(() => undefined);
+    // A client whose query failed (a read timeout leaves its query in flight) is not
+    // given back: the next user would read that query's late answer.
+    failed = true;
     throw err;
   } finally {
-    client.release();
+    client.release(failed);
   }
 }
 
@@ -380,6 +384,7 @@ export async function memberPage(
 ): Promise<{ items: string[]; next: string | null }> {
   const n = sql.values.length;
   const client = await pool.connect();
+  let failed = false;
   try {
     await client.query("begin transaction read only");
     await client.query(`set local statement_timeout = ${Math.trunc(opts.statementTimeoutMs)}`);
@@ -396,8 +401,11 @@ export async function memberPage(
     return { items, next: rows.length > opts.limit ? items[items.length - 1]! : null };
   } catch (err) {
     await client.query("rollback").catch(() => undefined);
+    // A client whose query failed (a read timeout leaves its query in flight) is not
+    // given back: the next user would read that query's late answer.
+    failed = true;
     throw err;
   } finally {
-    client.release();
+    client.release(failed);
   }
 }

@@ -22,6 +22,7 @@ export class Warehouse {
     searchPath?: string,
   ) {
     const client = await this.pool.connect();
+    let failed = false;
     try {
       await client.query("begin transaction read only");
       await client.query(
@@ -34,9 +35,12 @@ export class Warehouse {
       return result.rows;
     } catch (err) {
       await client.query("rollback").catch(() => {});
+      // A client whose query failed (a read timeout leaves its query in flight) is not
+      // given back: the next user would read that query's late answer.
+      failed = true;
       throw err;
     } finally {
-      client.release();
+      client.release(failed);
     }
   }
 
