@@ -125,7 +125,11 @@ function newFrame(scope: MapScope, clause: Clause, prev: Frame | undefined): Cla
 }
 
 /** Runs the clause passes over one clause. */
-export function mapClause(clause: Clause, scope: MapScope, prev: Frame | undefined): ClauseResult {
+export function runClausePasses(
+  clause: Clause,
+  scope: MapScope,
+  prev: Frame | undefined,
+): ClauseResult {
   const f = newFrame(scope, clause, prev);
   for (const { rules } of CLAUSE_PASSES) {
     for (const rule of rules) {
@@ -177,7 +181,7 @@ export function mapRequest(
   const results: ClauseResult[] = [];
   let frame: Frame | undefined;
   for (const clause of clauses) {
-    const result = mapClause(clause, scope, frame);
+    const result = runClausePasses(clause, scope, frame);
     frame = result.frame ?? frame;
     results.push(result);
   }
