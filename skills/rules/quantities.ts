@@ -22,8 +22,9 @@ export interface QuantityTag {
   tokens: [number, number];
 }
 
-const SYMBOL_CURRENCY: Record<string, string> = { "£": "GBP", $: "USD", "€": "EUR" };
-const WORD_CURRENCY: Record<string, string> = {
+/** Currency signs and words the number reader knows, with their ISO codes. */
+export const SYMBOL_CURRENCY: Record<string, string> = { "£": "GBP", $: "USD", "€": "EUR" };
+export const WORD_CURRENCY: Record<string, string> = {
   pounds: "GBP",
   pound: "GBP",
   gbp: "GBP",

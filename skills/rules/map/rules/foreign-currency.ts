@@ -1,13 +1,16 @@
+import { SYMBOL_CURRENCY, WORD_CURRENCY } from "../../quantities.ts";
 import type { MapRule } from "../types.ts";
 
-const SYMBOL: Record<string, string> = { GBP: "£", USD: "$", EUR: "€" };
-const FOREIGN = /[$€]|\b(dollars?|usd|euros?|eur)\b/gi;
-
-/** "over $500" → "over £500": the same figures in the tenant's currency. */
-function inOwnCurrency(text: string, sign: string): string {
+/** "over $500" → "over £500": the same figures in `own`, the tenant's currency. */
+function inOwnCurrency(text: string, own: string): string {
+  const sign = Object.keys(SYMBOL_CURRENCY).find((k) => SYMBOL_CURRENCY[k] === own);
+  const words = Object.keys(WORD_CURRENCY).filter((w) => WORD_CURRENCY[w] !== own);
+  const signs = Object.keys(SYMBOL_CURRENCY)
+    .map((k) => `\\${k}`)
+    .join("");
   return text
-    .replace(FOREIGN, "")
-    .replace(/(^|[^\d.,£$€])(\d)/g, `$1${sign}$2`)
+    .replace(new RegExp(`[${signs}]|\\b(${words.join("|")})\\b`, "gi"), "")
+    .replace(new RegExp(`(^|[^\\d.,${signs}])(\\d)`, "g"), `$1${sign ?? `${own} `}$2`)
     .replace(/\s{2,}/g, " ")
     .trim();
 }
@@ -24,10 +27,9 @@ export const foreignCurrency: MapRule = {
     c.quantities.some((q) => q.currency && q.currency !== f.scope.ctx.catalog.currency),
   apply(c, f) {
     const { catalog } = f.scope.ctx;
-    const sign = SYMBOL[catalog.currency] ?? `${catalog.currency} `;
     for (const q of c.quantities) {
       if (!q.currency || q.currency === catalog.currency) continue;
-      const same = inOwnCurrency(q.text, sign);
+      const same = inOwnCurrency(q.text, catalog.currency);
       f.scope.ambiguities.push({
         key: `foreign-currency:${q.start}`,
         kind: "ambiguous_value",
