@@ -1,4 +1,5 @@
 /** What the `segment` subcommands share: exit codes, the JSON shape, services per command. */
+import { z } from "zod";
 import { parseEnv } from "../state/config.ts";
 import { InputError, type RunResult } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
@@ -24,11 +25,12 @@ export function envWith(opts: SourceOption) {
   return opts.source ? { ...env, ONLINE_RETAIL_DIR: opts.source } : env;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The API validates ids with the same schema. */
+const UUID = z.uuid();
 
 /** An id the command line was given, checked before it reaches the database. */
 export function requireId(id: string, what: string): string {
-  if (!UUID.test(id)) throw new InputError(`"${id}" is not a ${what} id (a UUID).`);
+  if (!UUID.safeParse(id).success) throw new InputError(`"${id}" is not a ${what} id (a UUID).`);
   return id;
 }
 
