@@ -1,7 +1,11 @@
 /** Pure routers of the conversation graph; they read the session's state machine. */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { nscConfigFrom } from "../state/config.ts";
-import { sessionOf, type ConversationStateType } from "../state/conversation-state.ts";
+import {
+  questionWaits,
+  sessionOf,
+  type ConversationStateType,
+} from "../state/conversation-state.ts";
 
 export function routeAfterIntent(
   state: ConversationStateType,
@@ -27,9 +31,7 @@ export function routeAfterTurn(
 
 /** After a refusal or an explanation: a question that was waiting is put again. */
 export function routeAfterAside(state: ConversationStateType): "awaitAnswer" | "__end__" {
-  return sessionOf(state).phase === "needs_clarification" && state.pendingQuestion
-    ? "awaitAnswer"
-    : "__end__";
+  return questionWaits(sessionOf(state), state.pendingQuestion) ? "awaitAnswer" : "__end__";
 }
 
 export function routeAfterAnswer(state: ConversationStateType): "nsc" | "dse" {

@@ -6,6 +6,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { nscConfigFrom } from "../state/config.ts";
 import {
+  questionWaits,
   sessionOf,
   type ConversationStateType,
   type ConversationUpdate,
@@ -259,9 +260,7 @@ export async function perceiveMessage(
   // A refusal or a question about the segment while a question waits keeps that question's
   // turn as it is, so the question is put again and its answer still works.
   const waiting =
-    session.phase === "needs_clarification" &&
-    state.pendingQuestion !== null &&
-    state.pendingQuestion !== undefined &&
+    questionWaits(session, state.pendingQuestion) &&
     (decision.route === "refuse" || decision.route === "explain");
   const base = {
     ...(waiting ? {} : FRESH_TURN),

@@ -92,4 +92,9 @@ export const ConversationInput = Annotation.Root({
 export function sessionOf(state: { session?: Session | null }): Session {
   return state.session ?? INITIAL_SESSION;
 }
+
+/** A clarifying question is put and still waits for its answer. */
+export function questionWaits(session: Session, question: unknown): boolean {
+  return session.phase === "needs_clarification" && question !== null && question !== undefined;
+}
 export type ConversationUpdate = typeof ConversationState.Update;
