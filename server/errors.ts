@@ -61,6 +61,19 @@ export class ApiError extends Error {
   }
 }
 
+/** A run already holds the thread: worth sending again in a moment (a cut run winds down). */
+export const THREAD_BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * 409 thread_busy: another run holds the thread. Its own code, never `not_waiting`, so a
+ * client can tell "try again in a moment" from "there is nothing to answer".
+ */
+export function threadBusy(message: string): ApiError {
+  return new ApiError(409, "thread_busy", message, {
+    "Retry-After": String(THREAD_BUSY_RETRY_AFTER_SECONDS),
+  });
+}
+
 /** What a client is told to wait after a dependency failed: about one connect timeout. */
 export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
 

@@ -514,8 +514,13 @@ describe("POST /v1/threads/{threadId}/answers", () => {
     );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409]);
+    // Refused either while the winner runs (busy: try again) or after it finished (nothing to
+    // answer); never the one code for both, so a client knows whether to retry.
     const loser = responses.find((r) => r.status === 409)!;
-    await expectError(loser, 409, "not_waiting");
+    const code = ((await loser.clone().json()) as { error: { code: string } }).error.code;
+    expect(["thread_busy", "not_waiting"]).toContain(code);
+    if (code === "thread_busy") expect(loser.headers.get("retry-after")).toBe("1");
+    await expectError(loser, 409, code);
     const winner = (await responses.find((r) => r.status === 200)!.json()) as RunBody;
     expect(winner.status).toBe("ok");
     expect(await auditEvents(id)).toEqual(["thread.created", "thread.message", "thread.answer"]);

@@ -15,7 +15,7 @@ import type { VersionEntry } from "../../state/edit.ts";
 import { runRequest } from "../../runtime/run.ts";
 import { runOnThread, wantsEventStream, withRunSlot } from "../conversation.ts";
 import type { AppDeps } from "../deps.ts";
-import { ApiError, errorResponses, notFound } from "../errors.ts";
+import { ApiError, errorResponses, notFound, threadBusy } from "../errors.ts";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "../router.ts";
 import {
   AcceptHeader,
@@ -194,7 +194,7 @@ export function segmentVersionsRouter(deps: AppDeps) {
         slot,
         sse: wantsEventStream(accept),
         event: "segment.edit",
-        busy: new ApiError(409, "thread_busy", "Another edit of this segment is running."),
+        busy: threadBusy("Another edit of this segment is running."),
         check: (conv) => {
           if (conv.session.phase === "needs_clarification" && !load)
             throw new ApiError(
@@ -236,7 +236,7 @@ export function segmentVersionsRouter(deps: AppDeps) {
         slot,
         sse: wantsEventStream(accept),
         event: "segment.revert",
-        busy: new ApiError(409, "thread_busy", "Another edit of this segment is running."),
+        busy: threadBusy("Another edit of this segment is running."),
         check: () => undefined,
         input: {
           threadId: thread.id,
@@ -250,8 +250,7 @@ export function segmentVersionsRouter(deps: AppDeps) {
   /** Loads a saved segment into a fresh thread (a turn of its own, under the thread's lock). */
   async function loadInto(thread: ThreadRow, segment: SegmentRecord): Promise<void> {
     const release = await deps.locks.tryAcquire(thread.id);
-    if (!release)
-      throw new ApiError(409, "thread_busy", "Another edit of this segment is running.");
+    if (!release) throw threadBusy("Another edit of this segment is running.");
     try {
       await runRequest(deps.services, {
         threadId: thread.id,

@@ -20,7 +20,7 @@ import { resumed } from "../../state/session.ts";
 import { compileSegment } from "../../warehouse/compile.ts";
 import { readConversation } from "../conversation.ts";
 import type { AppDeps } from "../deps.ts";
-import { ApiError, errorResponses, notFound } from "../errors.ts";
+import { ApiError, errorResponses, notFound, threadBusy } from "../errors.ts";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "../router.ts";
 import {
   Cursor,
@@ -196,11 +196,7 @@ export function segmentsRouter(deps: AppDeps) {
     // Under the thread's lock, so no turn lands between reading its versions and saving them.
     const release = await deps.locks.tryAcquire(thread.id);
     if (!release)
-      throw new ApiError(
-        409,
-        "thread_busy",
-        "A turn of this conversation is running; save it when the turn ends.",
-      );
+      throw threadBusy("A turn of this conversation is running; save it when the turn ends.");
     let saved: SegmentRecord;
     try {
       const conv = await readConversation(deps.services, thread.id);

@@ -21,7 +21,7 @@ import {
   type Conversation,
 } from "../conversation.ts";
 import type { AppDeps } from "../deps.ts";
-import { ApiError, errorResponses, notFound } from "../errors.ts";
+import { ApiError, errorResponses, notFound, threadBusy } from "../errors.ts";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "../router.ts";
 import { AcceptHeader, IsoDate, RunResultSchema, ThreadParams, ThreadSchema } from "../schemas.ts";
 import type { ApiBindings } from "../types.ts";
@@ -129,7 +129,7 @@ const postAnswerRoute = createRoute({
   path: "/threads/{threadId}/answers",
   tags,
   summary: "Answer the pending clarifying question; resumes the run",
-  description: `409 not_waiting when the thread has no pending question. ${SSE_DESCRIPTION}`,
+  description: `409 not_waiting when the thread has no pending question; 409 thread_busy (with Retry-After) while another run holds it. ${SSE_DESCRIPTION}`,
   security: bearerAuth,
   request: {
     params: ThreadParams,
@@ -209,7 +209,7 @@ export function threadsRouter(deps: AppDeps) {
         slot,
         sse: wantsEventStream(accept),
         event: "thread.message",
-        busy: new ApiError(409, "thread_busy", "A run is in progress on this thread."),
+        busy: threadBusy("A run is in progress on this thread."),
         check: async (conv) => {
           // The state machine decides before anything runs: an edit with nothing to edit is 409.
           const session = resumed(conv.session);
@@ -250,10 +250,8 @@ export function threadsRouter(deps: AppDeps) {
         slot,
         sse: wantsEventStream(accept),
         event: "thread.answer",
-        busy: new ApiError(
-          409,
-          "not_waiting",
-          "This thread is busy with another request or answer; it is not waiting for an answer.",
+        busy: threadBusy(
+          "This thread is busy with another request or answer; send the answer again in a moment.",
         ),
         check: (conv) => {
           if (!conv.question) {
