@@ -61,6 +61,8 @@ export function createDeps(
      * applyPoolTimeouts) and on the lock pool. Without them a stalled database hangs requests.
      */
     poolTimeouts?: PoolTimeouts;
+    /** Connections of the services' pool (PG_POOL_MAX), set with the timeouts. */
+    poolMax?: number;
     /** Connect and command timeouts for Redis; rate-limit.ts has the defaults. */
     redisTimeouts?: RedisTimeouts;
   },
@@ -75,7 +77,7 @@ export function createDeps(
   // A lock's connection is held idle for a whole run: its loss must not crash the process.
   guardCheckedOutClients(lockPool, opts.logger);
   const poolReady = opts.poolTimeouts
-    ? applyPoolTimeouts(services.db.pool, opts.poolTimeouts)
+    ? applyPoolTimeouts(services.db.pool, opts.poolTimeouts, opts.poolMax)
     : Promise.resolve();
   const limiter = createRateLimiter({
     pointsPerMinute: config.rateLimitPerMinute,

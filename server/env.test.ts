@@ -8,6 +8,18 @@ import {
 import { httpTimeoutsFrom, parseServerEnv, redisTimeoutsFrom, serverConfigFrom } from "./env.ts";
 import { httpServerOptions } from "./http-server.ts";
 
+describe("the services' pool size in the server environment", () => {
+  it("is pg's own 10 by default and read from a string", () => {
+    expect(parseServerEnv({}).PG_POOL_MAX).toBe(10);
+    expect(parseServerEnv({ PG_POOL_MAX: "24" }).PG_POOL_MAX).toBe(24);
+  });
+
+  it("refuses a size that cannot serve a run or is not a whole number", () => {
+    for (const bad of ["0", "-3", "2.5", "many", "100000"])
+      expect(() => parseServerEnv({ PG_POOL_MAX: bad }), bad).toThrow(/PG_POOL_MAX/);
+  });
+});
+
 describe("timeouts in the server environment", () => {
   it("has defaults for every dependency and for slow clients", () => {
     const env = parseServerEnv({});

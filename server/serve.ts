@@ -72,6 +72,7 @@ export async function startServer(
     rateLimitKeyPrefix: opts.rateLimitKeyPrefix,
     isDraining: () => draining,
     poolTimeouts: poolTimeoutsFrom(env),
+    poolMax: env.PG_POOL_MAX,
     redisTimeouts: redisTimeoutsFrom(env),
   });
   if (!(await owned.ready())) {

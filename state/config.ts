@@ -43,6 +43,11 @@ const AppEnvFields = z.object({
    * bounds both with this one setting).
    */
   PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /**
+   * Connections of the services' pool (checkpoints, app tables, segment execution); pg's own
+   * default is 10. Each graph run holds one per statement, so raise it with GRAPH_RUNS_MAX.
+   */
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   /** Server-side limit per statement; a segment run raises it to SEGMENT_TIMEOUT_MS. */
   PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** The server ends a session left idle inside a transaction this long. */

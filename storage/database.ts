@@ -125,8 +125,13 @@ export function poolTimeoutOptions(timeouts: PoolTimeouts) {
  * so connections opened from now on carry them; the idle ones, opened before, are closed here.
  * Call it before serving, while nothing has a connection checked out.
  */
-export async function applyPoolTimeouts(pool: pg.Pool, timeouts: PoolTimeouts): Promise<void> {
-  Object.assign(pool.options, poolTimeoutOptions(timeouts));
+export async function applyPoolTimeouts(
+  pool: pg.Pool,
+  timeouts: PoolTimeouts,
+  /** The pool's size from now on (PG_POOL_MAX); pg-pool reads it at each connect too. */
+  max?: number,
+): Promise<void> {
+  Object.assign(pool.options, poolTimeoutOptions(timeouts), max === undefined ? {} : { max });
   const idle = await Promise.all(
     Array.from({ length: pool.idleCount }, () => pool.connect().catch(() => undefined)),
   );
