@@ -36,14 +36,25 @@ const { values: args } = parseArgs({
     drain: { type: "string", default: "600" },
     seed: { type: "string", default: "soak" },
     keep: { type: "boolean", default: false },
+    /** Caps the server's V8 heap (--max-old-space-size), which bounds its RSS; unset: V8's own. */
+    "heap-mb": { type: "string" },
   },
 });
 const N = Number(args.conversations);
 const SECONDS = Number(args.seconds);
 const RAMP = Number(args.ramp);
 const DRAIN = Number(args.drain);
-if (!(N >= 1 && N <= 5_000) || !(SECONDS > 0 && SECONDS <= 3_600) || !(RAMP >= 0) || !(DRAIN > 0))
-  throw new Error("--conversations 1..5000, --seconds 1..3600, --ramp >= 0, --drain > 0");
+const HEAP_MB = args["heap-mb"] === undefined ? undefined : Number(args["heap-mb"]);
+if (
+  !(N >= 1 && N <= 5_000) ||
+  !(SECONDS > 0 && SECONDS <= 3_600) ||
+  !(RAMP >= 0) ||
+  !(DRAIN > 0) ||
+  (HEAP_MB !== undefined && !(Number.isInteger(HEAP_MB) && HEAP_MB >= 64))
+)
+  throw new Error(
+    "--conversations 1..5000, --seconds 1..3600, --ramp >= 0, --drain > 0, --heap-mb >= 64",
+  );
 
 /** One conversation each: a request (the first asks a question), then an edit. */
 const SCRIPTS = [
@@ -322,7 +333,10 @@ async function main(): Promise<void> {
   process.stderr.write("starting the server process…\n");
   const server = await startServerProcess({
     databaseUrl: db.url,
-    env: { RATE_LIMIT_PER_MINUTE: "1000000000" },
+    env: {
+      RATE_LIMIT_PER_MINUTE: "1000000000",
+      ...(HEAP_MB === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` }),
+    },
   });
   const made = await Promise.all(
     ["online-retail", "demo-retail"].map((t) => createApiKey(db.pool, t, { name: "soak" })),
