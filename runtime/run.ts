@@ -143,6 +143,19 @@ export function reportedSession(latest: Snapshot, running: boolean): Session {
   return settle(session, running);
 }
 
+/**
+ * The saved segment of a thread cut short comes back to the thread's stable state: a version
+ * its run stored before the cut but never checkpointed is discarded (one rule for kill -9,
+ * a client gone and a timeout: the thread's stable checkpoint is the truth, the store follows).
+ */
+async function reconcileSaved(services: Services, threadId: string, stable: Snapshot | null) {
+  const store = services.context.segments;
+  const { lineage, tenant } = stable ? valuesOf(stable) : {};
+  if (!store || !lineage || !tenant) return;
+  const keepThrough = Math.max(0, ...lineage.versions.map((v) => v.version));
+  await store.discardUnrecorded(tenant, lineage.id, { threadId, keepThrough });
+}
+
 /** Records that a run was cut short or threw, so the thread reports it (best effort). */
 async function recordCutShort(services: Services, threadId: string, event: "abort" | "fail") {
   const config = { configurable: { thread_id: threadId } };
@@ -155,6 +168,8 @@ async function recordCutShort(services: Services, threadId: string, event: "abor
     { session: transition(session, event) },
     "refuseMessage",
   );
+  const { resume } = await threadState(services, threadId);
+  await reconcileSaved(services, threadId, resume);
 }
 
 function messageOf(
@@ -208,6 +223,8 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
     ? await threadState(services, threadId)
     : { latest: undefined, resume: null, started: false };
   validateInput(services, input, started);
+  // A process killed mid-run left no one to reconcile its store write: the next run does.
+  if (resume) await reconcileSaved(services, threadId, resume);
   const from = resume ?? latest;
   if (resuming) {
     if (!started) throw new InputError(`No conversation ${threadId}.`);

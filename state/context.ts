@@ -48,6 +48,15 @@ export interface SegmentVersionStore {
     entry: VersionEntry,
     by: { threadId: string; actor?: string },
   ): Promise<void>;
+  /**
+   * Discards versions after `keepThrough` that `threadId` wrote but never checkpointed (its
+   * run was cut short between the two), so the store matches the thread's stable state.
+   */
+  discardUnrecorded(
+    tenant: string,
+    lineageId: string,
+    by: { threadId: string; keepThrough: number },
+  ): Promise<number[]>;
 }
 
 export interface TenantRuntime {

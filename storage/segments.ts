@@ -86,12 +86,18 @@ export class AlreadySavedError extends Error {
   }
 }
 
-async function insertVersion(db: Queryable, segmentId: string, v: VersionEntry, by?: string) {
+async function insertVersion(
+  db: Queryable,
+  segmentId: string,
+  v: VersionEntry,
+  writer: { by?: string; threadId?: string | null },
+) {
   await db.query(
     `insert into app.segment_versions
        (segment_id, version, definition, sql, size, kind, request, params, explanation, diff,
-        producer, created_by, created_at)
-     values ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13)`,
+        producer, created_by, created_at, thread_id)
+     values ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13,
+             $14)`,
     [
       segmentId,
       v.version,
@@ -104,8 +110,9 @@ async function insertVersion(db: Queryable, segmentId: string, v: VersionEntry, 
       JSON.stringify(v.explanation),
       v.diff ? JSON.stringify(v.diff) : null,
       v.producer,
-      by ?? null,
+      writer.by ?? null,
       v.at,
+      writer.threadId ?? null,
     ],
   );
 }
@@ -157,7 +164,8 @@ export async function saveSegment(pool: pg.Pool, input: NewSegment): Promise<Seg
         ],
       );
       const id = rows[0]!.id;
-      for (const v of input.versions) await insertVersion(client, id, v, input.savedBy);
+      for (const v of input.versions)
+        await insertVersion(client, id, v, { by: input.savedBy, threadId: input.threadId });
       const saved = await client.query<Row>(`${SELECT} where s.id = $1`, [id]);
       return toRecord(saved.rows[0]!);
     });
@@ -245,7 +253,7 @@ export async function appendVersion(
       if (!rows[0]) throw new Error(`no segment ${segmentId} for tenant ${tenantId}`);
       if ((rows[0].latest ?? 0) !== entry.version - 1)
         throw new VersionConflictError(segmentId, entry.version);
-      await insertVersion(client, segmentId, entry, opts.by);
+      await insertVersion(client, segmentId, entry, opts);
       // The thread that wrote the version edits the segment from now on (a loaded thread
       // takes over only once it has made a version, so a refused edit moves nothing).
       await client.query(
@@ -280,6 +288,55 @@ export async function appendVersion(
       throw new VersionConflictError(segmentId, entry.version);
     throw err;
   }
+}
+
+/**
+ * Brings a saved lineage back to its writing thread's last stable state: versions after
+ * `keepThrough` that this thread wrote are ones a cut-short run stored before its checkpoint
+ * (the thread never recorded them), so they go, and the segment is its latest version left.
+ * Nothing goes when a later version came from another thread: that one built on it, and the
+ * thread's next version is then refused as a conflict, as any stale edit is. Returns the
+ * version numbers discarded.
+ */
+export async function discardUnrecordedVersions(
+  pool: pg.Pool,
+  tenantId: string,
+  lineageId: string,
+  by: { threadId: string; keepThrough: number },
+): Promise<number[]> {
+  return inTransaction(pool, async (client) => {
+    const { rows: seg } = await client.query<{ id: string }>(
+      "select id from app.segments where tenant_id = $1 and lineage_id = $2 for update",
+      [tenantId, lineageId],
+    );
+    const segmentId = seg[0]?.id;
+    if (!segmentId) return [];
+    const { rows } = await client.query<{ version: number; thread_id: string | null }>(
+      `select version, thread_id from app.segment_versions
+       where segment_id = $1 and version > $2 order by version`,
+      [segmentId, by.keepThrough],
+    );
+    if (rows.length === 0 || rows.some((r) => r.thread_id !== by.threadId)) return [];
+    await client.query("delete from app.segment_versions where segment_id = $1 and version > $2", [
+      segmentId,
+      by.keepThrough,
+    ]);
+    await client.query(
+      `update app.segments s set definition = v.definition, sql = v.sql, size = v.size
+       from app.segment_versions v
+       where s.id = $1 and v.segment_id = s.id
+         and v.version = (select max(version) from app.segment_versions where segment_id = s.id)`,
+      [segmentId],
+    );
+    const versions = rows.map((r) => r.version);
+    await appendAudit(client, {
+      tenantId,
+      threadId: by.threadId,
+      event: "segment.versions_discarded",
+      detail: { segmentId, versions, reason: "the run that wrote them was cut short" },
+    });
+    return versions;
+  });
 }
 
 /** Saved segments as the conversation graph sees them (see SegmentVersionStore). */
@@ -323,6 +380,14 @@ export class PgSegmentVersionStore implements SegmentVersionStore {
       threadId: by.threadId,
       by: by.actor ?? `thread:${by.threadId}`,
     });
+  }
+
+  discardUnrecorded(
+    tenant: string,
+    lineageId: string,
+    by: { threadId: string; keepThrough: number },
+  ): Promise<number[]> {
+    return discardUnrecordedVersions(this.pool, tenant, lineageId, by);
   }
 }
 

@@ -6,8 +6,8 @@
  * envelope (a 5xx only as an explained 503), no thread is left stuck, the same message or
  * answer sent again succeeds, and no version is lost or doubled.
  *
- * `npm test` runs the fast cases (a kill in a creation and in an answer, eight disconnects,
- * Redis stopped);
+ * `npm test` runs the fast cases (a kill in a creation, in an answer and after a saved
+ * segment's version was stored, eight disconnects, Redis stopped);
  * `npm run test:chaos` (CHAOS=full) kills at every step boundary of a creation and of an
  * answer, forty disconnects, and the Postgres faults, which need a private Postgres with the
  * online-retail warehouse loaded (about a minute more).
@@ -185,6 +185,59 @@ describe("kill -9 of a server process at checkpoint boundaries", () => {
           if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
         });
         await expectRecovers(steady, id, { path: "answers", json: { answer: 1 } });
+      } finally {
+        await doomed.kill9();
+      }
+    }
+  });
+});
+
+describe("kill -9 in an edit of a saved segment", () => {
+  /** A saved segment of "customers in France" at version 1, and the thread it was saved from. */
+  async function saved(server: ServerProcess): Promise<{ id: string; thread: string }> {
+    const thread = await newThread(server);
+    const made = await call(server.url, `/v1/threads/${thread}/messages`, {
+      key,
+      json: { text: "customers in France" },
+    });
+    expect((made.body as { status: string }).status).toBe("ok");
+    const s = await call(server.url, "/v1/segments", {
+      key,
+      json: { threadId: thread, name: "c" },
+    });
+    expect(s.status).toBe(201);
+    return { id: (s.body as { id: string }).id, thread };
+  }
+  const EDIT = { text: "make it Germany instead of France" };
+
+  // Cut after commitVersion the store may hold version 2 while the thread's checkpoint does
+  // not: adopting it would make the retry fail ("no condition matching France"), so the
+  // thread's stable state wins and the retry makes version 2.
+  it("cut after each of its steps: the retry makes version 2, and the store and thread agree", async () => {
+    const probe = await saved(steady);
+    const full = await streamRun(
+      steady.url,
+      `/v1/threads/${probe.thread}/messages`,
+      key,
+      EDIT,
+      () => undefined,
+    );
+    const steps = finishedSteps(full.events);
+    for (const k of boundaries(steps, [steps - 1])) {
+      const s = await saved(steady);
+      const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
+      try {
+        let left = k;
+        await streamRun(doomed.url, `/v1/threads/${s.thread}/messages`, key, EDIT, (e) => {
+          if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
+        });
+        await expectRecovers(steady, s.thread, { path: "messages", json: EDIT });
+        const versions = await call(steady.url, `/v1/segments/${s.id}/versions`, { key });
+        const items = (versions.body as { items: { version: number; text: string }[] }).items;
+        expect(items.map((v) => [v.version, v.text])).toEqual([
+          [1, "customers in France"],
+          [2, EDIT.text],
+        ]);
       } finally {
         await doomed.kill9();
       }
