@@ -24,50 +24,66 @@ import {
 import { dseBuilder } from "./dse.ts";
 import { nscBuilder } from "./nsc.ts";
 
-// The input schema is what a caller sends (Studio's form); the state holds the conversation.
-export const conversationBuilder = new StateGraph({
-  stateSchema: ConversationState,
-  input: ConversationInput,
-})
-  .addNode("perceiveMessage", perceiveMessage)
-  .addNode("nsc", nscBuilder.compile())
-  .addNode("dse", dseBuilder.compile())
-  .addNode("explainSegment", explainSegment)
-  .addNode("askIntent", askIntent)
-  .addNode("poseQuestion", poseQuestion)
-  .addNode("awaitAnswer", awaitAnswer)
-  .addNode("commitVersion", commitVersion)
-  .addNode("rejectTurn", rejectTurn)
-  .addNode("refuseMessage", refuseMessage)
-  .addEdge(START, "perceiveMessage")
-  // The session's state machine decides what the message may do.
-  .addConditionalEdges("perceiveMessage", routeAfterIntent, [
-    "nsc",
-    "dse",
-    "explainSegment",
-    "askIntent",
-    "refuseMessage",
-  ])
-  .addConditionalEdges("nsc", routeAfterTurn, ["poseQuestion", "commitVersion", "rejectTurn"])
-  .addConditionalEdges("dse", routeAfterTurn, ["poseQuestion", "commitVersion", "rejectTurn"])
-  .addEdge("askIntent", "poseQuestion")
-  // The session enters needs_clarification in its own step, so the checkpoint taken while
-  // waiting for the answer says so.
-  .addEdge("poseQuestion", "awaitAnswer")
-  .addConditionalEdges("awaitAnswer", routeAfterAnswer, ["nsc", "dse"])
-  .addEdge("commitVersion", END)
-  // A question that was waiting when the message came is still open: it is put again.
-  .addConditionalEdges("explainSegment", routeAfterAside, ["awaitAnswer", END])
-  .addEdge("rejectTurn", END)
-  .addConditionalEdges("refuseMessage", routeAfterAside, ["awaitAnswer", END]);
+/**
+ * The conversation's wiring. `checkpointSubgraphs: false` (the product's policy) runs creation
+ * and editing without checkpoints of their own: a turn is never resumed from the middle of a
+ * subgraph (a cut run restarts from the thread's last resting state, runtime/run.ts), and the
+ * question they raise is put by the conversation's own steps, which are checkpointed. `true`
+ * checkpoints every inner step too, as LangGraph does by default (bench/checkpoint-bench.ts
+ * measures both).
+ */
+export function buildConversation(opts: { checkpointSubgraphs: boolean }) {
+  const inner = opts.checkpointSubgraphs ? {} : { checkpointer: false as const };
+  // The input schema is what a caller sends (Studio's form); the state holds the conversation.
+  return (
+    new StateGraph({ stateSchema: ConversationState, input: ConversationInput })
+      .addNode("perceiveMessage", perceiveMessage)
+      .addNode("nsc", nscBuilder.compile(inner))
+      .addNode("dse", dseBuilder.compile(inner))
+      .addNode("explainSegment", explainSegment)
+      .addNode("askIntent", askIntent)
+      .addNode("poseQuestion", poseQuestion)
+      .addNode("awaitAnswer", awaitAnswer)
+      .addNode("commitVersion", commitVersion)
+      .addNode("rejectTurn", rejectTurn)
+      .addNode("refuseMessage", refuseMessage)
+      .addEdge(START, "perceiveMessage")
+      // The session's state machine decides what the message may do.
+      .addConditionalEdges("perceiveMessage", routeAfterIntent, [
+        "nsc",
+        "dse",
+        "explainSegment",
+        "askIntent",
+        "refuseMessage",
+      ])
+      .addConditionalEdges("nsc", routeAfterTurn, ["poseQuestion", "commitVersion", "rejectTurn"])
+      .addConditionalEdges("dse", routeAfterTurn, ["poseQuestion", "commitVersion", "rejectTurn"])
+      .addEdge("askIntent", "poseQuestion")
+      // The session enters needs_clarification in its own step, so the checkpoint taken while
+      // waiting for the answer says so.
+      .addEdge("poseQuestion", "awaitAnswer")
+      .addConditionalEdges("awaitAnswer", routeAfterAnswer, ["nsc", "dse"])
+      .addEdge("commitVersion", END)
+      // A question that was waiting when the message came is still open: it is put again.
+      .addConditionalEdges("explainSegment", routeAfterAside, ["awaitAnswer", END])
+      .addEdge("rejectTurn", END)
+      .addConditionalEdges("refuseMessage", routeAfterAside, ["awaitAnswer", END])
+  );
+}
+
+export const conversationBuilder = buildConversation({ checkpointSubgraphs: false });
 
 /** Without a checkpointer: a host supplies its own (`graphs/studio.ts` serves langgraph.json). */
 export const graph = conversationBuilder.compile();
 graph.name = "Segmentation conversation";
 
 /** For the CLI and the server: checkpoints in Postgres so a conversation resumes anywhere. */
-export function createConversationGraph(checkpointer: BaseCheckpointSaver) {
-  const compiled = conversationBuilder.compile({ checkpointer });
+export function createConversationGraph(
+  checkpointer: BaseCheckpointSaver,
+  opts: { checkpointSubgraphs: boolean } = { checkpointSubgraphs: false },
+) {
+  const builder = opts.checkpointSubgraphs ? buildConversation(opts) : conversationBuilder;
+  const compiled = builder.compile({ checkpointer });
   compiled.name = "Segmentation conversation";
   return compiled;
 }

@@ -159,6 +159,9 @@ async function reconcileSaved(services: Services, threadId: string, stable: Snap
 /** Records that a run was cut short or threw, so the thread reports it (best effort). */
 async function recordCutShort(services: Services, threadId: string, event: "abort" | "fail") {
   const config = { configurable: { thread_id: threadId } };
+  // The stream of a run whose caller left ends before the checkpoint of its last step is
+  // written: read the thread once that write is done.
+  await services.checkpointer.settled(threadId);
   const latest = await services.graph.getState(config);
   const session = sessionOf(valuesOf(latest));
   if (!RUNNING_PHASES.has(session.phase)) return;

@@ -4,7 +4,6 @@
  * skills, the saved segments' version store, the Postgres checkpointer and the compiled
  * conversation graph.
  */
-import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { resolve } from "node:path";
 import type pg from "pg";
 import { CatalogRetriever } from "../catalog/retriever.ts";
@@ -14,7 +13,7 @@ import { SpellingCorrector } from "../skills/rules/spelling.ts";
 import { TenantConfig } from "../state/catalog.ts";
 import type { AppEnv } from "../state/config.ts";
 import type { NscContext, TenantRuntime } from "../state/context.ts";
-import { createCheckpointer } from "../storage/checkpointer.ts";
+import { createCheckpointer, type SettlingPostgresSaver } from "../storage/checkpointer.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
 import { migrate } from "../storage/migrations.ts";
 import { PgSegmentVersionStore } from "../storage/segments.ts";
@@ -29,7 +28,7 @@ export interface Services {
   /** The first available tenant: online-retail when its data is present. */
   defaultTenant: string;
   context: NscContext;
-  checkpointer: PostgresSaver;
+  checkpointer: SettlingPostgresSaver;
   /** The conversation graph (creation and editing as subgraphs), checkpointed in Postgres. */
   graph: ReturnType<typeof createConversationGraph>;
   close(): Promise<void>;

@@ -70,4 +70,19 @@ describe("createCheckpointer", () => {
     const again = await buildGraph(reader).invoke({ request: "FR buyers" }, config);
     expect(again.steps).toEqual(["interpreted: UK buyers", "interpreted: FR buyers"]);
   });
+
+  it("settled() resolves only after the thread's checkpoint writes in flight are stored", async () => {
+    const saver = await createCheckpointer(testDb.newPool());
+    const config = { configurable: { thread_id: "thread-settling" } };
+    await buildGraph(saver).invoke({ request: "DE buyers" }, config);
+    const first = (await saver.getTuple(config))!;
+    // A write nobody awaits, as LangGraph leaves one when a run's reader goes away.
+    const next = { ...first.checkpoint, id: "1ffffffff-ffff-6fff-8fff-ffffffffffff" };
+    const write = saver.put(first.config, next, first.metadata!, {});
+    await saver.settled("thread-settling");
+    expect((await saver.getTuple(config))?.checkpoint.id).toBe(next.id);
+    await write;
+    // Another thread's writes are not waited for: nothing is in flight for it.
+    await expect(saver.settled("thread-idle")).resolves.toBeUndefined();
+  });
 });

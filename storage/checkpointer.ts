@@ -12,7 +12,60 @@ export const CHECKPOINT_SCHEMA = "langgraph";
 /** Arbitrary constant naming "checkpointer setup" among the users of advisory locks. */
 const SETUP_LOCK_KEY = "7403915226483022";
 
-const savers = new WeakMap<pg.Pool, Map<string, Promise<PostgresSaver>>>();
+/**
+ * PostgresSaver that knows which of a thread's checkpoint writes are still in flight. A run
+ * whose caller went away ends its stream at once, while LangGraph may still be writing the
+ * checkpoint of the step that just finished; whoever records the cut (runtime/run.ts) waits
+ * for those writes first, or it would mark as cut a run that in fact finished.
+ */
+export class SettlingPostgresSaver extends PostgresSaver {
+  private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
+
+  private track<T>(threadId: unknown, write: Promise<T>): Promise<T> {
+    const id = String(threadId ?? "");
+    let set = this.inFlight.get(id);
+    if (!set) this.inFlight.set(id, (set = new Set()));
+    const settled = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    set.add(settled);
+    void settled.then(() => {
+      set.delete(settled);
+      if (set.size === 0 && this.inFlight.get(id) === set) this.inFlight.delete(id);
+    });
+    return write;
+  }
+
+  override put(...args: Parameters<PostgresSaver["put"]>): ReturnType<PostgresSaver["put"]> {
+    return this.track(args[0].configurable?.thread_id, super.put(...args));
+  }
+
+  override putWrites(
+    ...args: Parameters<PostgresSaver["putWrites"]>
+  ): ReturnType<PostgresSaver["putWrites"]> {
+    return this.track(args[0].configurable?.thread_id, super.putWrites(...args));
+  }
+
+  /**
+   * Resolves once no write of the thread is in flight, and none started in the few turns of
+   * the event loop after (LangGraph chains a step's writes through promises).
+   */
+  async settled(threadId: string, quietTurns = 3): Promise<void> {
+    for (let quiet = 0; quiet < quietTurns;) {
+      const pending = this.inFlight.get(threadId);
+      if (pending?.size) {
+        quiet = 0;
+        await Promise.all(pending);
+      } else {
+        quiet++;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  }
+}
+
+const savers = new WeakMap<pg.Pool, Map<string, Promise<SettlingPostgresSaver>>>();
 
 /**
  * The saver for this pool, set up once per pool and schema. `setup()` itself is not safe to
@@ -22,7 +75,7 @@ const savers = new WeakMap<pg.Pool, Map<string, Promise<PostgresSaver>>>();
 export function createCheckpointer(
   pool: pg.Pool,
   opts: { schema?: string } = {},
-): Promise<PostgresSaver> {
+): Promise<SettlingPostgresSaver> {
   const schema = opts.schema ?? CHECKPOINT_SCHEMA;
   let perSchema = savers.get(pool);
   if (!perSchema) {
@@ -40,11 +93,11 @@ export function createCheckpointer(
   return saver;
 }
 
-async function setUp(pool: pg.Pool, schema: string): Promise<PostgresSaver> {
+async function setUp(pool: pg.Pool, schema: string): Promise<SettlingPostgresSaver> {
   if ((pool.options.max ?? 10) < 2) {
     throw new Error("createCheckpointer needs a pool of at least 2 connections");
   }
-  const saver = new PostgresSaver(pool, undefined, { schema });
+  const saver = new SettlingPostgresSaver(pool, undefined, { schema });
   const lockHolder = await pool.connect();
   let connectionBroken = false;
   try {

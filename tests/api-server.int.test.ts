@@ -231,7 +231,9 @@ describe("server-sent events", () => {
       body: JSON.stringify({ text: "UK customers who spent over £10,000" }),
       signal: controller.signal,
     }).catch((err: unknown) => err);
-    await expect.poll(async () => (await threadState(id)).status).toBe("understanding");
+    await expect
+      .poll(async () => (await threadState(id)).status, { timeout: 15_000, interval: 50 })
+      .toBe("understanding");
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);
     await expect
@@ -278,7 +280,9 @@ describe("the real server", () => {
       headers: headers(),
       body: JSON.stringify({ text: "customers in France" }),
     });
-    await expect.poll(async () => (await threadState(id)).status).toBe("understanding");
+    await expect
+      .poll(async () => (await threadState(id)).status, { timeout: 15_000, interval: 50 })
+      .toBe("understanding");
     const closed = second.close();
     const res = await inFlight;
     expect(res.status).toBe(200);

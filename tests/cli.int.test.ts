@@ -137,7 +137,8 @@ describe("segment CLI", () => {
     ]);
     expect((await segment(["revert", saved.id, "9"])).code).toBe(2);
     expect((await segment(["versions", "00000000-0000-4000-8000-000000000000"])).code).toBe(2);
-  });
+    // Ten CLI processes, each starting the services: minutes on a loaded 2-core machine.
+  }, 400_000);
 
   it("two processes editing one segment: the one without the lock is told; versions stay whole", async () => {
     const first = JSON.parse(
