@@ -20,6 +20,7 @@ import { migrate } from "../storage/migrations.ts";
 import { PgSegmentVersionStore } from "../storage/segments.ts";
 import { Warehouse } from "../warehouse/execute.ts";
 import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
+import { useLightRunContext } from "./run-context.ts";
 import { TENANT_PROVIDERS, type TenantProvider } from "./tenants.ts";
 
 export interface Services {
@@ -66,6 +67,7 @@ async function tenantConfig(pool: pg.Pool, defaults: TenantConfig): Promise<Tena
 
 export async function startServices(env: AppEnv, opts: StartOptions = {}): Promise<Services> {
   const say = opts.onStatus ?? (() => {});
+  useLightRunContext();
   const providers = (opts.providers ?? TENANT_PROVIDERS).filter((p) => p.available(env));
   if (providers.length === 0) {
     throw new DataNotFoundError(
