@@ -3,9 +3,10 @@
  * lookups and grounding helpers the rules-based parser calls for every n-gram of a request.
  */
 import type { CatalogHit, CatalogLookup, SearchOptions } from "./lookup.ts";
-import MiniSearch from "minisearch";
+import MiniSearch, { type Options } from "minisearch";
 import type { FacetKind, TenantCatalog } from "../state/catalog.ts";
 import { HashedNgramEmbedder, type Embedder } from "./embedder.ts";
+import { loadBuiltIndex, saveBuiltIndex } from "./index-cache.ts";
 import { catalogFingerprint, memoisedSearch } from "./search-memo.ts";
 import {
   keyOf,
@@ -50,6 +51,11 @@ export interface CatalogRetrieverOptions {
   fitEmbedder?: boolean;
   /** Source texts of `type: "text"` facets, by facet id (e.g. `{ product_word: productNames }`). */
   texts?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Keep the built index here and reuse it when the catalog is the same (index-cache.ts).
+   * Default: none, build every time.
+   */
+  indexDir?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,6 +83,14 @@ interface IndexedName {
   id: number;
   text: string;
 }
+
+const LEXICAL_OPTIONS: Options<IndexedName> = {
+  fields: ["text"],
+  // Documents are indexed pre-split by `words`; queries are split by `words` at search time.
+  tokenize: (text) => text.split(" "),
+  processTerm: lexicalTerm,
+  searchOptions: { tokenize: words },
+};
 
 const TEXT_CACHE_LIMIT = 10_000;
 const EMPTY_HITS: readonly CatalogHit[] = Object.freeze([]);
@@ -143,25 +157,15 @@ export class CatalogRetriever implements CatalogLookup {
       this.nameRow[i] = embedded.length;
       embedded.push(name);
     });
-    if (fit && base instanceof HashedNgramEmbedder) {
-      ({ embedder: this.embedder, matrix: this.vectors } = base.fitTransform(embedded));
-    } else {
-      this.embedder = fit && base.fitted !== undefined ? base.fitted(embedded) : base;
-      this.vectors = this.embedAll(embedded);
-    }
-
-    this.lexicalIndex = new MiniSearch<IndexedName>({
-      fields: ["text"],
-      // Documents are indexed pre-split by `words`; queries are split by `words` at search time.
-      tokenize: (text) => text.split(" "),
-      processTerm: lexicalTerm,
-      searchOptions: { tokenize: words },
-    });
-    this.lexicalIndex.addAll(
-      nameWords
-        .map((text, id) => ({ id, text }))
-        .filter((n) => n.text !== "" && !isCodeLike(names[n.id]!)),
-    );
+    ({
+      embedder: this.embedder,
+      vectors: this.vectors,
+      lexical: this.lexicalIndex,
+    } = buildIndexes(catalog.tenant, this.fingerprint, base, fit, options.indexDir, {
+      embedded,
+      names,
+      nameWords,
+    }));
 
     this.buildExactIndex();
     this.buildTextCorpora(catalog, options.texts ?? {});
@@ -352,24 +356,6 @@ export class CatalogRetriever implements CatalogLookup {
     this.docs.push({ ...doc, firstName, nameCount: names.length - firstName });
   }
 
-  private embedAll(texts: string[]): Float32Array {
-    const { embedder } = this;
-    const dim = embedder.dimension;
-    const matrix = new Float32Array(texts.length * dim);
-    if (embedder instanceof HashedNgramEmbedder) {
-      // Straight into the matrix: no per-name array for thousands of product names.
-      texts.forEach((t, i) => embedder.embedInto(t, matrix, i * dim));
-      return matrix;
-    }
-    embedder.embed(texts).forEach((row, i) => {
-      if (row.length !== dim) {
-        throw new RangeError(`embedder ${embedder.id} returned ${row.length} dims, not ${dim}`);
-      }
-      matrix.set(row, i * dim);
-    });
-    return matrix;
-  }
-
   private buildExactIndex(): void {
     const byKey = new Map<string, { hits: CatalogHit[]; names: number[] }>();
     for (let n = 0; n < this.nameText.length; n++) {
@@ -501,6 +487,76 @@ export class CatalogRetriever implements CatalogLookup {
   texts(facetId: string): readonly string[] {
     return this.sourceTexts.get(facetId) ?? [];
   }
+}
+
+/**
+ * The embedder fitted to the catalog, the name vectors and the lexical index: the dear parts,
+ * from disk when an earlier start stored this catalog's (index-cache.ts), else built (and then
+ * stored). Only the default embedder's fit can be stored.
+ */
+function buildIndexes(
+  tenant: string,
+  fingerprint: string,
+  base: Embedder,
+  fit: boolean,
+  indexDir: string | undefined,
+  input: { embedded: string[]; names: string[]; nameWords: string[] },
+): { embedder: Embedder; vectors: Float32Array; lexical: MiniSearch<IndexedName> } {
+  const hashed = fit && base instanceof HashedNgramEmbedder ? base : undefined;
+  const cacheDir = hashed === undefined ? undefined : indexDir;
+  const stored = cacheDir === undefined ? undefined : loadBuiltIndex(cacheDir, tenant, fingerprint);
+  if (
+    hashed !== undefined &&
+    stored !== undefined &&
+    stored.vectors.length === input.embedded.length * hashed.dimension
+  ) {
+    return {
+      embedder: hashed.withFit(stored.fit),
+      vectors: stored.vectors,
+      lexical: MiniSearch.loadJS<IndexedName>(stored.lexical, LEXICAL_OPTIONS),
+    };
+  }
+  const { embedded, names, nameWords } = input;
+  let embedder: Embedder;
+  let vectors: Float32Array;
+  if (hashed !== undefined) {
+    ({ embedder, matrix: vectors } = hashed.fitTransform(embedded));
+  } else {
+    embedder = fit && base.fitted !== undefined ? base.fitted(embedded) : base;
+    vectors = embedAll(embedder, embedded);
+  }
+  const lexical = new MiniSearch<IndexedName>(LEXICAL_OPTIONS);
+  lexical.addAll(
+    nameWords
+      .map((text, id) => ({ id, text }))
+      .filter((n) => n.text !== "" && !isCodeLike(names[n.id]!)),
+  );
+  const fitted = embedder instanceof HashedNgramEmbedder ? embedder.fitState() : undefined;
+  if (cacheDir !== undefined && fitted !== undefined) {
+    saveBuiltIndex(cacheDir, tenant, fingerprint, {
+      fit: fitted,
+      vectors,
+      lexical: lexical.toJSON(),
+    });
+  }
+  return { embedder, vectors, lexical };
+}
+
+function embedAll(embedder: Embedder, texts: string[]): Float32Array {
+  const dim = embedder.dimension;
+  const matrix = new Float32Array(texts.length * dim);
+  if (embedder instanceof HashedNgramEmbedder) {
+    // Straight into the matrix: no per-name array for thousands of product names.
+    texts.forEach((t, i) => embedder.embedInto(t, matrix, i * dim));
+    return matrix;
+  }
+  embedder.embed(texts).forEach((row, i) => {
+    if (row.length !== dim) {
+      throw new RangeError(`embedder ${embedder.id} returned ${row.length} dims, not ${dim}`);
+    }
+    matrix.set(row, i * dim);
+  });
+  return matrix;
 }
 
 /** Stock codes and other identifiers: exact-lookup material, noise for n-gram vectors and BM25. */

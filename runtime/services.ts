@@ -7,6 +7,7 @@
 import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { resolve } from "node:path";
 import type pg from "pg";
+import { catalogIndexDir } from "../catalog/index-cache.ts";
 import { CatalogRetriever } from "../catalog/retriever.ts";
 import { createConversationGraph } from "../graphs/conversation.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
@@ -95,7 +96,7 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       });
       const config = await tenantConfig(db.pool, provider.defaultConfig);
       const { catalog, texts } = await provider.catalog(db.pool);
-      const retriever = new CatalogRetriever(catalog, { texts });
+      const retriever = new CatalogRetriever(catalog, { texts, indexDir: catalogIndexDir(env) });
       const speller = new SpellingCorrector(catalog, Object.values(texts).flat());
       tenants.set(provider.id, { config, catalog, retriever, speller, binding: provider.binding });
     }
