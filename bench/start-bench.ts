@@ -3,9 +3,10 @@
  * interleaved (A, B, C, A, B, C, …) so machine load falls on all of them alike, and prints the
  * median, min and max of each from spawn to the first 200 from /readyz.
  *
- *   npm run bench:start [-- --starts 5]
+ *   npm run bench:start [-- --starts 5 --before-dir ../old-worktree]
  *
- * The ways: `tsx cli/segment.ts serve` (what `npm start` ran before), `node bin/segment.js
+ * The ways: `tsx cli/segment.ts serve` (what `npm start` ran before; in `--before-dir`, a
+ * checkout of an older commit, when given), `node bin/segment.js
  * serve` on the build (what it runs now) with the catalog index cached on disk, and the same
  * with the index cache emptied before each start (the first start after a catalog change).
  * npm itself is left out of all three: it adds the same few hundred milliseconds to each.
@@ -22,11 +23,19 @@ import { OFFLINE_ENV, PROJECT_ROOT, freePort } from "../tests/support/dev-server
 interface Way {
   name: string;
   command: string[];
+  /** Default: this checkout. */
+  cwd?: string;
   /** Runs before each start of this way. */
   before?: () => void;
 }
 
-const { values: args } = parseArgs({ options: { starts: { type: "string", default: "5" } } });
+const { values: args } = parseArgs({
+  options: {
+    starts: { type: "string", default: "5" },
+    /** A checkout of the commit to compare with (a second worktree), for the "before" way. */
+    "before-dir": { type: "string" },
+  },
+});
 const starts = Number(args.starts);
 if (!(starts >= 1 && starts <= 50)) throw new Error("--starts must be 1..50");
 if (!existsSync(join(PROJECT_ROOT, "dist", ".build-stamp"))) {
@@ -36,8 +45,9 @@ if (!existsSync(join(PROJECT_ROOT, "dist", ".build-stamp"))) {
 const indexDir = catalogIndexDir(parseEnv());
 const WAYS: Way[] = [
   {
-    name: "before: tsx cli/segment.ts serve",
+    name: `before: tsx cli/segment.ts serve${args["before-dir"] ? ` in ${args["before-dir"]}` : ""}`,
     command: ["node_modules/.bin/tsx", "cli/segment.ts"],
+    cwd: args["before-dir"],
   },
   {
     name: "now: node bin/segment.js serve (dist, index cached)",
@@ -69,7 +79,7 @@ async function startOnce(way: Way): Promise<number> {
   const started = performance.now();
   const [cmd, ...rest] = way.command;
   const child = spawn(cmd!, [...rest, "serve", "--port", String(port), "--host", "127.0.0.1"], {
-    cwd: PROJECT_ROOT,
+    cwd: way.cwd ?? PROJECT_ROOT,
     env: { ...process.env, ...OFFLINE_ENV, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "pipe"],
   });
