@@ -6,6 +6,7 @@
  */
 import { resolve } from "node:path";
 import type pg from "pg";
+import { catalogIndexDir } from "../catalog/index-cache.ts";
 import { CatalogRetriever } from "../catalog/retriever.ts";
 import { createConversationGraph } from "../graphs/conversation.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
@@ -19,6 +20,7 @@ import { migrate } from "../storage/migrations.ts";
 import { PgSegmentVersionStore } from "../storage/segments.ts";
 import { Warehouse } from "../warehouse/execute.ts";
 import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
+import { useLightRunContext } from "./run-context.ts";
 import { TENANT_PROVIDERS, type TenantProvider } from "./tenants.ts";
 
 export interface Services {
@@ -65,6 +67,7 @@ async function tenantConfig(pool: pg.Pool, defaults: TenantConfig): Promise<Tena
 
 export async function startServices(env: AppEnv, opts: StartOptions = {}): Promise<Services> {
   const say = opts.onStatus ?? (() => {});
+  useLightRunContext();
   const providers = (opts.providers ?? TENANT_PROVIDERS).filter((p) => p.available(env));
   if (providers.length === 0) {
     throw new DataNotFoundError(
@@ -92,7 +95,7 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       });
       const config = await tenantConfig(db.pool, provider.defaultConfig);
       const { catalog, texts } = await provider.catalog(db.pool);
-      const retriever = new CatalogRetriever(catalog, { texts });
+      const retriever = new CatalogRetriever(catalog, { texts, indexDir: catalogIndexDir(env) });
       const speller = new SpellingCorrector(catalog, Object.values(texts).flat());
       tenants.set(provider.id, { config, catalog, retriever, speller, binding: provider.binding });
     }

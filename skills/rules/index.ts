@@ -2,7 +2,7 @@
  * The rules tier as a SkillSet: every language step with no model and no network.
  */
 import type { SkillSet } from "../types.ts";
-import { tagDates } from "./dates.ts";
+import { dateSpans, tagDatesShared } from "./date-spans.ts";
 import { decomposeRequest } from "./decompose.ts";
 import { rulesEditSkill } from "./edit/index.ts";
 import { classifyIntent } from "./intent.ts";
@@ -40,7 +40,7 @@ function rulesLanguageSkills(): Omit<SkillSet, "intent" | "edit"> {
     tagDates: {
       tag: async (text, subSegments, ctx) => ({
         tags: subSegments.flatMap((seg) =>
-          tagDates(text.slice(seg.start, seg.end), ctx.dates).map((t) => ({
+          tagDatesShared(text.slice(seg.start, seg.end), ctx.dates).map((t) => ({
             ...t,
             start: t.start + seg.start,
             end: t.end + seg.start,
@@ -52,7 +52,14 @@ function rulesLanguageSkills(): Omit<SkillSet, "intent" | "edit"> {
     },
     shortlist: {
       shortlist: async (text, subSegments, ctx) =>
-        shortlistRequest(text, subSegments, ctx.retriever, ctx.tenant.glossary),
+        shortlistRequest(
+          text,
+          subSegments,
+          ctx.retriever,
+          ctx.tenant.glossary,
+          // The same tags the date step computes, from the shared cache (date-spans.ts).
+          dateSpans(text, subSegments, ctx.dates),
+        ),
     },
     map: {
       map: async ({ text, subSegments, dates, shortlist }, ctx) =>

@@ -6,6 +6,7 @@
 import type { CatalogHit, CatalogLookup } from "../../catalog/lookup.ts";
 import { MIN_LINK_SCORE } from "../../catalog/retriever.ts";
 import type { Mention, ShortlistResult, SubSegment } from "../types.ts";
+import type { Span } from "./date-spans.ts";
 import { glossarySpans, type Glossary } from "./glossary.ts";
 import {
   BUY_VERBS,
@@ -145,11 +146,24 @@ function quotedWords(
   return out;
 }
 
+/** Whether tokens `[first, last]` all lie inside one of `spans`. */
+function withinOne(tokens: Token[], first: number, last: number, spans: readonly Span[]): boolean {
+  const start = tokens[first]!.start;
+  const end = tokens[last]!.end;
+  return spans.some((s) => s.start <= start && end <= s.end);
+}
+
+/**
+ * Links one sub-segment. `dates` are the spans the date tagger claims: a run of words inside
+ * one of them is not fuzzy-searched, because the mapper drops a mention that a date as long
+ * or longer overlaps (skills/rules/map/clause.ts), and the search scans the whole catalog.
+ */
 export function linkSubSegment(
   text: string,
   seg: SubSegment,
   retriever: CatalogLookup,
   glossary?: Glossary,
+  dates: readonly Span[] = [],
 ): Mention[] {
   const tokens = tokenize(text.slice(seg.start, seg.end)).map((t) => ({
     ...t,
@@ -289,8 +303,11 @@ export function linkSubSegment(
       }
     }
     const knownWord = retriever.wordMatches("product_word", singular(phrase.toLowerCase())) > 0;
-    const hits = retriever
-      .search(phrase, { limit: 4, kinds: ["attribute", "item"] })
+    const hits = (
+      withinOne(tokens, k, last, dates)
+        ? []
+        : retriever.search(phrase, { limit: 4, kinds: ["attribute", "item"] })
+    )
       .filter((h) => h.value !== undefined && h.score >= MIN_LINK_SCORE)
       // A few words of a long product name name many products, not that one; and one word
       // of a longer name ("came" of "came from SEO") is not that name misspelt.
@@ -337,9 +354,10 @@ export function shortlistRequest(
   subSegments: SubSegment[],
   retriever: CatalogLookup,
   glossary?: Glossary,
+  dates: readonly Span[] = [],
 ): ShortlistResult {
   return {
-    mentions: subSegments.flatMap((s) => linkSubSegment(text, s, retriever, glossary)),
+    mentions: subSegments.flatMap((s) => linkSubSegment(text, s, retriever, glossary, dates)),
     producer: LINK_PRODUCER,
   };
 }

@@ -14,7 +14,7 @@ import type { TenantCatalog, TenantConfig } from "../../state/catalog.ts";
 import type { RuleNode } from "../../state/segment.ts";
 import { generateDemoRetail } from "../../warehouse/generate-demo-retail.ts";
 import type { Ambiguity, DateTagResult, Mention, SkillContext, SubSegment } from "../types.ts";
-import { tagDates } from "./dates.ts";
+import { dateSpans, tagDatesShared } from "./date-spans.ts";
 import { decomposeRequest } from "./decompose.ts";
 import { shortlistRequest } from "./link.ts";
 import { mapRequest } from "./map/index.ts";
@@ -161,7 +161,7 @@ export function parseRequest(
   });
   const dates: DateTagResult = {
     tags: subSegments.flatMap((seg) =>
-      tagDates(text.slice(seg.start, seg.end), ctx.dates).map((t) => ({
+      tagDatesShared(text.slice(seg.start, seg.end), ctx.dates).map((t) => ({
         ...t,
         start: t.start + seg.start,
         end: t.end + seg.start,
@@ -170,7 +170,13 @@ export function parseRequest(
     ),
     producer: "test",
   };
-  const { mentions } = shortlistRequest(text, subSegments, ctx.retriever, tenant.config.glossary);
+  const { mentions } = shortlistRequest(
+    text,
+    subSegments,
+    ctx.retriever,
+    tenant.config.glossary,
+    dateSpans(text, subSegments, ctx.dates),
+  );
   const mapped = mapRequest({ text, subSegments, dates, mentions }, ctx);
   return {
     text,

@@ -89,7 +89,7 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolea
   return true;
 }
 
-const NOT_COPIED = new Set(["node_modules", ".data", ".git", ".langgraph_api", "reports"]);
+const NOT_COPIED = new Set(["node_modules", ".data", ".git", ".langgraph_api", "reports", "dist"]);
 
 /** Copies the project's sources (not its dependencies, data or state) into `dir`. */
 async function snapshotProject(dir: string): Promise<string> {
