@@ -77,15 +77,22 @@ function noopGraph(checkpointer: BaseCheckpointSaver, checkpointSubgraphs: boole
 
 interface Variant {
   name: string;
-  run: () => Promise<void>;
+  /** Runs one request on a new thread and returns the thread's id. */
+  run: () => Promise<string>;
   ms: number[];
   statements: number[];
+  threads: string[];
 }
 
-async function checkpointRows(pool: pg.Pool): Promise<{ checkpoints: number; writes: number }> {
+/** Checkpoint and write rows of these threads only (other work may share the database). */
+async function checkpointRows(
+  pool: pg.Pool,
+  threads: string[],
+): Promise<{ checkpoints: number; writes: number }> {
   const { rows } = await pool.query<{ c: string; w: string }>(
-    `select (select count(*) from ${CHECKPOINT_SCHEMA}.checkpoints) as c,
-            (select count(*) from ${CHECKPOINT_SCHEMA}.checkpoint_writes) as w`,
+    `select (select count(*) from ${CHECKPOINT_SCHEMA}.checkpoints where thread_id = any($1)) as c,
+            (select count(*) from ${CHECKPOINT_SCHEMA}.checkpoint_writes where thread_id = any($1)) as w`,
+    [threads],
   );
   return { checkpoints: Number(rows[0]!.c), writes: Number(rows[0]!.w) };
 }
@@ -109,34 +116,30 @@ async function main() {
   const noopAll = noopGraph(services.checkpointer, true);
   const noopPolicy = noopGraph(services.checkpointer, false);
   let q = 0;
-  const product = (s: Services) => async () => {
-    await runRequest(s, { tenant: "online-retail", request: queries[q % queries.length]! });
-  };
+  const product = (s: Services) => async () =>
+    (await runRequest(s, { tenant: "online-retail", request: queries[q % queries.length]! }))
+      .thread_id;
   const noop = (g: ReturnType<typeof noopGraph>) => async () => {
-    await g.invoke({ steps: 0 }, { configurable: { thread_id: randomUUID() } });
+    const thread = randomUUID();
+    await g.invoke({ steps: 0 }, { configurable: { thread_id: thread } });
+    return thread;
   };
   const variants: Variant[] = [
-    { name: "product", run: product(services), ms: [], statements: [] },
-    { name: "every step", run: product(everyStep), ms: [], statements: [] },
-    { name: "no-op, product policy", run: noop(noopPolicy), ms: [], statements: [] },
-    { name: "no-op, every step", run: noop(noopAll), ms: [], statements: [] },
+    { name: "product", run: product(services), ms: [], statements: [], threads: [] },
+    { name: "every step", run: product(everyStep), ms: [], statements: [], threads: [] },
+    { name: "no-op, product policy", run: noop(noopPolicy), ms: [], statements: [], threads: [] },
+    { name: "no-op, every step", run: noop(noopAll), ms: [], statements: [], threads: [] },
   ];
-  const rows: Record<string, { checkpoints: number; writes: number }> = {};
   // Warm-up: one of each, not measured.
   for (const v of variants) await v.run();
   for (let r = 0; r < ROUNDS; r++) {
     for (q = 0; q < queries.length; q++) {
       for (const v of variants) {
-        const rowsBefore = await checkpointRows(services.db.pool);
         const before = statements;
         const t = performance.now();
-        await v.run();
+        v.threads.push(await v.run());
         v.ms.push(performance.now() - t);
         v.statements.push(statements - before);
-        const rowsAfter = await checkpointRows(services.db.pool);
-        const acc = (rows[v.name] ??= { checkpoints: 0, writes: 0 });
-        acc.checkpoints += rowsAfter.checkpoints - rowsBefore.checkpoints;
-        acc.writes += rowsAfter.writes - rowsBefore.writes;
       }
     }
   }
@@ -150,7 +153,7 @@ async function main() {
   );
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const v of variants) {
-    const r = rows[v.name]!;
+    const r = await checkpointRows(services.db.pool, v.threads);
     console.log(
       `| ${v.name} | ${pct(v.ms, 50).toFixed(1)} | ${pct(v.ms, 95).toFixed(1)} | ${pct(v.statements, 50)} | ${(r.checkpoints / runs).toFixed(1)} | ${(r.writes / runs).toFixed(1)} | ${(pct(v.ms, 50) / base).toFixed(2)} |`,
     );

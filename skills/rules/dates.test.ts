@@ -734,20 +734,6 @@ describe("tagDates: robustness", () => {
     expect(tagDates("x".repeat(20_000), CTX)).toEqual([]);
     expect(tagDates(`march${" ".repeat(20_000)}x`, CTX)).toEqual([]);
   });
-
-  it("tags a typical 100-character request in well under 1 ms on average", () => {
-    const reqs = [
-      "UK customers who bought Christmas products in October 2011 but haven't ordered since June",
-      "customers with at least 10 orders in the last 90 days who spent more than £500 in total",
-      "German customers who bought 200 distinct products between March and May 2011",
-      "lapsed customers: ordered in Q4 2010 but not since the first of March 2011",
-    ];
-    for (let i = 0; i < 500; i++) for (const r of reqs) tagDates(r, CTX);
-    const n = 2000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) tagDates(reqs[i % reqs.length] as string, CTX);
-    expect((performance.now() - t0) / n).toBeLessThan(1);
-  });
 });
 
 describe("tagDates: spans back from the as-of date and around named days", () => {
