@@ -12,7 +12,7 @@
  * 1,000× (~407M lines) is refused when it would leave less than --reserve-gb free.
  */
 import { Command } from "commander";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -36,6 +36,7 @@ const Flags = z.object({
   reserveGb: z.coerce.number().min(0),
   timeoutMs: z.coerce.number().int().min(1000),
   out: z.string().optional(),
+  report: z.string().optional(),
 });
 
 const program = new Command()
@@ -45,7 +46,8 @@ const program = new Command()
   .option("--keep", "keep the scale databases (seg_scale_x<k>)", false)
   .option("--reserve-gb <n>", "refuse a size that would leave less free disk", "20")
   .option("--timeout-ms <n>", "statement timeout of a size query", "600000")
-  .option("--out <file>", "append each size's raw result to this JSON-lines file as it finishes");
+  .option("--out <file>", "append each size's raw result to this JSON-lines file as it finishes")
+  .option("--report <file>", "print the tables of the results in a --out file, measure nothing");
 
 const quantile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -85,8 +87,9 @@ function printSizes(results: SizeResult[]) {
   }
 }
 
-function printConditions(results: SizeResult[], repeats: number) {
-  console.log(`\nsize query p50 / p95 ms (${repeats} timed runs each), members\n`);
+function printConditions(results: SizeResult[]) {
+  const runs = results.map((r) => `${r.factor}×: ${r.conditions[0]?.ms.length}`).join(", ");
+  console.log(`\nsize query p50 / p95 ms (timed runs per request: ${runs}), members\n`);
   console.log(`| request | ${results.map((r) => `${r.factor}×`).join(" | ")} |`);
   console.log(`| --- | ${results.map(() => "---").join(" | ")} |`);
   for (const [i, req] of REQUESTS.entries()) {
@@ -108,40 +111,41 @@ function printSteps(results: SizeResult[]) {
     );
 }
 
-async function main() {
-  const flags = Flags.parse(program.parse().opts());
-  const env = parseEnv();
-  if (!env.DATABASE_URL)
-    throw new Error("bench:scale needs DATABASE_URL: scale databases are created beside it");
-  say(
-    `load average ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(" ")}`,
-  );
-  const services = await startServices(env, { onStatus: say });
-  let roots: RuleNode[];
-  let perOne: number;
-  let disk: { path: string; free: number };
-  try {
-    roots = await understand(services);
-    perOne = await schemaBytes(services.db.pool, onlineRetailBinding.schema);
-    disk = await freeBytes(services.db.pool);
-  } finally {
-    await services.close();
-  }
+type Flags = z.infer<typeof Flags>;
+
+/** Which sizes fit on the disk, saying what each needs (1,000× always, to state it). */
+async function sizesThatFit(flags: Flags, perOne: number, disk: { path: string; free: number }) {
   // The tables and indexes grow with the rows; while loading, the raw copy (a temp table until
   // lines exist) and WAL need more: a third is an estimate with room, not a measurement.
   const need = (k: number) => k * perOne * 1.35;
   say(
-    `free on ${disk.path}: ${(disk.free / GB).toFixed(1)} GB; online-retail's tables and indexes: ${(perOne / GB).toFixed(3)} GB`,
+    `free on ${disk.path}: ${(disk.free / GB).toFixed(1)} GB; ` +
+      `online-retail's tables and indexes: ${(perOne / GB).toFixed(3)} GB`,
   );
   for (const k of [...new Set([...flags.sizes, 1000])].sort((a, b) => a - b))
     say(`${k}×: needs about ${(need(k) / GB).toFixed(1)} GB while loading`);
-  const sizes = flags.sizes.filter((k) => {
+  return flags.sizes.filter((k) => {
     const ok = disk.free - need(k) >= flags.reserveGb * GB;
     if (!ok) say(`${k}× skipped: it would leave less than ${flags.reserveGb} GB free`);
     return ok;
   });
+}
+
+async function measure(flags: Flags): Promise<SizeResult[]> {
+  const env = parseEnv();
+  if (!env.DATABASE_URL)
+    throw new Error("bench:scale needs DATABASE_URL: scale databases are created beside it");
+  say(`load average ${loadavg()[0]!.toFixed(2)}`);
+  const services = await startServices(env, { onStatus: say });
+  let roots: RuleNode[];
+  let sizes: number[];
+  try {
+    roots = await understand(services);
+    const perOne = await schemaBytes(services.db.pool, onlineRetailBinding.schema);
+    sizes = await sizesThatFit(flags, perOne, await freeBytes(services.db.pool));
+  } finally {
+    await services.close();
+  }
   const data = env.ONLINE_RETAIL_DIR;
   const source = await readSourceLines(join(data, "online-retail.csv.gz"));
   say(`source: ${n(source.length)} customer lines`);
@@ -161,16 +165,25 @@ async function main() {
     });
     results.push(r);
     // Each size is printed and saved as it ends: a long run cut short keeps what it measured.
-    if (flags.out)
-      appendFileSync(
-        flags.out,
-        `${JSON.stringify({ ...r, at: new Date().toISOString(), seed: flags.seed, repeats: flags.repeats })}\n`,
-      );
+    if (flags.out) appendFileSync(flags.out, `${JSON.stringify(r)}\n`);
     printSizes([r]);
   }
-  console.log(`\nbench:scale ${new Date().toISOString()}, seed ${flags.seed}\n`);
+  return results;
+}
+
+async function main() {
+  const flags = Flags.parse(program.parse().opts());
+  // --report prints the tables of sizes measured earlier (--out of one run or several).
+  const results = flags.report
+    ? readFileSync(flags.report, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as SizeResult)
+        .sort((a, b) => a.factor - b.factor)
+    : await measure(flags);
+  console.log(`\nbench:scale, seed ${flags.seed}\n`);
   printSizes(results);
-  printConditions(results, flags.repeats);
+  printConditions(results);
   printSteps(results);
 }
 

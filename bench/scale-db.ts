@@ -27,7 +27,9 @@ export function withDatabase(url: string, database: string): string {
 export async function freeBytes(pool: pg.Pool): Promise<{ path: string; free: number }> {
   let path = "/";
   try {
-    const { rows } = await pool.query<{ setting: string }>("show data_directory");
+    const { rows } = await pool.query<{ setting: string }>(
+      "select current_setting('data_directory') as setting",
+    );
     path = rows[0]?.setting ?? "/";
     const s = statfsSync(path);
     return { path, free: s.bavail * s.bsize };
@@ -56,7 +58,10 @@ export interface SizeResult {
   dbBytes: number;
   /** Per condition: members, and the size query's wall times in ms. */
   conditions: { members: number; ms: number[] }[];
+  /** One-minute load average of the machine before the load and after the measurement. */
   load: { before: number; after: number };
+  /** When the measurement ended (ISO). */
+  at: string;
 }
 
 const q = async (pool: pg.Pool | pg.PoolClient, sql: string) =>
@@ -127,7 +132,8 @@ export async function runSize(opts: {
         scale: opts.scale,
         onProgress: (p) => {
           const now = Date.now();
-          if (now - last < 2_000 && p.done !== p.total) return;
+          // Copy progress comes every few thousand rows; statements are few and each is news.
+          if (p.step === "copy" && now - last < 2_000 && p.done !== p.total) return;
           last = now;
           opts.say(
             `${opts.scale.factor}×: ${p.step} ${p.done.toLocaleString("en-GB")}/${p.total.toLocaleString("en-GB")}`,
@@ -168,6 +174,7 @@ export async function runSize(opts: {
       dbBytes: await q(pool, "select pg_database_size(current_database()) n"),
       conditions,
       load: { before, after: loadavg()[0]! },
+      at: new Date().toISOString(),
     };
   } finally {
     await pool.end();
