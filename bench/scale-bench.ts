@@ -146,6 +146,7 @@ async function measure(flags: Flags): Promise<SizeResult[]> {
   } finally {
     await services.close();
   }
+  if (sizes.length === 0) return [];
   const data = env.ONLINE_RETAIL_DIR;
   const source = await readSourceLines(join(data, "online-retail.csv.gz"));
   say(`source: ${n(source.length)} customer lines`);
@@ -181,6 +182,11 @@ async function main() {
         .map((l) => JSON.parse(l) as SizeResult)
         .sort((a, b) => a.factor - b.factor)
     : await measure(flags);
+  if (results.length === 0) {
+    say("no size measured");
+    process.exitCode = 1;
+    return;
+  }
   console.log(`\nbench:scale, seed ${flags.seed}\n`);
   printSizes(results);
   printConditions(results);
