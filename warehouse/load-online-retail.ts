@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { onlineRetailBinding } from "./binding.ts";
+import { onlineRetailBinding, type WarehouseBinding } from "./binding.ts";
 import { checkFeatureInvariants, customerFeatures, featureSteps } from "./features.ts";
 import {
   loadInTransaction,
@@ -109,39 +109,52 @@ export async function loadOnlineRetail(
         client.query(copyFrom("copy raw_lines from stdin with (format csv, header true)")),
       );
 
-      const features = customerFeatures(s);
-      const steps = featureSteps(onlineRetailBinding, ["category", "stock_code"]);
-      const derive = [
-        // Customer lines only: lines without a customer are in no segment. Product attributes
-        // come from products.csv, not from the line's own description.
-        `create table ${s}.lines as
-           select r.invoice_no, r.stock_code, p.description, p.category, r.quantity,
-                  r.invoice_date, r.unit_price, (r.quantity * r.unit_price) as amount,
-                  (r.customer_id::numeric)::integer as customer_id, r.country,
-                  (r.invoice_no like 'C%') as cancelled, r.description as line_description
-             from raw_lines r join ${s}.products p using (stock_code)
-            where nullif(trim(r.customer_id), '') is not null`,
-        `create table ${s}.orders as select * from ${s}.lines where not cancelled`,
-        // Country is the one on the customer's most recent line; features make whole-history
-        // recency checks a column comparison.
-        `create table ${s}.customers as
-           select l.customer_id, l.country,
-                  ${features.columns}
-             from (select distinct on (customer_id) customer_id, country from ${s}.lines
-                    order by customer_id, invoice_date desc) l
-             ${features.joins}`,
-        ...steps.derive,
-      ];
-      await runPhase(client, "derive", derive, onProgress);
+      const statements = onlineRetailStatements(onlineRetailBinding);
+      await runPhase(client, "derive", statements.derive, onProgress);
       await checkFeatureInvariants(client, onlineRetailBinding);
-
-      const indexes = warehouseIndexes(s, {
-        customers: ["country"],
-        orders: ["category", "stock_code"],
-      });
-      await runPhase(client, "index", [...indexes, ...steps.index], onProgress);
+      await runPhase(client, "index", statements.index, onProgress);
     },
   );
+}
+
+/**
+ * The statements that build the tenant's tables from `raw_lines` (the source's columns, as
+ * copied) and `products` in `binding.schema`, then index them. Exported so a generated tenant
+ * of the same shape (bench/scale-bench.ts) is derived by exactly the product's SQL.
+ */
+export function onlineRetailStatements(binding: WarehouseBinding): {
+  derive: string[];
+  index: string[];
+} {
+  const s = binding.schema;
+  const features = customerFeatures(s);
+  const steps = featureSteps(binding, ["category", "stock_code"]);
+  const derive = [
+    // Customer lines only: lines without a customer are in no segment. Product attributes
+    // come from products.csv, not from the line's own description.
+    `create table ${s}.lines as
+         select r.invoice_no, r.stock_code, p.description, p.category, r.quantity,
+                r.invoice_date, r.unit_price, (r.quantity * r.unit_price) as amount,
+                (r.customer_id::numeric)::integer as customer_id, r.country,
+                (r.invoice_no like 'C%') as cancelled, r.description as line_description
+           from raw_lines r join ${s}.products p using (stock_code)
+          where nullif(trim(r.customer_id), '') is not null`,
+    `create table ${s}.orders as select * from ${s}.lines where not cancelled`,
+    // Country is the one on the customer's most recent line; features make whole-history
+    // recency checks a column comparison.
+    `create table ${s}.customers as
+         select l.customer_id, l.country,
+                ${features.columns}
+           from (select distinct on (customer_id) customer_id, country from ${s}.lines
+                  order by customer_id, invoice_date desc) l
+           ${features.joins}`,
+    ...steps.derive,
+  ];
+  const indexes = warehouseIndexes(s, {
+    customers: ["country"],
+    orders: ["category", "stock_code"],
+  });
+  return { derive, index: [...indexes, ...steps.index] };
 }
 
 /** Reads the product list for the catalog (canonical descriptions and categories). */
