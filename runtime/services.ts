@@ -105,6 +105,8 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
     const warehouse = new Warehouse(db.pool, { statementTimeoutMs: env.SEGMENT_TIMEOUT_MS });
     const llmConfig = llmConfigFrom(env);
     const llm = llmConfig ? createLlmTier(llmConfig, rulesSkills(), opts.llm) : null;
+    if (llm && !(await llm.ready()))
+      say("Redis (REDIS_URL) not reachable yet: the LLM cache misses");
     const context: NscContext = {
       tenant: (id) => tenants.get(id),
       warehouse,

@@ -27,6 +27,7 @@ const LLM_ENV = {
   LLM_TIMEOUT_MS: "500",
   LLM_RETRY_BASE_MS: "5",
   LLM_MAX_RETRIES: "1",
+  LLM_PRICES: '{"cheap-model": {"input": 0.15, "output": 0.6}}',
 };
 
 beforeAll(async () => {
@@ -44,10 +45,11 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 /** The same services with a tier of the test's own configuration. */
-function withTier(env: Record<string, string> = {}): Services {
+async function withTier(env: Record<string, string> = {}): Promise<Services> {
   const cfg = llmConfigFrom(parseEnv({ ...LLM_ENV, OPENAI_BASE_URL: fake.url, ...env }))!;
   const tier = createLlmTier(cfg, rulesSkills(), { keyPrefix: `${uniquePrefix()}:` });
   tiers.push(tier);
+  expect(await tier.ready()).toBe(true);
   return { ...services, llm: tier, context: { ...services.context, skills: tier.skills } };
 }
 
@@ -111,7 +113,7 @@ describe("the LLM tier in the graph", () => {
 
   it("maps what the rules are unsure of with the cheap model and records the decision", async () => {
     fake.respond(() => ({ answer: loyalFrench, usage: { in: 900, out: 120 } }));
-    const r = await create(withTier(), UNSURE);
+    const r = await create(await withTier(), UNSURE);
     expect(r.status).toBe("ok");
     expect(r.size).toBeGreaterThan(0);
     for (const c of conditionsOf(r.segment!.root)) {
@@ -130,7 +132,7 @@ describe("the LLM tier in the graph", () => {
       conditions: [{ ...blank, span: "loyal", facet: "loyalty_tier", values: ["gold"] }],
     };
     fake.respond((req) => ({ answer: req.model === "cheap-model" ? invented : loyalFrench }));
-    const r = await create(withTier(), UNSURE);
+    const r = await create(await withTier(), UNSURE);
     expect(r.status).toBe("ok");
     expect(fake.requests.map((q) => q.model)).toEqual(["cheap-model", "strong-model"]);
     expect(routeOf(r)).toMatchObject({ tier: "llm", reason: "escalated_valid" });
@@ -169,7 +171,7 @@ describe("the LLM tier in the graph", () => {
   for (const [what, reply, reason] of failures) {
     it(`answers with the rules' question after ${what}`, async () => {
       fake.respond(() => reply);
-      const r = await create(withTier(), UNSURE);
+      const r = await create(await withTier(), UNSURE);
       expect(r.status).toBe("needs_clarification");
       expect(r.clarification?.question).toMatch(/loyal/);
       expect(routeOf(r)).toMatchObject({ tier: "rules", reason: "fallback", fallback: reason });
@@ -178,7 +180,7 @@ describe("the LLM tier in the graph", () => {
 
   it("serves a repeated request from the cache (Redis) without calling the model", async () => {
     fake.respond(() => ({ answer: loyalFrench }));
-    const s = withTier({ REDIS_URL: "redis://127.0.0.1:6379" });
+    const s = await withTier({ REDIS_URL: "redis://127.0.0.1:6379", LLM_CACHE_TTL_SECONDS: "60" });
     const first = await create(s, UNSURE);
     const again = await create(s, UNSURE);
     expect(fake.requests).toHaveLength(1);
@@ -188,7 +190,7 @@ describe("the LLM tier in the graph", () => {
 
   it("opens the breaker after consecutive failures, then answers without calling", async () => {
     fake.respond(() => ({ status: 503 }));
-    const s = withTier({ LLM_MAX_RETRIES: "0", LLM_BREAKER_FAILURES: "2" });
+    const s = await withTier({ LLM_MAX_RETRIES: "0", LLM_BREAKER_FAILURES: "2" });
     const results = [];
     // Failures are not cached: the same request asks the endpoint again until the breaker opens.
     for (let i = 0; i < 3; i++) results.push(await create(s, UNSURE));

@@ -6,6 +6,7 @@
  */
 import { ChatOpenAI } from "@langchain/openai";
 import { Redis } from "ioredis";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LlmConfig } from "../../state/config.ts";
 import type { SkillSet } from "../types.ts";
 import { tokenBudget } from "./budget.ts";
@@ -18,6 +19,11 @@ export interface LlmTier {
   skills: SkillSet;
   client: LlmClient;
   metrics: LlmMetrics;
+  /**
+   * Resolves true once Redis (REDIS_URL) is connected, false after `timeoutMs`; without Redis
+   * at once. Until then the cache misses and the budget counts in memory.
+   */
+  ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -89,6 +95,12 @@ export function createLlmTier(cfg: LlmConfig, rules: SkillSet, opts: LlmTierOpti
     }),
     client,
     metrics,
+    ready: async (timeoutMs = 2_000) => {
+      if (!redis || redis.status === "ready") return true;
+      const connected = new Promise<boolean>((resolve) => redis.once("ready", () => resolve(true)));
+      const timer = sleep(timeoutMs, false, { ref: false });
+      return Promise.race([connected, timer]);
+    },
     close: async () => {
       await redis?.quit().catch(() => redis.disconnect());
     },
