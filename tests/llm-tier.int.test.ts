@@ -204,6 +204,73 @@ describe("the LLM tier in the graph", () => {
   });
 });
 
+describe("the LLM edit skill in the graph", () => {
+  const SWAP = "swap the big spenders for people who bought candles";
+  type EditInputSeen = {
+    conditions: { number: number; description: string }[];
+    candidates: { facet: string; kind: string; values?: { value: string }[] }[];
+  };
+
+  it("makes an edit the rules refuse, with the model's operations, and falls back when it is down", async () => {
+    const s = await withTier();
+    const first = await create(s, "UK customers who spent over £10,000");
+    expect(first.status).toBe("ok");
+    // Answers from what the skill sent: the spend condition's number, a retrieved item value.
+    fake.respond((req) => {
+      const seen = req.input as EditInputSeen;
+      const spend = seen.conditions.find((c) => /spent/i.test(c.description))!;
+      const item = seen.candidates.find((c) => c.kind === "item" && c.values?.length)!;
+      const op = {
+        target: null,
+        condition: null,
+        values: [],
+        cmp: null,
+        value: null,
+        value2: null,
+        dateTag: null,
+      };
+      return {
+        answer: {
+          ops: [
+            { ...op, op: "remove", span: "swap the big spenders", target: spend.number },
+            {
+              ...op,
+              op: "add",
+              span: "people who bought candles",
+              condition: {
+                ...blank,
+                span: "people who bought candles",
+                kind: "behaviour",
+                event: "order",
+                items: [{ facet: item.facet, values: [item.values![0]!.value] }],
+                measure: "exists",
+              },
+            },
+          ],
+          confidence: 0.85,
+          unmapped: [],
+        },
+      };
+    });
+    const edited = await runRequest(s, { threadId: first.thread_id, request: SWAP });
+    expect(edited.status).toBe("ok");
+    expect(edited.version).toBe(2);
+    const edit = edited.audit.filter((a) => a.step === "understandEdit").at(-1)?.detail;
+    expect(edit?.route).toMatchObject({ tier: "llm", reason: "llm_valid" });
+    const conditions = conditionsOf(edited.segment!.root);
+    expect(conditions.some((c) => c.type === "behaviour" && c.measure === "spend")).toBe(false);
+    expect(conditions.find((c) => c.type === "behaviour")?.provenance.producer).toBe(
+      "llm/edit@1 cheap-model",
+    );
+
+    fake.respond(() => ({ status: 500 }));
+    const again = await runRequest(s, { threadId: first.thread_id, request: SWAP });
+    expect(again.status).toBe("rejected");
+    expect(again.rejection?.code).toBe("edit_no_target");
+    expect(again.version).toBe(2);
+  });
+});
+
 describe("the LLM tier behind the API", () => {
   it("a model outage is a 200 with the question, and /metrics counts the calls", async () => {
     fake.respond(() => ({ status: 500 }));

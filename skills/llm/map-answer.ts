@@ -70,28 +70,31 @@ export interface ReadContext {
   dates: DateTagResult;
   candidates: Candidates;
   producer: string;
+  /** For an edit's conditions: the version whose words the spans quote. */
+  version?: number;
 }
 
 export type ReadResult =
   { ok: true; root: RuleNode; confidence: number } | { ok: false; problems: string[] };
 
-class Invalid extends Error {}
+/** A part of the answer that cannot be read; the whole answer is then invalid. */
+export class Invalid extends Error {}
 
-function spanOf(text: string, span: string): { span: string; start: number; end: number } {
+export function spanOf(text: string, span: string): { span: string; start: number; end: number } {
   const trimmed = span.trim();
   const start = trimmed ? text.toLowerCase().indexOf(trimmed.toLowerCase()) : -1;
   if (start < 0) throw new Invalid(`span "${span}" is not words of the request`);
   return { span: text.slice(start, start + trimmed.length), start, end: start + trimmed.length };
 }
 
-function facetOfKind(ctx: ReadContext, id: string | null, kind: Facet["kind"]): Facet {
+export function facetOfKind(ctx: ReadContext, id: string | null, kind: Facet["kind"]): Facet {
   const facet = id ? facetById(ctx.catalog, id) : undefined;
   if (!facet || facet.kind !== kind) throw new Invalid(`"${id}" is not a ${kind} facet`);
   return facet;
 }
 
 /** Values of a retrieved facet that the retrieval offered and the catalog holds. */
-function pickedValues(ctx: ReadContext, facet: Facet, values: string[]): string[] {
+export function pickedValues(ctx: ReadContext, facet: Facet, values: string[]): string[] {
   const offered = ctx.candidates.values.get(facet.id);
   if (!offered) throw new Invalid(`facet "${facet.id}" was not retrieved for this request`);
   if (values.length === 0) throw new Invalid(`facet "${facet.id}" needs values`);
@@ -104,7 +107,7 @@ function pickedValues(ctx: ReadContext, facet: Facet, values: string[]): string[
   return [...new Set(values)];
 }
 
-function windowOf(ctx: ReadContext, index: number | null): DateWindow | undefined {
+export function windowOf(ctx: ReadContext, index: number | null): DateWindow | undefined {
   if (index === null) return undefined;
   const tag = ctx.dates.tags[index];
   if (!tag) throw new Invalid(`date tag ${index} does not exist`);
@@ -154,10 +157,21 @@ function behaviour(ctx: ReadContext, c: MapAnswerCondition, provenance: Provenan
   };
 }
 
-function condition(ctx: ReadContext, c: MapAnswerCondition, confidence: number): RuleNode {
+/** One condition of an answer as a rule node; Invalid when any part of it is not allowed. */
+export function readCondition(
+  ctx: ReadContext,
+  c: MapAnswerCondition,
+  confidence: number,
+): RuleNode {
   const where = spanOf(ctx.text, c.span);
   const source = c.kind === "behaviour" && !c.items.length ? "inferred" : "catalog";
-  const provenance: Provenance = { ...where, source, confidence, producer: ctx.producer };
+  const provenance: Provenance = {
+    ...where,
+    source,
+    confidence,
+    producer: ctx.producer,
+    ...(ctx.version ? { version: ctx.version } : {}),
+  };
   let node: RuleNode;
   if (c.kind === "attribute") {
     const facet = facetOfKind(ctx, c.facet, "attribute");
@@ -189,7 +203,7 @@ export function readMapAnswer(answer: MapAnswer, ctx: ReadContext): ReadResult {
   const nodes: RuleNode[] = [];
   for (const c of answer.conditions) {
     try {
-      nodes.push(condition(ctx, c, answer.confidence));
+      nodes.push(readCondition(ctx, c, answer.confidence));
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
       problems.push(err.message);

@@ -18,7 +18,7 @@ const MAX_VALUES_PER_FACET = 12;
 
 type MapInput = Parameters<MapSkill["map"]>[0];
 
-function candidateFacets(input: MapInput, catalog: TenantCatalog) {
+export function candidateFacets(input: MapInput, catalog: TenantCatalog) {
   const byFacet = new Map<string, { value: string; label: string; words: string }[]>();
   for (const m of input.shortlist.mentions) {
     const list = byFacet.get(m.facetId) ?? [];
