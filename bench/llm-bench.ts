@@ -5,7 +5,7 @@
  * hit rate when the same sets are replayed, and the end-to-end latency per case with a
  * simulated model latency against the rules alone.
  *
- *   npx tsx bench/llm-bench.ts [-- --sets golden,heldout --latency-ms 800]
+ *   npm run bench:llm [-- --sets golden,heldout --latency-ms 800]
  *
  * The fake model is a stand-in that answers from the candidates it is sent (each retrieved
  * value its own condition; nothing retrieved: "unmapped", which is invalid and escalates), so

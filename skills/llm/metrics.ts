@@ -36,7 +36,7 @@ export function createLlmMetrics(): LlmMetrics {
     registry,
     calls: new Counter({
       name: "llm_calls_total",
-      help: "Model calls by skill, model and outcome (cache hits are not calls)",
+      help: "Model calls asked for, by skill, model and outcome; over_budget and breaker_open never reached the endpoint, cache hits are counted apart",
       labelNames: [...skillModel, "outcome"] as const,
       registers: [registry],
     }),
