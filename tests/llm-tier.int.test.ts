@@ -24,7 +24,8 @@ const tiers: LlmTier[] = [];
 const LLM_ENV = {
   LLM_MAP_MODEL: "cheap-model",
   LLM_MAP_STRONG_MODEL: "strong-model",
-  LLM_TIMEOUT_MS: "500",
+  // Generous: a loaded machine must not turn a scripted answer into a timeout.
+  LLM_TIMEOUT_MS: "10000",
   LLM_RETRY_BASE_MS: "5",
   LLM_MAX_RETRIES: "1",
   LLM_PRICES: '{"cheap-model": {"input": 0.15, "output": 0.6}}',
@@ -123,7 +124,9 @@ describe("the LLM tier in the graph", () => {
     expect(route).toMatchObject({ tier: "llm", reason: "llm_valid" });
     expect(route.calls[0]).toMatchObject({ model: "cheap-model", tokensIn: 900, tokensOut: 120 });
     expect(route.calls[0]!.costUsd).toBeGreaterThan(0);
+    // The request travels as data in the user message, never inside the instructions.
     expect(fake.requests[0]!.input).toMatchObject({ request: UNSURE });
+    expect(fake.requests[0]!.system).not.toContain(UNSURE);
   });
 
   it("escalates once to the strong model when the cheap one invents a facet", async () => {
@@ -140,7 +143,7 @@ describe("the LLM tier in the graph", () => {
   });
 
   const failures: [string, FakeReply, string][] = [
-    ["a timeout", { hangMs: 2_000, then: { answer: loyalFrench } }, "timeout"],
+    ["a timeout", { hangMs: 5_000, then: { answer: loyalFrench } }, "timeout"],
     ["429 on every attempt", { status: 429 }, "rate_limited"],
     ["500 on every attempt", { status: 500 }, "server_error"],
     ["malformed JSON", { malformed: '{"conditions": [' }, "invalid_output"],
@@ -171,7 +174,9 @@ describe("the LLM tier in the graph", () => {
   for (const [what, reply, reason] of failures) {
     it(`answers with the rules' question after ${what}`, async () => {
       fake.respond(() => reply);
-      const r = await create(await withTier(), UNSURE);
+      // Only the timeout case is short: elsewhere a loaded machine must not time out.
+      const env: Record<string, string> = reason === "timeout" ? { LLM_TIMEOUT_MS: "500" } : {};
+      const r = await create(await withTier(env), UNSURE);
       expect(r.status).toBe("needs_clarification");
       expect(r.clarification?.question).toMatch(/loyal/);
       expect(routeOf(r)).toMatchObject({ tier: "rules", reason: "fallback", fallback: reason });

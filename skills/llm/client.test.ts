@@ -27,7 +27,8 @@ function client(env: Record<string, string> = {}, dailyTokens = 10_000) {
     parseEnv({
       OPENAI_BASE_URL: fake.url,
       LLM_RETRY_BASE_MS: "5",
-      LLM_TIMEOUT_MS: "300",
+      // Generous: a loaded machine must not turn a scripted answer into a timeout.
+      LLM_TIMEOUT_MS: "10000",
       LLM_PRICES: '{"priced": {"input": 1, "output": 2}}',
       ...env,
     }),
@@ -81,8 +82,9 @@ describe("model calls", () => {
     const { call } = client();
     fake.enqueue({ status: 400 });
     expect(await call()).toMatchObject({ ok: false, reason: "client_error" });
-    fake.enqueue({ hangMs: 1_000, then: { answer: { n: 1 } } });
-    expect(await call()).toMatchObject({ ok: false, reason: "timeout" });
+    const short = client({ LLM_TIMEOUT_MS: "300" });
+    fake.enqueue({ hangMs: 3_000, then: { answer: { n: 1 } } });
+    expect(await short.call()).toMatchObject({ ok: false, reason: "timeout" });
     fake.enqueue({ malformed: "{oops" });
     expect(await call()).toMatchObject({ ok: false, reason: "invalid_output" });
     fake.enqueue({ answer: { n: "seven" } });
@@ -127,6 +129,23 @@ describe("model calls", () => {
     expect(await call()).toMatchObject({ ok: true });
     expect(await call()).toMatchObject({ ok: false, reason: "over_budget" });
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it("treats a reader that throws as an invalid answer, not as a failed request", async () => {
+    const { client: c } = client();
+    fake.enqueue({ answer: { n: 1 } });
+    const r = await c.call({
+      tenant: "acme",
+      prompt,
+      system: "test",
+      input: { throws: true },
+      schema: Answer,
+      model: "priced",
+      read: () => {
+        throw new TypeError("a case nobody foresaw");
+      },
+    });
+    expect(r).toMatchObject({ ok: false, reason: "invalid_output" });
   });
 
   it("reuses an answer for the same input and model, not for another model", async () => {

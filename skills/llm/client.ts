@@ -109,6 +109,21 @@ export function reasonOf(err: unknown): FailureReason {
   return "invalid_output";
 }
 
+/**
+ * The reader is strict by design, so whatever it throws — a case it did not foresee — is a
+ * reason to distrust the answer, never a reason to fail the request.
+ */
+function readSafely<T, R>(read: (answer: T) => Reading<R>, answer: T): Reading<R> {
+  try {
+    return read(answer);
+  } catch (err) {
+    return {
+      ok: false,
+      problems: [`unreadable: ${err instanceof Error ? err.message : String(err)}`],
+    };
+  }
+}
+
 interface Usage {
   input_tokens?: number;
   output_tokens?: number;
@@ -206,7 +221,7 @@ export class LlmClient {
     });
     // Read again on a hit: the catalog the answer was checked against may have changed.
     const hit = req.schema.safeParse(await this.deps.cache.get(key));
-    const hitReading = hit.success ? req.read(hit.data) : undefined;
+    const hitReading = hit.success ? readSafely(req.read, hit.data) : undefined;
     if (hitReading?.ok) {
       this.deps.metrics.cacheHits.inc(labels);
       return { ok: true, value: hitReading.value, record: record("ok", { cached: true }) };
@@ -242,7 +257,7 @@ export class LlmClient {
     const checked = req.schema.safeParse(parsed);
     if (!checked.success)
       return fail("invalid_output", "the answer does not fit the schema", spent);
-    const reading = req.read(checked.data);
+    const reading = readSafely(req.read, checked.data);
     if (!reading.ok) return fail("invalid_output", reading.problems.join("; "), spent);
     this.deps.metrics.calls.inc({ ...labels, outcome: "ok" });
     await this.deps.cache.set(key, checked.data);
