@@ -27,6 +27,8 @@ export async function mapFacets(
       ambiguities: r.ambiguities.map((a) => a.key),
       producer: r.producer,
       ...("rules" in r ? { rules: r.rules } : {}),
+      // The router's decision (tier, models, tokens, cost, cache, fallback) when one routed.
+      ...("route" in r ? { route: r.route } : {}),
     }),
   );
   // The words a clarification's answer brought (perceive recorded them) are the user's.

@@ -98,6 +98,8 @@ export async function understandEdit(
       refusal: r.plan.refusal?.code ?? null,
       corrections: r.corrections,
       producer: r.plan.producer,
+      // The router's decision (tier, models, tokens, cost, cache, fallback) when one routed.
+      ...("route" in r.plan ? { route: r.plan.route } : {}),
     }),
   );
   const { plan, text } = result;

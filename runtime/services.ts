@@ -9,10 +9,11 @@ import type pg from "pg";
 import { catalogIndexDir } from "../catalog/index-cache.ts";
 import { CatalogRetriever } from "../catalog/retriever.ts";
 import { createConversationGraph } from "../graphs/conversation.ts";
+import { createLlmTier, type LlmTier, type LlmTierOptions } from "../skills/llm/index.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
 import { SpellingCorrector } from "../skills/rules/spelling.ts";
 import { TenantConfig } from "../state/catalog.ts";
-import type { AppEnv } from "../state/config.ts";
+import { llmConfigFrom, type AppEnv } from "../state/config.ts";
 import type { NscContext, TenantRuntime } from "../state/context.ts";
 import { createCheckpointer, type SettlingPostgresSaver } from "../storage/checkpointer.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
@@ -33,6 +34,8 @@ export interface Services {
   checkpointer: SettlingPostgresSaver;
   /** The conversation graph (creation and editing as subgraphs), checkpointed in Postgres. */
   graph: ReturnType<typeof createConversationGraph>;
+  /** The LLM tier behind the rules (OPENAI_BASE_URL), or null: rules only. */
+  llm: LlmTier | null;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,8 @@ export interface StartOptions {
   forceReload?: boolean;
   /** Tenants to serve; default every shipped provider whose data is available. */
   providers?: TenantProvider[];
+  /** For the LLM tier, when OPENAI_BASE_URL turns it on (tests: a Redis key prefix). */
+  llm?: LlmTierOptions;
 }
 
 /**
@@ -100,10 +105,14 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       tenants.set(provider.id, { config, catalog, retriever, speller, binding: provider.binding });
     }
     const warehouse = new Warehouse(db.pool, { statementTimeoutMs: env.SEGMENT_TIMEOUT_MS });
+    const llmConfig = llmConfigFrom(env);
+    const llm = llmConfig ? createLlmTier(llmConfig, rulesSkills(), opts.llm) : null;
+    if (llm && !(await llm.ready()))
+      say("Redis (REDIS_URL) not reachable yet: the LLM cache misses");
     const context: NscContext = {
       tenant: (id) => tenants.get(id),
       warehouse,
-      skills: rulesSkills(),
+      skills: llm?.skills ?? rulesSkills(),
       segments: new PgSegmentVersionStore(db.pool),
     };
     const checkpointer = await createCheckpointer(db.pool);
@@ -116,7 +125,11 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       context,
       checkpointer,
       graph,
-      close: () => db.close(),
+      llm,
+      close: async () => {
+        await llm?.close();
+        await db.close();
+      },
     };
   } catch (err) {
     await db.close().catch(() => {});

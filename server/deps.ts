@@ -87,7 +87,7 @@ export function createDeps(
     timeouts: opts.redisTimeouts,
   });
   const locks = new ThreadLocks(lockPool);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ also: services.llm ? [services.llm.metrics.registry] : [] });
   const runLimiter = new RunLimiter(config.runLimits, metrics.runLimiterObserver);
   metrics.watchRuns(() => runLimiter.counts());
   return {

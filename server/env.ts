@@ -32,8 +32,7 @@ export const ServerEnv = AppEnv.extend({
         .filter(Boolean),
     )
     .pipe(z.array(Origin)),
-  /** Shared rate-limit counters across server processes; in-process counters when unset. */
-  REDIS_URL: z.string().url().optional(),
+  // REDIS_URL is AppEnv's: the LLM tier's cache shares it with the rate-limit counters.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   BODY_LIMIT_BYTES: z.coerce
     .number()

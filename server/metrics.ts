@@ -23,8 +23,14 @@ export interface ApiMetrics {
   watchRuns(counts: () => { running: number; waiting: number }): void;
 }
 
-export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ApiMetrics {
-  const registry = new Registry();
+export function createMetrics(
+  opts: {
+    defaultMetrics?: boolean;
+    /** Served with the app's (the LLM tier's). */ also?: Registry[];
+  } = {},
+): ApiMetrics {
+  const own = new Registry();
+  const registry = own;
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const httpRequests = new Counter({
     name: "http_requests_total",
@@ -83,7 +89,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ApiMetri
     },
   });
   return {
-    registry,
+    // Merged last: a merged registry holds the metrics registered so far, the same objects.
+    registry: opts.also?.length ? Registry.merge([own, ...opts.also]) : own,
     runsShed,
     runLimiterObserver: {
       shed: (scope, reason, tenant) => runsShed.inc({ scope, reason, tenant }),

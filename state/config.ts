@@ -26,6 +26,113 @@ export function nscConfigFrom(configurable: Record<string, unknown> | undefined)
   return NscConfig.parse(known);
 }
 
+/**
+ * The LLM tier's settings. It is off unless OPENAI_BASE_URL is set: the product then runs on
+ * the rules tier alone, exactly as without these variables.
+ */
+const LlmEnvFields = z.object({
+  /** Any OpenAI-compatible endpoint (OpenAI, Azure's /openai/v1, vLLM, Ollama, llama.cpp). */
+  OPENAI_BASE_URL: z.string().url().optional(),
+  /** Sent as the bearer token; local servers accept any. */
+  OPENAI_API_KEY: z.string().optional(),
+  /** The cheap model the router tries first when the rules are not sure. */
+  LLM_MAP_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  /** The model an answer that failed validation is escalated to, once; unset: no escalation. */
+  LLM_MAP_STRONG_MODEL: z.string().min(1).optional(),
+  /** The rules' answer stands when its confidence is at least this and it has no ambiguity. */
+  LLM_ROUTE_BELOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.75),
+  /** One model call (one attempt) gives up after this. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(50).default(8_000),
+  /** Retries after a 429, a 5xx or a network error (with exponential backoff). */
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** First backoff delay; it doubles per retry. */
+  LLM_RETRY_BASE_MS: z.coerce.number().int().min(1).default(250),
+  /** Consecutive failed calls to an endpoint that open its breaker. */
+  LLM_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** An open breaker lets one trial call through after this. */
+  LLM_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).default(30_000),
+  /** Tokens (in + out) one tenant may spend per UTC day; over it, the rules answer. */
+  LLM_TENANT_DAILY_TOKENS: z.coerce.number().int().min(0).default(2_000_000),
+  /** How long a model's answer is reused for the same input. */
+  LLM_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  /** Entries of the in-process cache (when REDIS_URL is unset). */
+  LLM_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(5_000),
+  /** How structured output is asked for: response_format json_schema, or a forced tool call. */
+  LLM_STRUCTURED_METHOD: z.enum(["jsonSchema", "functionCalling"]).default("jsonSchema"),
+  /**
+   * USD per million tokens, JSON `{"model": {"input": n, "output": n}}`, merged over the
+   * shipped table (DEFAULT_PRICES); a model in neither costs 0.
+   */
+  LLM_PRICES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return ModelPrices.parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'expected {"model": {"input": n, "output": n}}' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+});
+
+export const ModelPrices = z.record(
+  z.string(),
+  z.object({ input: z.number().min(0), output: z.number().min(0) }),
+);
+export type ModelPrices = z.infer<typeof ModelPrices>;
+
+/** USD per million tokens, list prices at the time of writing; LLM_PRICES overrides. */
+export const DEFAULT_PRICES: ModelPrices = {
+  "gpt-4o-mini": { input: 0.15, output: 0.6 },
+  "gpt-4o": { input: 2.5, output: 10 },
+  "gpt-4.1-mini": { input: 0.4, output: 1.6 },
+  "gpt-4.1": { input: 2, output: 8 },
+};
+
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string;
+  mapModel: string;
+  mapStrongModel?: string;
+  routeBelowConfidence: number;
+  timeoutMs: number;
+  maxRetries: number;
+  retryBaseMs: number;
+  breakerFailures: number;
+  breakerHalfOpenMs: number;
+  tenantDailyTokens: number;
+  cacheTtlSeconds: number;
+  cacheMaxEntries: number;
+  structuredMethod: "jsonSchema" | "functionCalling";
+  prices: ModelPrices;
+  redisUrl?: string;
+}
+
+/** The LLM tier's configuration, or null when it is off (no OPENAI_BASE_URL). */
+export function llmConfigFrom(env: AppEnv): LlmConfig | null {
+  if (!env.OPENAI_BASE_URL) return null;
+  return {
+    baseUrl: env.OPENAI_BASE_URL,
+    // The SDK refuses to start without a key; local servers ignore it.
+    apiKey: env.OPENAI_API_KEY ?? "not-needed",
+    mapModel: env.LLM_MAP_MODEL,
+    mapStrongModel: env.LLM_MAP_STRONG_MODEL,
+    routeBelowConfidence: env.LLM_ROUTE_BELOW_CONFIDENCE,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    maxRetries: env.LLM_MAX_RETRIES,
+    retryBaseMs: env.LLM_RETRY_BASE_MS,
+    breakerFailures: env.LLM_BREAKER_FAILURES,
+    breakerHalfOpenMs: env.LLM_BREAKER_HALF_OPEN_MS,
+    tenantDailyTokens: env.LLM_TENANT_DAILY_TOKENS,
+    cacheTtlSeconds: env.LLM_CACHE_TTL_SECONDS,
+    cacheMaxEntries: env.LLM_CACHE_MAX_ENTRIES,
+    structuredMethod: env.LLM_STRUCTURED_METHOD,
+    prices: { ...DEFAULT_PRICES, ...env.LLM_PRICES },
+    redisUrl: env.REDIS_URL,
+  };
+}
+
 const AppEnvFields = z.object({
   /** Managed Postgres; when unset an embedded Postgres is started under DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
@@ -57,6 +164,9 @@ const AppEnvFields = z.object({
    * which no server-side timeout can. Unset: see pgQueryTimeoutMs.
    */
   PG_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
+  /** Shared caches (LLM responses) and, for serve, rate-limit counters; in process when unset. */
+  REDIS_URL: z.string().url().optional(),
+  ...LlmEnvFields.shape,
 });
 
 /** How much longer than the server's own statement timeout the client waits for an answer. */

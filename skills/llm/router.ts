@@ -1,0 +1,103 @@
+/**
+ * The model router, per step (map and edit): the rules answer when they are sure (confidence
+ * at least the threshold, nothing to ask); otherwise the cheap model; an answer that fails the
+ * strict reading goes once to the strong model; and when the models cannot help (down, slow,
+ * over budget, breaker open, or both answers invalid) the rules' own answer stands, with the
+ * question or refusal it carries. Every decision rides on the step's result (`route`), which
+ * the node records in the audit trail.
+ */
+import type { EditPlan } from "../../state/edit.ts";
+import type { MapResult, SkillSet } from "../types.ts";
+import type { CallRecord, CallResult, FailureReason, LlmClient } from "./client.ts";
+import { llmEdit } from "./edit.ts";
+import { llmMap } from "./map.ts";
+import type { LlmMetrics } from "./metrics.ts";
+
+export interface RouteDecision {
+  tier: "rules" | "llm";
+  /** Why this tier answered. */
+  reason: "rules_confident" | "llm_valid" | "escalated_valid" | "fallback";
+  /** The rules' confidence, which decided whether a model was asked. */
+  rulesConfidence: number;
+  /** The failure that sent the step back to the rules, when it went back. */
+  fallback?: FailureReason;
+  /** Each model call made for the step, in order (cache hits included, marked). */
+  calls: CallRecord[];
+}
+
+export interface RouterOptions {
+  routeBelowConfidence: number;
+  model: string;
+  /** Tried once when the cheap model's answer is invalid. */
+  strongModel?: string;
+}
+
+export function routedSkills(
+  rules: SkillSet,
+  client: LlmClient,
+  metrics: LlmMetrics,
+  opts: RouterOptions,
+): SkillSet {
+  const models = [
+    opts.model,
+    ...(opts.strongModel && opts.strongModel !== opts.model ? [opts.strongModel] : []),
+  ];
+
+  /** The rules' result unless a model gives a valid one; the decision rides along. */
+  async function route<T extends { confidence: number }>(
+    skill: "map" | "edit",
+    base: T,
+    sure: boolean,
+    ask: (model: string) => Promise<CallResult<T>>,
+  ): Promise<T & { route: RouteDecision }> {
+    const rulesConfidence = base.confidence;
+    const decide = (result: T, route: RouteDecision) => {
+      const decision = route.fallback ? `fallback:${route.fallback}` : route.reason;
+      metrics.decisions.inc({ skill, decision });
+      return { ...result, route };
+    };
+    if (sure)
+      return decide(base, { tier: "rules", reason: "rules_confident", rulesConfidence, calls: [] });
+    const calls: CallRecord[] = [];
+    let fallback: FailureReason = "invalid_output";
+    for (const [i, model] of models.entries()) {
+      const answer = await ask(model);
+      calls.push(answer.record);
+      if (answer.ok) {
+        const reason = i === 0 ? "llm_valid" : "escalated_valid";
+        return decide(answer.value, { tier: "llm", reason, rulesConfidence, calls });
+      }
+      fallback = answer.reason;
+      // Only a bad answer is worth a stronger model; an outage or a budget is not.
+      if (answer.reason !== "invalid_output") break;
+    }
+    return decide(base, { tier: "rules", reason: "fallback", rulesConfidence, fallback, calls });
+  }
+
+  return {
+    ...rules,
+    map: {
+      async map(input, ctx): Promise<MapResult> {
+        const base = await rules.map.map(input, ctx);
+        const sure =
+          base.root !== null &&
+          base.ambiguities.length === 0 &&
+          base.confidence >= opts.routeBelowConfidence;
+        return route("map", base, sure, (model) => llmMap(client, model, input, ctx));
+      },
+    },
+    edit: {
+      async understand(input, ctx): Promise<EditPlan> {
+        const base = await rules.edit.understand(input, ctx);
+        // Undo, redo and revert are the rules' alone: a model adds nothing to "undo".
+        const sure =
+          base.kind !== "edit" ||
+          base.decided === true ||
+          (base.refusal === null &&
+            base.choices.length === 0 &&
+            base.confidence >= opts.routeBelowConfidence);
+        return route("edit", base, sure, (model) => llmEdit(client, model, input, ctx, rules));
+      },
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * A local OpenAI-compatible chat.completions server for tests (no network): a Hono app on an
+ * ephemeral loopback port that answers what the test scripts, and fails on cue — a delay past
+ * the client's timeout, 429, 500, malformed JSON, an answer that breaks the schema — with an
+ * optional latency on every call. It answers both structured-output shapes: `response_format`
+ * json_schema (the answer is the message content) and a forced tool call (its arguments).
+ */
+import { serve, type ServerType } from "@hono/node-server";
+import { Hono } from "hono";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+
+export type FakeReply =
+  /** A structured answer (any JSON: tests send schema-violating ones too). */
+  | { answer: unknown; usage?: { in: number; out: number } }
+  /** Content that is not JSON at all. */
+  | { malformed: string }
+  /** An HTTP error with OpenAI's error body. */
+  | { status: number }
+  /** Waits this long before answering (past the client's timeout, it never sees the answer). */
+  | { hangMs: number; then?: FakeReply };
+
+export interface FakeRequest {
+  model: string;
+  /** The user message parsed as JSON: the skill's input. */
+  input: unknown;
+  system: string;
+  /** How structured output was asked for. */
+  method: "jsonSchema" | "functionCalling";
+}
+
+export type Responder = (req: FakeRequest) => FakeReply;
+
+const ChatBody = z.object({
+  model: z.string(),
+  messages: z.array(z.object({ role: z.string(), content: z.unknown() })),
+  response_format: z.object({ type: z.string() }).passthrough().optional(),
+  tools: z.array(z.unknown()).optional(),
+  tool_choice: z.object({ function: z.object({ name: z.string() }) }).optional(),
+});
+
+const text = (content: unknown) =>
+  typeof content === "string" ? content : JSON.stringify(content);
+
+export class FakeOpenAI {
+  /** Every request received, in order (including ones that failed on cue). */
+  readonly requests: FakeRequest[] = [];
+  private queue: FakeReply[] = [];
+  private responder: Responder = () => ({ status: 500 });
+  latencyMs = 0;
+
+  private constructor(
+    private readonly server: ServerType,
+    readonly port: number,
+  ) {}
+
+  /** The base URL for OPENAI_BASE_URL. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  /** Answers every request not taken by a queued reply. */
+  respond(responder: Responder): void {
+    this.responder = responder;
+  }
+
+  /** Replies used once each, in order, before the responder. */
+  enqueue(...replies: FakeReply[]): void {
+    this.queue.push(...replies);
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.queue = [];
+    this.latencyMs = 0;
+    this.responder = () => ({ status: 500 });
+  }
+
+  private async reply(
+    req: FakeRequest,
+    reply: FakeReply,
+    toolName: string | undefined,
+  ): Promise<{ status: number; body: unknown }> {
+    if ("hangMs" in reply) {
+      await sleep(reply.hangMs);
+      return this.reply(req, reply.then ?? { status: 500 }, toolName);
+    }
+    if ("status" in reply) {
+      return {
+        status: reply.status,
+        body: { error: { message: `scripted ${reply.status}`, type: "fake", code: null } },
+      };
+    }
+    const content = "malformed" in reply ? reply.malformed : JSON.stringify(reply.answer);
+    const usage = "usage" in reply && reply.usage ? reply.usage : { in: 100, out: 20 };
+    const message = toolName
+      ? {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "call_1", type: "function", function: { name: toolName, arguments: content } },
+          ],
+        }
+      : { role: "assistant", content };
+    return {
+      status: 200,
+      body: {
+        id: `chatcmpl-${this.requests.length}`,
+        object: "chat.completion",
+        created: Math.floor(Date.now() / 1000),
+        model: req.model,
+        choices: [
+          { index: 0, message, finish_reason: toolName ? "tool_calls" : "stop", logprobs: null },
+        ],
+        usage: {
+          prompt_tokens: usage.in,
+          completion_tokens: usage.out,
+          total_tokens: usage.in + usage.out,
+        },
+      },
+    };
+  }
+
+  private app(): Hono {
+    const app = new Hono();
+    app.post("/v1/chat/completions", async (c) => {
+      const body = ChatBody.parse(await c.req.json());
+      const user = [...body.messages].reverse().find((m) => m.role === "user");
+      const system = body.messages.find((m) => m.role === "system");
+      let input: unknown;
+      try {
+        input = JSON.parse(text(user?.content));
+      } catch {
+        input = text(user?.content);
+      }
+      const req: FakeRequest = {
+        model: body.model,
+        input,
+        system: text(system?.content ?? ""),
+        method: body.tools ? "functionCalling" : "jsonSchema",
+      };
+      this.requests.push(req);
+      if (this.latencyMs) await sleep(this.latencyMs);
+      const scripted = this.queue.shift() ?? this.responder(req);
+      const { status, body: out } = await this.reply(
+        req,
+        scripted,
+        body.tool_choice?.function.name,
+      );
+      return c.json(out, status as 200);
+    });
+    return app;
+  }
+
+  static async start(): Promise<FakeOpenAI> {
+    const holder: { fake?: FakeOpenAI; app?: Hono } = {};
+    const fetch = (req: Request) => (holder.app ??= holder.fake!.app()).fetch(req);
+    const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
+      const server = serve({ fetch, hostname: "127.0.0.1", port: 0 }, (info: AddressInfo) =>
+        resolve({ server, port: info.port }),
+      );
+    });
+    holder.fake = new FakeOpenAI(server, port);
+    return holder.fake;
+  }
+
+  async close(): Promise<void> {
+    if ("closeAllConnections" in this.server) this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
