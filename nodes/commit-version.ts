@@ -75,6 +75,7 @@ export async function commitVersion(
         await ctx.segments!.appendVersion(state.tenant, saved.segmentId, entry, {
           threadId,
           ...(typeof actor === "string" ? { actor } : {}),
+          ...(config.signal ? { signal: config.signal } : {}),
         });
       }
       const stacks = previous

@@ -46,7 +46,8 @@ export interface SegmentVersionStore {
     tenant: string,
     segmentId: string,
     entry: VersionEntry,
-    by: { threadId: string; actor?: string },
+    /** `signal`: the run's; an aborted run's version is refused once the segment is locked. */
+    by: { threadId: string; actor?: string; signal?: AbortSignal },
   ): Promise<void>;
   /**
    * Discards versions after `keepThrough` that `threadId` wrote but never checkpointed (its

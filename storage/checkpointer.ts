@@ -4,7 +4,7 @@
  *
  * Never call `end()` on the returned saver: it ends the shared pool. Close the Database.
  */
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { BatchedPostgresSaver } from "./batched-saver.ts";
 import type pg from "pg";
 
 export const CHECKPOINT_SCHEMA = "langgraph";
@@ -18,7 +18,7 @@ const SETUP_LOCK_KEY = "7403915226483022";
  * checkpoint of the step that just finished; whoever records the cut (runtime/run.ts) waits
  * for those writes first, or it would mark as cut a run that in fact finished.
  */
-export class SettlingPostgresSaver extends PostgresSaver {
+export class SettlingPostgresSaver extends BatchedPostgresSaver {
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
 
   private track<T>(threadId: unknown, write: Promise<T>): Promise<T> {
@@ -37,13 +37,15 @@ export class SettlingPostgresSaver extends PostgresSaver {
     return write;
   }
 
-  override put(...args: Parameters<PostgresSaver["put"]>): ReturnType<PostgresSaver["put"]> {
+  override put(
+    ...args: Parameters<BatchedPostgresSaver["put"]>
+  ): ReturnType<BatchedPostgresSaver["put"]> {
     return this.track(args[0].configurable?.thread_id, super.put(...args));
   }
 
   override putWrites(
-    ...args: Parameters<PostgresSaver["putWrites"]>
-  ): ReturnType<PostgresSaver["putWrites"]> {
+    ...args: Parameters<BatchedPostgresSaver["putWrites"]>
+  ): ReturnType<BatchedPostgresSaver["putWrites"]> {
     return this.track(args[0].configurable?.thread_id, super.putWrites(...args));
   }
 
@@ -97,7 +99,7 @@ async function setUp(pool: pg.Pool, schema: string): Promise<SettlingPostgresSav
   if ((pool.options.max ?? 10) < 2) {
     throw new Error("createCheckpointer needs a pool of at least 2 connections");
   }
-  const saver = new SettlingPostgresSaver(pool, undefined, { schema });
+  const saver = new SettlingPostgresSaver(pool, schema);
   const lockHolder = await pool.connect();
   let connectionBroken = false;
   try {

@@ -240,7 +240,7 @@ export async function appendVersion(
   tenantId: string,
   segmentId: string,
   entry: VersionEntry,
-  opts: { threadId?: string | null; by?: string } = {},
+  opts: { threadId?: string | null; by?: string; signal?: AbortSignal } = {},
 ): Promise<void> {
   try {
     await inTransaction(pool, async (client) => {
@@ -253,6 +253,9 @@ export async function appendVersion(
       if (!rows[0]) throw new Error(`no segment ${segmentId} for tenant ${tenantId}`);
       if ((rows[0].latest ?? 0) !== entry.version - 1)
         throw new VersionConflictError(segmentId, entry.version);
+      // A run whose caller left while this waited for the row lock writes nothing: its cut is
+      // then recorded with no version behind it (the discard after a cut may already be done).
+      opts.signal?.throwIfAborted();
       await insertVersion(client, segmentId, entry, opts);
       // The thread that wrote the version edits the segment from now on (a loaded thread
       // takes over only once it has made a version, so a refused edit moves nothing).
@@ -293,10 +296,9 @@ export async function appendVersion(
 /**
  * Brings a saved lineage back to its writing thread's last stable state: versions after
  * `keepThrough` that this thread wrote are ones a cut-short run stored before its checkpoint
- * (the thread never recorded them), so they go, and the segment is its latest version left.
- * Nothing goes when a later version came from another thread: that one built on it, and the
- * thread's next version is then refused as a conflict, as any stale edit is. Returns the
- * version numbers discarded.
+ * (the thread never recorded them), so the trailing run of them goes, and the segment is its
+ * latest version left. A version of this thread's below another thread's stays: that one
+ * built on it. Returns the version numbers discarded.
  */
 export async function discardUnrecordedVersions(
   pool: pg.Pool,
@@ -316,10 +318,15 @@ export async function discardUnrecordedVersions(
        where segment_id = $1 and version > $2 order by version`,
       [segmentId, by.keepThrough],
     );
-    if (rows.length === 0 || rows.some((r) => r.thread_id !== by.threadId)) return [];
-    await client.query("delete from app.segment_versions where segment_id = $1 and version > $2", [
+    // Only the trailing run of this thread's versions: one below another thread's version
+    // was built on by it (and this thread may have synced that one before its cut run).
+    let from = rows.length;
+    while (from > 0 && rows[from - 1]!.thread_id === by.threadId) from--;
+    const discard = rows.slice(from);
+    if (discard.length === 0) return [];
+    await client.query("delete from app.segment_versions where segment_id = $1 and version >= $2", [
       segmentId,
-      by.keepThrough,
+      discard[0]!.version,
     ]);
     await client.query(
       `update app.segments s set definition = v.definition, sql = v.sql, size = v.size
@@ -328,7 +335,7 @@ export async function discardUnrecordedVersions(
          and v.version = (select max(version) from app.segment_versions where segment_id = s.id)`,
       [segmentId],
     );
-    const versions = rows.map((r) => r.version);
+    const versions = discard.map((r) => r.version);
     await appendAudit(client, {
       tenantId,
       threadId: by.threadId,
@@ -374,11 +381,12 @@ export class PgSegmentVersionStore implements SegmentVersionStore {
     tenant: string,
     segmentId: string,
     entry: VersionEntry,
-    by: { threadId: string; actor?: string },
+    by: { threadId: string; actor?: string; signal?: AbortSignal },
   ): Promise<void> {
     return appendVersion(this.pool, tenant, segmentId, entry, {
       threadId: by.threadId,
       by: by.actor ?? `thread:${by.threadId}`,
+      ...(by.signal ? { signal: by.signal } : {}),
     });
   }
 

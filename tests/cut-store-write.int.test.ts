@@ -48,13 +48,17 @@ async function savedSegment(text: string, name: string) {
 }
 
 /** What a process killed inside commitVersion leaves: v2 stored, the thread mid-edit. */
-async function killedAfterStoreWrite(s: { id: string; threadId: string }, writer: string) {
+async function killedAfterStoreWrite(
+  s: { id: string; threadId: string },
+  writer: string,
+  version = 2,
+) {
   const [v1] = await listVersions(services.db.pool, TENANT, s.id);
   await appendVersion(
     services.db.pool,
     TENANT,
     s.id,
-    { ...v1!, version: 2, kind: "edit", text: "the cut run's edit" },
+    { ...v1!, version, kind: "edit", text: "the cut run's edit" },
     { threadId: writer },
   );
   const config = { configurable: { thread_id: s.threadId } };
@@ -145,6 +149,49 @@ describe("a version stored by a run that never checkpointed it", () => {
       [2, "the cut run's edit"],
       [3, "include Portugal too"],
     ]);
+  });
+
+  it("only the thread's trailing versions go: one it wrote on top of another thread's is discarded, that one kept", async () => {
+    const s = await savedSegment("customers in Norway", "orphan on top of a foreign version");
+    const [v1] = await listVersions(services.db.pool, TENANT, s.id);
+    const other = "00000000-0000-4000-8000-000000000002";
+    await appendVersion(
+      services.db.pool,
+      TENANT,
+      s.id,
+      { ...v1!, version: 2, kind: "edit", text: "another thread's edit" },
+      { threadId: other },
+    );
+    // The thread synced version 2, stored its own version 3, and was killed before its
+    // checkpoint (which still rests at version 1).
+    await killedAfterStoreWrite(s, s.threadId, 3);
+    const next = await call(`/v1/threads/${s.threadId}/messages`, {
+      key,
+      json: { text: "include Sweden too" },
+    });
+    expect(await next.json()).toMatchObject({ status: "ok", version: 3 });
+    expect(await versionTexts(s.id)).toEqual([
+      [1, "customers in Norway"],
+      [2, "another thread's edit"],
+      [3, "include Sweden too"],
+    ]);
+  });
+
+  it("a run aborted while it waited for the segment's lock stores no version", async () => {
+    const s = await savedSegment("customers in Finland", "aborted append");
+    const [v1] = await listVersions(services.db.pool, TENANT, s.id);
+    const gone = new AbortController();
+    gone.abort(new Error("the caller went away"));
+    await expect(
+      appendVersion(
+        services.db.pool,
+        TENANT,
+        s.id,
+        { ...v1!, version: 2, kind: "edit" },
+        { threadId: s.threadId, signal: gone.signal },
+      ),
+    ).rejects.toThrow(/went away/);
+    expect((await versionTexts(s.id)).map(([v]) => v)).toEqual([1]);
   });
 
   it("another tenant cannot discard a segment's versions", async () => {
