@@ -2,9 +2,10 @@
  * Benchmark: what checkpoints cost, side by side in one process on the same Postgres
  * checkpointer, interleaved request by request.
  *
- * - `product`: the conversation graph as served (graphs/conversation.ts): the conversation's
- *   own steps are checkpointed, creation's and editing's inner steps are not;
- * - `every step`: the same graph with every inner step checkpointed too (LangGraph's default);
+ * - `product`: the conversation graph as served (graphs/conversation.ts), every step
+ *   checkpointed (LangGraph's default), each write one statement (storage/batched-saver.ts);
+ * - `inner steps not checkpointed`: the same graph with creation's and editing's inner steps
+ *   not checkpointed (`checkpointSubgraphs: false`, not the product's policy: see there);
  * - `product, library's saver`: the product's graph on PostgresSaver itself instead of the
  *   batched saver (storage/batched-saver.ts): one statement per blob and per write;
  * - `no-op, every step` and `no-op, product policy`: graphs of the same shape (a conversation
@@ -108,9 +109,9 @@ function pct(xs: number[], p: number): number {
 async function main() {
   const env = parseEnv();
   const services: Services = await startServices(env, { onStatus: (m) => console.error(m) });
-  const everyStep = {
+  const innerOff = {
     ...services,
-    graph: createConversationGraph(services.checkpointer, { checkpointSubgraphs: true }),
+    graph: createConversationGraph(services.checkpointer, { checkpointSubgraphs: false }),
   };
   // The library's own saver (a transaction, one statement per blob and per write).
   const library = new PostgresSaver(services.db.pool, undefined, { schema: CHECKPOINT_SCHEMA });
@@ -132,7 +133,13 @@ async function main() {
   };
   const variants: Variant[] = [
     { name: "product", run: product(services), ms: [], statements: [], threads: [] },
-    { name: "every step", run: product(everyStep), ms: [], statements: [], threads: [] },
+    {
+      name: "inner steps not checkpointed",
+      run: product(innerOff),
+      ms: [],
+      statements: [],
+      threads: [],
+    },
     {
       name: "product, library's saver",
       run: product(librarySaver),
