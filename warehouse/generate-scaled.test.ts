@@ -1,3 +1,4 @@
+import { parseCsvLine } from "./csv.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -7,7 +8,6 @@ import { parseEnv } from "../state/config.ts";
 import {
   copyJitter,
   ID_STRIDE,
-  parseCsvLine,
   parseTimestamp,
   readSourceLines,
   renderRow,

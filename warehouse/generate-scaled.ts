@@ -14,6 +14,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { parseCsvLine } from "./csv.ts";
 
 /** Customer ids of copies are `copy * ID_STRIDE + id`; online-retail's ids are all below it. */
 export const ID_STRIDE = 100_000;
@@ -43,29 +44,6 @@ export interface ScaleOptions {
   maxShiftDays?: number;
   /** Prices of a copy are scaled by a factor in [1 - spread, 1 + spread] (default 0.1). */
   priceSpread?: number;
-}
-
-/** Splits one CSV record (RFC 4180 quoting, no line breaks inside fields: the source has none). */
-export function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch !== '"') field += ch;
-      else if (line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(field);
-      field = "";
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
 }
 
 /** `YYYY-MM-DD HH:MM:SS` read as UTC (the source has no zone; only calendar arithmetic matters). */

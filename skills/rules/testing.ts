@@ -5,6 +5,7 @@
  * example states a phrase and the rule tree it must give.
  */
 import { readFileSync } from "node:fs";
+import { parseCsvLine } from "../../warehouse/csv.ts";
 import { join, resolve } from "node:path";
 import { buildDemoRetailCatalog, demoRetailConfig } from "../../catalog/demo-retail.ts";
 import { buildOnlineRetailCatalog, onlineRetailConfig } from "../../catalog/online-retail.ts";
@@ -35,29 +36,6 @@ export const ONLINE_RETAIL_COUNTRIES =
     "|",
   );
 
-/** A CSV line with optional double-quoted fields. */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(field);
-      field = "";
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
-
 function onlineRetailProducts() {
   const dir = resolve(
     process.env.ONLINE_RETAIL_DIR ??
@@ -68,7 +46,7 @@ function onlineRetailProducts() {
     .slice(1)
     .filter((l) => l.trim())
     .map((l) => {
-      const [stock_code, description, category] = csvFields(l);
+      const [stock_code, description, category] = parseCsvLine(l);
       return { stock_code: stock_code!, description: description!.trim(), category: category! };
     });
 }
