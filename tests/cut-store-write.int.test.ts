@@ -15,6 +15,7 @@ import {
   createTestApp,
   newKey,
   requester,
+  savedSegment as savedSegmentOf,
   startTwoTenantServices,
   type TestApp,
 } from "../server/testing/api-fixtures.ts";
@@ -37,15 +38,7 @@ afterAll(async () => {
 
 const TENANT = "online-retail";
 
-async function savedSegment(text: string, name: string) {
-  const thread = (await (await call("/v1/threads", { key, json: {} })).json()) as { id: string };
-  const first = await call(`/v1/threads/${thread.id}/messages`, { key, json: { text } });
-  expect(first.status).toBe(200);
-  const res = await call("/v1/segments", { key, json: { threadId: thread.id, name } });
-  expect(res.status).toBe(201);
-  const saved = (await res.json()) as { id: string; lineageId?: string };
-  return { id: saved.id, threadId: thread.id };
-}
+const savedSegment = (text: string, name: string) => savedSegmentOf(call, key, text, name);
 
 /** What a process killed inside commitVersion leaves: v2 stored, the thread mid-edit. */
 async function killedAfterStoreWrite(

@@ -13,6 +13,7 @@ import {
   createTestApp,
   newKey,
   requester,
+  savedSegment as savedSegmentOf,
   startTwoTenantServices,
   type TestApp,
 } from "../server/testing/api-fixtures.ts";
@@ -58,18 +59,7 @@ async function expectError(res: Response, status: number, code: string): Promise
   return body;
 }
 
-/** A saved segment made from a conversation: its id, thread and first size. */
-async function savedSegment(text: string, name: string) {
-  const thread = (await (await call("/v1/threads", { key, json: {} })).json()) as { id: string };
-  const first = (await (
-    await call(`/v1/threads/${thread.id}/messages`, { key, json: { text } })
-  ).json()) as Turn;
-  expect(first.status).toBe("ok");
-  const res = await call("/v1/segments", { key, json: { threadId: thread.id, name } });
-  expect(res.status).toBe(201);
-  const saved = (await res.json()) as { id: string; version: number; size: number };
-  return { id: saved.id, threadId: thread.id, size: first.size!, saved };
-}
+const savedSegment = (text: string, name: string) => savedSegmentOf(call, key, text, name);
 
 async function edit(id: string, text: string, k = key): Promise<Response> {
   return call(`/v1/segments/${id}`, { method: "PATCH", key: k, json: { text } });

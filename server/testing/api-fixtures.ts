@@ -102,6 +102,27 @@ export function createTestApp(
   return { ...owned, app: createApp(owned.deps) };
 }
 
+/**
+ * A saved segment made from a one-message conversation: its id, thread, first size and the
+ * saved record. Throws (failing the test) when the message makes no segment or the save fails.
+ */
+export async function savedSegment(
+  call: ReturnType<typeof requester>,
+  key: string,
+  text: string,
+  name: string,
+) {
+  const thread = (await (await call("/v1/threads", { key, json: {} })).json()) as { id: string };
+  const first = (await (
+    await call(`/v1/threads/${thread.id}/messages`, { key, json: { text } })
+  ).json()) as { status: string; size: number | null };
+  if (first.status !== "ok") throw new Error(`"${text}" made no segment: ${JSON.stringify(first)}`);
+  const res = await call("/v1/segments", { key, json: { threadId: thread.id, name } });
+  if (res.status !== 201) throw new Error(`saving failed: ${res.status} ${await res.text()}`);
+  const saved = (await res.json()) as { id: string; version: number; size: number };
+  return { id: saved.id, threadId: thread.id, size: first.size!, saved };
+}
+
 export async function newKey(services: Services, tenantId: string): Promise<string> {
   return (await createApiKey(services.db.pool, tenantId, { name: "test" })).key;
 }
