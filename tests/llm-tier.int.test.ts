@@ -10,11 +10,12 @@ import { runRequest, type RunResult } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { createTestApp, newKey, requester, uniquePrefix } from "../server/testing/api-fixtures.ts";
 import { createLlmTier, type LlmTier } from "../skills/llm/index.ts";
-import type { MapAnswer, MapAnswerCondition } from "../skills/llm/map-answer.ts";
+import type { MapAnswer } from "../skills/llm/map-answer.ts";
 import type { RouteDecision } from "../skills/llm/router.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
 import { llmConfigFrom, parseEnv } from "../state/config.ts";
 import { conditionsOf } from "../state/segment.ts";
+import { BLANK_CONDITION as blank } from "../skills/llm/testing.ts";
 import { FakeOpenAI, type FakeReply } from "./support/fake-openai.ts";
 
 let fake: FakeOpenAI;
@@ -61,21 +62,6 @@ function routeOf(r: RunResult): RouteDecision {
   const detail = r.audit.filter((a) => a.step === "mapFacets").at(-1)?.detail;
   return detail?.route as RouteDecision;
 }
-
-const blank: MapAnswerCondition = {
-  span: "",
-  kind: "attribute",
-  negated: false,
-  facet: null,
-  values: [],
-  event: null,
-  items: [],
-  measure: null,
-  op: null,
-  value: null,
-  value2: null,
-  dateTag: null,
-};
 
 /** "loyal customers in France" read as French customers who spent over £1,000. */
 const loyalFrench: MapAnswer = {

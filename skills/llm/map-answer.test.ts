@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BLANK_CONDITION as blank } from "./testing.ts";
 import { conditionsOf } from "../../state/segment.ts";
 import { parseRequest, testTenant } from "../rules/testing.ts";
 import {
@@ -21,20 +22,6 @@ function read(request: string, answer: MapAnswer) {
   });
 }
 
-const blank: MapAnswerCondition = {
-  span: "",
-  kind: "attribute",
-  negated: false,
-  facet: null,
-  values: [],
-  event: null,
-  items: [],
-  measure: null,
-  op: null,
-  value: null,
-  value2: null,
-  dateTag: null,
-};
 const answer = (...conditions: MapAnswerCondition[]): MapAnswer => ({
   conditions,
   combine: "and",
