@@ -46,22 +46,34 @@ export class PrivatePostgres {
   }
 
   /** The postmaster first (so it starts nothing new), then every backend of this cluster. */
-  private clusterPids(): number[] {
+  private postmasterPid(): number {
     const postmaster = readPostmasterPid(this.pgDir)?.pid;
     if (!postmaster || !isClusterProcess(postmaster, this.pgDir)) {
       throw new Error("the private PostgreSQL is not running");
     }
-    const others = listPids().filter(
-      (pid) => pid !== postmaster && pid !== process.pid && isClusterProcess(pid, this.pgDir),
-    );
-    return [postmaster, ...others];
+    return postmaster;
   }
 
-  /** Every process of the cluster stops: connections stay open, nothing answers. */
+  /**
+   * Every process of the cluster stops: connections stay open, nothing answers. The
+   * postmaster stops first so it forks no backend after the others are listed (a backend
+   * forked between a listing and the postmaster's stop would go on answering a pooled
+   * connection); the listing is repeated until it finds nothing new.
+   */
   freeze(): void {
-    for (const pid of this.clusterPids()) {
-      process.kill(pid, "SIGSTOP");
-      this.frozen.push(pid);
+    const postmaster = this.postmasterPid();
+    process.kill(postmaster, "SIGSTOP");
+    this.frozen.push(postmaster);
+    for (;;) {
+      const fresh = listPids().filter(
+        (pid) =>
+          !this.frozen.includes(pid) && pid !== process.pid && isClusterProcess(pid, this.pgDir),
+      );
+      if (fresh.length === 0) return;
+      for (const pid of fresh) {
+        process.kill(pid, "SIGSTOP");
+        this.frozen.push(pid);
+      }
     }
   }
 
