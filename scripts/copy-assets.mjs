@@ -2,8 +2,7 @@
 // compiled modules (they find them through import.meta.url), then stamps the build so
 // bin/segment.js can tell whether dist/ is at least as new as the sources.
 import { cpSync, writeFileSync } from "node:fs";
+import { runtimeAssets } from "./assets.mjs";
 
-const ASSETS = ["storage/migrations", "server/playground"];
-
-for (const dir of ASSETS) cpSync(dir, `dist/${dir}`, { recursive: true });
+for (const file of runtimeAssets(".")) cpSync(file, `dist/${file}`);
 writeFileSync("dist/.build-stamp", `${new Date().toISOString()}\n`);

@@ -64,3 +64,29 @@ describe("bin/segment.js", () => {
     expect(run(project(), { SEGMENT_FROM_SOURCE: "1" }).stdout).toBe("source");
   });
 });
+
+describe("the build's run-time assets (scripts/assets.mjs)", () => {
+  it("are every non-TypeScript file of the build's folders: prompts, migrations, the playground", async () => {
+    const { runtimeAssets } = await import("../scripts/assets.mjs");
+    const root = mkdtempSync(join(tmpdir(), "assets-"));
+    for (const dir of ["skills/llm/prompts", "storage/migrations", "skills/testing", "tests"])
+      mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, "tsconfig.build.json"), '{"include": ["skills", "storage"]}\n');
+    writeFileSync(join(root, "skills/llm/prompts/map@1.md"), "prompt\n");
+    writeFileSync(join(root, "skills/llm/map.ts"), "export {};\n");
+    writeFileSync(join(root, "storage/migrations/0001.sql"), "select 1;\n");
+    writeFileSync(join(root, "skills/testing/fixture.json"), "{}\n");
+    writeFileSync(join(root, "tests/outside.md"), "not built\n");
+    expect(runtimeAssets(root)).toEqual([
+      "skills/llm/prompts/map@1.md",
+      "storage/migrations/0001.sql",
+    ]);
+    // The project's own: what dist/ once lacked (the prompts) is there.
+    expect(runtimeAssets(PROJECT_ROOT)).toEqual(
+      expect.arrayContaining([
+        "skills/llm/prompts/map@1.md",
+        "storage/migrations/0001_app_tables.sql",
+      ]),
+    );
+  });
+});
