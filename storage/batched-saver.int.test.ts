@@ -101,4 +101,31 @@ describe("BatchedPostgresSaver", () => {
     );
     expect(Number(rows[0]!.n)).toBe(1);
   });
+
+  // A turn retried from the thread's stable checkpoint after a cut forks the thread: both
+  // branches write the same channels the same number of steps on. With the inherited integer
+  // versions the second branch's blob collided with the first's and was dropped, and the retry
+  // read back the cut run's values.
+  it("keeps each branch's values when two runs fork from the same checkpoint", async () => {
+    const pool = testDb.newPool();
+    const saver = new BatchedPostgresSaver(pool, CHECKPOINT_SCHEMA);
+    const graph = new StateGraph(State)
+      .addNode("read", (s) => ({ answer: `read ${s.request}` }))
+      .addEdge(START, "read")
+      .addEdge("read", END)
+      .compile({ checkpointer: saver });
+    const config = { configurable: { thread_id: "fork" } };
+    await graph.invoke({ request: "UK" }, config);
+    const base = (await graph.getState(config)).config.configurable?.checkpoint_id as string;
+    const fork = { configurable: { thread_id: "fork", checkpoint_id: base } };
+    await graph.invoke({ request: "France" }, fork);
+    await graph.invoke({ request: "Germany" }, fork);
+    expect((await graph.getState(config)).values).toMatchObject({ answer: "read Germany" });
+    const ends: string[] = [];
+    for await (const s of graph.getStateHistory(config)) {
+      if (s.metadata?.source === "loop" && s.next.length === 0)
+        ends.push((s.values as { answer: string }).answer);
+    }
+    expect(ends).toEqual(["read Germany", "read France", "read UK"]);
+  });
 });

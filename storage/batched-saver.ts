@@ -15,6 +15,7 @@ import {
   type PendingWrite,
 } from "@langchain/langgraph-checkpoint";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { randomInt } from "node:crypto";
 import type pg from "pg";
 
 /** Rows per statement at most: Postgres takes 65,535 parameters, a write row has 8. */
@@ -26,6 +27,24 @@ function tuples(rows: number, width: number, offset = 0): string {
     (_, r) =>
       `(${Array.from({ length: width }, (_, c) => `$${offset + r * width + c + 1}`).join(", ")})`,
   ).join(", ");
+}
+
+/**
+ * The next version of a channel, unique to the branch that writes it. The JS saver inherits
+ * integer versions (1, 2, 3, …) while blobs are keyed by (thread, namespace, channel, version)
+ * and inserted with ON CONFLICT DO NOTHING: two runs forked from the same checkpoint (a turn
+ * retried from the thread's stable state after a cut) reach the same integer and the second
+ * branch's value is silently dropped — it reads back the first branch's (langgraphjs #1812,
+ * #2584). As the Python saver does, the version is a zero-padded counter (which orders) and a
+ * random suffix (which tells siblings apart). A thread whose versions are already integers
+ * keeps counting in integers: strings and numbers do not compare, and its channels would stop
+ * triggering the nodes that read them.
+ */
+export function nextChannelVersion(current: number | string | undefined): number | string {
+  if (typeof current === "number") return current + 1;
+  const counter = current === undefined ? 1 : Number.parseInt(current.split(".")[0]!, 10) + 1;
+  const suffix = String(randomInt(0, 2 ** 48 - 1)).padStart(15, "0");
+  return `${String(counter).padStart(32, "0")}.${suffix}`;
 }
 
 export class BatchedPostgresSaver extends PostgresSaver {
@@ -40,6 +59,12 @@ export class BatchedPostgresSaver extends PostgresSaver {
       blobs: `"${schema}".checkpoint_blobs`,
       writes: `"${schema}".checkpoint_writes`,
     };
+  }
+
+  // PostgresSaver is typed BaseCheckpointSaver<number>, but LangGraph's loop handles string
+  // versions (getNullChannelVersion, compareChannelVersions), and so do the saver's tables.
+  override getNextVersion(current: number | undefined): number {
+    return nextChannelVersion(current) as number;
   }
 
   override async put(

@@ -28,6 +28,8 @@ import { startServerProcess, type ServerProcess } from "./support/server-process
 import { resolve } from "node:path";
 
 const FULL = process.env.CHAOS === "full";
+/** Every boundary starts a server process of its own: minutes on a loaded machine. */
+const BOUNDARY_TIMEOUT_MS = FULL ? 900_000 : 120_000;
 const SEED = process.env.CHAOS_SEED ?? "chaos";
 const DISCONNECTS = FULL ? 40 : 8;
 const REQUEST = "UK customers who bought Christmas decorations in November 2011";
@@ -149,47 +151,55 @@ function boundaries(steps: number, fast: number[]): number[] {
 }
 
 describe("kill -9 of a server process at checkpoint boundaries", () => {
-  it("a creation cut after each of its steps resumes: the same message on another process succeeds", async () => {
-    for (const k of boundaries(stepsOfCreate, [4])) {
-      const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
-      try {
-        const id = await newThread(doomed);
-        let left = k;
-        const run = await streamRun(
-          doomed.url,
-          `/v1/threads/${id}/messages`,
-          key,
-          {
-            text: REQUEST,
-          },
-          (e) => {
-            // Killed right after the k-th step's update was streamed (its checkpoint written).
-            if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
-          },
-        );
-        expect(run.events.some((e) => e.event === "done")).toBe(false);
-        await expectRecovers(steady, id, { path: "messages", json: { text: REQUEST } });
-      } finally {
-        await doomed.kill9();
+  it(
+    "a creation cut after each of its steps resumes: the same message on another process succeeds",
+    async () => {
+      for (const k of boundaries(stepsOfCreate, [4])) {
+        const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
+        try {
+          const id = await newThread(doomed);
+          let left = k;
+          const run = await streamRun(
+            doomed.url,
+            `/v1/threads/${id}/messages`,
+            key,
+            {
+              text: REQUEST,
+            },
+            (e) => {
+              // Killed right after the k-th step's update was streamed (its checkpoint written).
+              if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
+            },
+          );
+          expect(run.events.some((e) => e.event === "done")).toBe(false);
+          await expectRecovers(steady, id, { path: "messages", json: { text: REQUEST } });
+        } finally {
+          await doomed.kill9();
+        }
       }
-    }
-  });
+    },
+    BOUNDARY_TIMEOUT_MS,
+  );
 
-  it("an answer cut after each of its steps resumes: the same answer on another process succeeds", async () => {
-    for (const k of boundaries(stepsOfAnswer, [1])) {
-      const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
-      try {
-        const id = await askedThread(doomed);
-        let left = k;
-        await streamRun(doomed.url, `/v1/threads/${id}/answers`, key, { answer: 1 }, (e) => {
-          if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
-        });
-        await expectRecovers(steady, id, { path: "answers", json: { answer: 1 } });
-      } finally {
-        await doomed.kill9();
+  it(
+    "an answer cut after each of its steps resumes: the same answer on another process succeeds",
+    async () => {
+      for (const k of boundaries(stepsOfAnswer, [1])) {
+        const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
+        try {
+          const id = await askedThread(doomed);
+          let left = k;
+          await streamRun(doomed.url, `/v1/threads/${id}/answers`, key, { answer: 1 }, (e) => {
+            if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
+          });
+          await expectRecovers(steady, id, { path: "answers", json: { answer: 1 } });
+        } finally {
+          await doomed.kill9();
+        }
       }
-    }
-  });
+    },
+    BOUNDARY_TIMEOUT_MS,
+  );
 });
 
 describe("kill -9 in an edit of a saved segment", () => {
@@ -213,40 +223,44 @@ describe("kill -9 in an edit of a saved segment", () => {
   // Cut after commitVersion the store may hold version 2 while the thread's checkpoint does
   // not: adopting it would make the retry fail ("no condition matching France"), so the
   // thread's stable state wins and the retry makes version 2.
-  it("cut after each of its steps: the retry makes version 2, and the store and thread agree", async () => {
-    const probe = await saved(steady);
-    const full = await streamRun(
-      steady.url,
-      `/v1/threads/${probe.thread}/messages`,
-      key,
-      EDIT,
-      () => undefined,
-    );
-    const steps = finishedSteps(full.events);
-    for (const k of boundaries(steps, [steps - 1])) {
-      const s = await saved(steady);
-      const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
-      try {
-        let left = k;
-        await streamRun(doomed.url, `/v1/threads/${s.thread}/messages`, key, EDIT, (e) => {
-          if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
-        });
-        // Killed after its checkpoint landed, the edit is done (retrying it would be a new
-        // turn on Germany, rightly refused); killed before, it must go through once.
-        const before = await settledThread(steady.url, key, s.thread);
-        if (before.status !== "ready" || before.version !== 2)
-          await expectRecovers(steady, s.thread, { path: "messages", json: EDIT });
-        const versions = await call(steady.url, `/v1/segments/${s.id}/versions`, { key });
-        const items = (versions.body as { items: { version: number; text: string }[] }).items;
-        expect(items.map((v) => [v.version, v.text])).toEqual([
-          [1, "customers in France"],
-          [2, EDIT.text],
-        ]);
-      } finally {
-        await doomed.kill9();
+  it(
+    "cut after each of its steps: the retry makes version 2, and the store and thread agree",
+    async () => {
+      const probe = await saved(steady);
+      const full = await streamRun(
+        steady.url,
+        `/v1/threads/${probe.thread}/messages`,
+        key,
+        EDIT,
+        () => undefined,
+      );
+      const steps = finishedSteps(full.events);
+      for (const k of boundaries(steps, [steps - 1])) {
+        const s = await saved(steady);
+        const doomed = await startServerProcess({ databaseUrl: db.url, env: SERVER_ENV });
+        try {
+          let left = k;
+          await streamRun(doomed.url, `/v1/threads/${s.thread}/messages`, key, EDIT, (e) => {
+            if (finishedSteps([e]) === 1 && --left < 0) void doomed.kill9();
+          });
+          // Killed after its checkpoint landed, the edit is done (retrying it would be a new
+          // turn on Germany, rightly refused); killed before, it must go through once.
+          const before = await settledThread(steady.url, key, s.thread);
+          if (before.status !== "ready" || before.version !== 2)
+            await expectRecovers(steady, s.thread, { path: "messages", json: EDIT });
+          const versions = await call(steady.url, `/v1/segments/${s.id}/versions`, { key });
+          const items = (versions.body as { items: { version: number; text: string }[] }).items;
+          expect(items.map((v) => [v.version, v.text])).toEqual([
+            [1, "customers in France"],
+            [2, EDIT.text],
+          ]);
+        } finally {
+          await doomed.kill9();
+        }
       }
-    }
-  });
+    },
+    BOUNDARY_TIMEOUT_MS,
+  );
 });
 
 // The race these once hit: an answer's client leaving right after its run resumed left the
