@@ -3,8 +3,8 @@
  * generated tenant with hand-made edge customers (no orders at all, only a cancellation,
  * orders a second either side of a month boundary, one invoice over several categories) and on
  * the real online-retail data, for lifetime thresholds (including "under", where customers
- * without orders count), calendar-month windows, category × month, day-precise windows and
- * exclusions.
+ * without orders count), calendar-month windows, category × month, day-precise windows (split
+ * into whole months and edge days, and within one month), product words and exclusions.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../runtime/services.ts";
@@ -126,6 +126,8 @@ interface Tenant {
   year: number;
   categories: [string, string];
   spend: number;
+  /** Words of product descriptions, matched through the products table (`via`). */
+  words: [string, string];
 }
 
 /** Representative conditions of every form, named, with the form the compiler must pick. */
@@ -138,6 +140,8 @@ function conditions(t: Tenant): [string, Form, RuleNode][] {
   const before = win(undefined, `${y}-04-01`, "before April");
   const days = win(`${y}-03-15`, `${y}-09-10`, "15 March to 9 September");
   const A = { facet: "category", values: [catA] };
+  const [w1, w2] = t.words;
+  const W = { facet: "product_word", values: [w1] };
   const AB = { facet: "category", values: [catA, catB] };
   const recent: RecencyCondition = { type: "recency", which: "last", window: q3, provenance: p };
   return [
@@ -223,6 +227,22 @@ function conditions(t: Tenant): [string, Form, RuleNode][] {
       and(b({ item: A }), not(b({ event: "line", item: { facet: "category", values: [catB] } }))),
     ],
     ["2+ orders of A or B", "lines", b({ item: AB, measure: "orders", ...cmp("gte", 2) })],
+    ["bought a word", "lines", b({ item: W })],
+    [
+      "a word but never the other, cancellations too",
+      "lines",
+      and(b({ item: W }), not(b({ event: "line", item: { facet: "product_word", values: [w2] } }))),
+    ],
+    [
+      "spend on either word in Q3",
+      "lines",
+      b({
+        item: { facet: "product_word", values: [w1, w2] },
+        window: q3,
+        ...cmp("gt", 50),
+        measure: "spend",
+      }),
+    ],
     [
       "distinct products in Q3",
       "lines",
@@ -230,13 +250,52 @@ function conditions(t: Tenant): [string, Form, RuleNode][] {
     ],
     [
       "orders in a day-precise window",
-      "lines",
+      "monthly+lines",
       b({ measure: "orders", window: days, ...cmp("gte", 2) }),
     ],
     [
       "spend in a day-precise window",
-      "lines",
+      "monthly+lines",
       b({ measure: "spend", window: days, ...cmp("gt", t.spend / 10) }),
+    ],
+    ["bought in a day-precise window", "monthly+lines", b({ window: days })],
+    [
+      "units since a mid-month day",
+      "monthly+lines",
+      b({
+        measure: "units",
+        window: win(`${y}-06-12`, undefined, "since 12 June"),
+        ...cmp("gte", 10),
+      }),
+    ],
+    [
+      "AOV before a mid-month day",
+      "monthly+lines",
+      b({
+        measure: "aov",
+        window: win(undefined, `${y}-05-20`, "before 20 May"),
+        ...cmp("gt", 30),
+      }),
+    ],
+    [
+      "spend on A in a day-precise window under, none = 0",
+      "category-monthly+lines",
+      b({ item: A, window: days, measure: "spend", ...cmp("lt", 20), zeroIfNone: true }),
+    ],
+    [
+      "2+ orders of A in a day-precise window",
+      "category-monthly+lines",
+      b({ item: A, window: days, measure: "orders", ...cmp("gte", 2) }),
+    ],
+    [
+      "distinct products in a day-precise window",
+      "lines",
+      b({ measure: "distinct_products", window: days, ...cmp("gte", 5) }),
+    ],
+    [
+      "within one month's days",
+      "lines",
+      b({ window: win(`${y}-03-02`, `${y}-03-30`, "2 to 29 March") }),
     ],
     ["an order over", "lines", b({ measure: "order_value", ...cmp("gt", 500) })],
     [
@@ -277,7 +336,12 @@ describe("feature forms against the line-level form", () => {
   it("give the same members on generated data with edge customers", async () => {
     await check(
       scratch,
-      { year: 2023, categories: ["Kitchen & Dining", "Toys"], spend: 1_000 },
+      {
+        year: 2023,
+        categories: ["Kitchen & Dining", "Toys"],
+        spend: 1_000,
+        words: ["linen", "POLO"],
+      },
       {
         // No orders: spend (and AOV) 0 under "under", never in "buyers only" or "never ordered"'s complement.
         "lifetime spend under, none = 0": ["90001", "90002"],
@@ -293,7 +357,12 @@ describe("feature forms against the line-level form", () => {
   it("give the same members on the online-retail data", async () => {
     await check(
       onlineRetailBinding,
-      { year: 2011, categories: ["Kitchen & Dining", "Textiles"], spend: 1_000 },
+      {
+        year: 2011,
+        categories: ["Kitchen & Dining", "Textiles"],
+        spend: 1_000,
+        words: ["heart", "Mug"],
+      },
       {},
     );
   }, 240_000);

@@ -34,7 +34,18 @@ export const WarehouseBinding = z.object({
   /** Item facet id -> column of `orders`/`lines` and how values match it. */
   items: z.record(
     z.string(),
-    z.object({ column: Identifier, match: z.enum(["equals", "contains"]) }),
+    z.object({
+      column: Identifier,
+      match: z.enum(["equals", "contains"]),
+      /**
+       * The column is an attribute of a small table (`products`) that the lines carry by
+       * `key` (`stock_code`) and copy the column from at load: a `contains` match then runs
+       * over that table's rows and the lines are looked up by key through their index,
+       * instead of matching every line's text. Exact only when every line's column equals
+       * its key's row in `table` — the load must build the lines that way.
+       */
+      via: z.object({ table: Identifier, key: Identifier }).optional(),
+    }),
   ),
   /** Measure id (as rule trees store it) -> its aggregate over lines `e`. */
   measures: z.record(z.string(), MeasureBinding),
@@ -82,7 +93,12 @@ export const onlineRetailBinding: WarehouseBinding = WarehouseBinding.parse({
   items: {
     category: { column: "category", match: "equals" },
     product: { column: "stock_code", match: "equals" },
-    product_word: { column: "description", match: "contains" },
+    // lines.description is products.description, joined by stock_code at load.
+    product_word: {
+      column: "description",
+      match: "contains",
+      via: { table: "products", key: "stock_code" },
+    },
   },
   measures: RETAIL_MEASURES,
   recency: RETAIL_RECENCY,

@@ -46,6 +46,24 @@ describe("compileSegment", () => {
     expect(compileSegment(root, onlineRetailBinding).values[0]).toEqual(["%50\\%\\_off%"]);
   });
 
+  it("matches a product word over the products table and looks lines up by stock code", () => {
+    const root: RuleNode = {
+      type: "behaviour",
+      event: "order",
+      item: { facet: "product_word", values: ["teapot"] },
+      measure: "exists",
+      provenance: p,
+    };
+    const sql = compileSegment(root, onlineRetailBinding);
+    expect(sql.text).toContain(
+      "e.stock_code = any(array(select p.stock_code from tenant_online_retail.products p where p.description ilike any($1::text[])))",
+    );
+    expect(sql.values).toEqual([["%teapot%"]]);
+    // The line-level reference form keeps matching each line's own text.
+    const lines = compileSegment(root, onlineRetailBinding, { forms: "lines" });
+    expect(lines.text).toContain("e.description ilike any($1::text[])");
+  });
+
   it("numbers parameters in order across nested groups", () => {
     const root: RuleNode = {
       type: "or",

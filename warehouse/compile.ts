@@ -14,8 +14,23 @@ import {
   type RecencyCondition,
   type RuleNode,
 } from "../state/segment.ts";
-import type { WarehouseBinding } from "./binding.ts";
-import { formOf, lifetimeOf, monthlyOf } from "./forms.ts";
+import { RETAIL_MEASURES, type WarehouseBinding } from "./binding.ts";
+import { formOf, lifetimeOf, monthlyOf, splitWindow, type Form } from "./forms.ts";
+
+/** The feature columns a measure's aggregate over feature rows reads (features.ts). */
+const FEATURE_COLUMNS: Record<string, string[]> = {
+  exists: [],
+  spend: ["spend"],
+  units: ["units"],
+  orders: ["orders"],
+  aov: ["spend", "orders"],
+};
+/** Each feature column as the contract's aggregate over order lines (how features.ts built it). */
+const FEATURE_COLUMN_SQL: Record<string, string> = {
+  spend: RETAIL_MEASURES.spend!.sql,
+  units: RETAIL_MEASURES.units!.sql,
+  orders: RETAIL_MEASURES.orders!.sql,
+};
 
 export interface CompiledSql {
   /** `select customer_id from ... where ...`, members as text. */
@@ -96,7 +111,14 @@ class Compiler {
     const item = this.binding.items[f.facet];
     if (!item) throw new CompileError(`facet ${f.facet} is not an item facet of this tenant`);
     if (item.match === "equals") return `e.${item.column} = any(${this.param(f.values, "text[]")})`;
-    return `e.${item.column} ilike any(${this.param(f.values.map(likeContains), "text[]")})`;
+    const patterns = this.param(f.values.map(likeContains), "text[]");
+    // The line-level reference form matches every line's own text.
+    if (!item.via || this.opts.forms === "lines") return `e.${item.column} ilike any(${patterns})`;
+    const { table, key } = item.via;
+    return (
+      `e.${key} = any(array(select p.${key} from ${this.binding.schema}.${table} p` +
+      ` where p.${item.column} ilike any(${patterns})))`
+    );
   }
 
   private window(w: DateWindow, column: string): string[] {
@@ -116,7 +138,12 @@ class Compiler {
   private behaviour(c: BehaviourCondition): string {
     const form = this.opts.forms === "lines" ? "lines" : formOf(c, this.binding);
     if (form === "customer") return this.lifetime(c);
-    const source = form === "lines" ? this.lineSource(c) : this.monthlySource(c, form);
+    const source =
+      form === "lines"
+        ? this.lineSource(c)
+        : form === "monthly+lines" || form === "category-monthly+lines"
+          ? this.splitSource(c, form)
+          : this.monthlySource(c, form);
     if (c.measure === "exists" || !c.comparison) {
       const where = ["e.customer_id = c.customer_id", ...source.where];
       return `exists (select 1 from ${source.from} where ${where.join(" and ")})`;
@@ -160,6 +187,33 @@ class Compiler {
     if (c.item) where.push(`e.category = any(${this.param(c.item.values, "text[]")})`);
     if (c.window) where.push(...this.window(c.window, "e.month"));
     return { from: `${this.binding.schema}.${table} e`, where, aggregate };
+  }
+
+  /**
+   * A day-precise window: its whole months from the monthly table, its partial edge months
+   * from `orders` aggregated to the same columns, as one union the measure's feature aggregate
+   * reads (each invoice falls in exactly one piece: forms.ts `splits`).
+   */
+  private splitSource(c: BehaviourCondition, form: Extract<Form, `${string}+lines`>): Source {
+    const split = splitWindow(c.window!)!;
+    const base = form === "monthly+lines" ? "monthly" : "category-monthly";
+    const columns = FEATURE_COLUMNS[c.measure];
+    if (!columns) throw new CompileError(`measure ${c.measure} does not split over a window`);
+    const monthly = this.monthlySource({ ...c, window: split.whole }, base);
+    const selected = ["e.customer_id", ...columns.map((x) => `e.${x}`)].join(", ");
+    const months = `select ${selected} from ${monthly.from} where ${monthly.where.join(" and ")}`;
+    const lines = this.lineSource({ ...c, window: undefined });
+    const within = split.edges.map((w) => `(${this.window(w, "e.invoice_date").join(" and ")})`);
+    const where = [...lines.where, `(${within.join(" or ")})`].join(" and ");
+    const aggregated = ["e.customer_id", ...columns.map((x) => `${FEATURE_COLUMN_SQL[x]} as ${x}`)];
+    const edges =
+      `select ${aggregated.join(", ")} from ${lines.from} where ${where}` +
+      (columns.length ? " group by e.customer_id" : "");
+    return {
+      from: `(${months} union all ${edges}) e`,
+      where: [],
+      aggregate: monthlyOf(base, c.measure).aggregate,
+    };
   }
 
   /**

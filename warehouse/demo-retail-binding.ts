@@ -19,7 +19,12 @@ export const demoRetailBinding: WarehouseBinding = WarehouseBinding.parse({
     category: { column: "category", match: "equals" },
     brand: { column: "brand", match: "equals" },
     product: { column: "stock_code", match: "equals" },
-    product_word: { column: "description", match: "contains" },
+    // lines.description is products.description, joined by stock_code at load.
+    product_word: {
+      column: "description",
+      match: "contains",
+      via: { table: "products", key: "stock_code" },
+    },
   },
   // A measure online-retail has no data for: added with data only (this and its facet).
   measures: { ...RETAIL_MEASURES, distinct_brands: { sql: "count(distinct e.brand)" } },

@@ -3,7 +3,7 @@ import type { BehaviourCondition, DateWindow, Provenance } from "../state/segmen
 import { onlineRetailBinding, WarehouseBinding } from "./binding.ts";
 import { compileSegment } from "./compile.ts";
 import { demoRetailBinding } from "./demo-retail-binding.ts";
-import { formOf, isMonthAligned } from "./forms.ts";
+import { formOf, isMonthAligned, splitWindow } from "./forms.ts";
 
 const p: Provenance = {
   span: "x",
@@ -54,8 +54,11 @@ describe("the compiler's choice of form", () => {
   });
 
   it("keeps on lines what no feature table gives exactly", () => {
-    // Day-precise windows, products and words, per-order values, cancellations in a window.
-    expect(form({ window: last90 })).toBe("lines");
+    // Products and words, per-order values, cancellations in a window, day-precise windows
+    // of measures that do not add up over pieces or with no whole month inside.
+    expect(form({ window: last90, measure: "distinct_products" })).toBe("lines");
+    expect(form({ window: { from: "2011-11-03", to: "2011-11-20", label: "x" } })).toBe("lines");
+    expect(form({ window: last90, item: { facet: "product", values: ["85099B"] } })).toBe("lines");
     expect(form({ item: { facet: "product", values: ["85099B"] } })).toBe("lines");
     expect(form({ item: { facet: "product_word", values: ["heart"] } })).toBe("lines");
     expect(form({ measure: "order_value" })).toBe("lines");
@@ -116,5 +119,71 @@ describe("feature-form SQL", () => {
     expect(sql.text).toContain("from tenant_online_retail.customer_months e where e.month >=");
     expect(sql.text).toContain("having sum(e.orders) >= $3::numeric");
     expect(sql.values).toEqual(["2011-07-01", "2011-10-01", 2]);
+  });
+});
+
+describe("day-precise windows split into whole months and edge days", () => {
+  it("splits a window into the months inside it and the partial months at its edges", () => {
+    expect(splitWindow(last90)).toEqual({
+      whole: { from: "2011-10-01", to: "2011-12-01", label: "last 90 days" },
+      edges: [
+        { from: "2011-09-11", to: "2011-10-01", label: "last 90 days" },
+        { from: "2011-12-01", to: "2011-12-10", label: "last 90 days" },
+      ],
+    });
+    expect(splitWindow({ from: "2011-06-12", label: "since" })).toEqual({
+      whole: { from: "2011-07-01", label: "since" },
+      edges: [{ from: "2011-06-12", to: "2011-07-01", label: "since" }],
+    });
+    expect(splitWindow({ to: "2011-12-31", label: "before" })).toEqual({
+      whole: { to: "2011-12-01", label: "before" },
+      edges: [{ from: "2011-12-01", to: "2011-12-31", label: "before" }],
+    });
+    // Across a year end, and with no whole month inside.
+    expect(splitWindow({ from: "2010-12-20", to: "2011-02-03", label: "y" })?.whole).toEqual({
+      from: "2011-01-01",
+      to: "2011-02-01",
+      label: "y",
+    });
+    expect(splitWindow({ from: "2011-11-20", to: "2011-12-05", label: "z" })).toBeNull();
+  });
+
+  it("picks the split forms for measures that add up over pieces", () => {
+    for (const measure of ["orders", "spend", "units", "aov"])
+      expect(form({ window: last90, measure }), measure).toBe("monthly+lines");
+    expect(form({ window: last90, measure: "exists", comparison: undefined })).toBe(
+      "monthly+lines",
+    );
+    expect(form({ window: last90, item: kitchen, measure: "spend" })).toBe(
+      "category-monthly+lines",
+    );
+    // Orders of two categories do not add up (one invoice can hold both).
+    const two = { facet: "category", values: ["Kitchen & Dining", "Textiles"] };
+    expect(form({ window: last90, item: two })).toBe("lines");
+    // Nor orders at all when an invoice may span two months.
+    const spanning = WarehouseBinding.parse({
+      ...onlineRetailBinding,
+      features: { categoryFacet: "category", invoicesWithinMonth: false },
+    });
+    expect(formOf(cond({ window: last90 }), spanning)).toBe("lines");
+    expect(formOf(cond({ window: last90, measure: "spend" }), spanning)).toBe("monthly+lines");
+  });
+
+  it("compiles the whole months from the monthly table and the edges from orders", () => {
+    const sql = compileSegment(cond({ window: last90 }), onlineRetailBinding);
+    expect(sql.text).toContain("from tenant_online_retail.customer_months e where e.month >=");
+    expect(sql.text).toContain(
+      "union all select e.customer_id, count(distinct e.invoice_no) as orders",
+    );
+    expect(sql.text).toContain("having sum(e.orders) >= $7::numeric");
+    expect(sql.values).toEqual([
+      "2011-10-01",
+      "2011-12-01",
+      "2011-09-11",
+      "2011-10-01",
+      "2011-12-01",
+      "2011-12-10",
+      2,
+    ]);
   });
 });

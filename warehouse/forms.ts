@@ -10,9 +10,17 @@ import { FEATURE_TABLES } from "./features.ts";
 
 /**
  * `customer`: lifetime columns of `customers`; `monthly`: `customer_months`;
- * `category-monthly`: `customer_category_months`; `lines`: `orders` or `lines`.
+ * `category-monthly`: `customer_category_months`; `monthly+lines` and
+ * `category-monthly+lines`: a day-precise window as its whole calendar months from that table
+ * plus its partial months at either edge from `orders`; `lines`: `orders` or `lines`.
  */
-export type Form = "customer" | "monthly" | "category-monthly" | "lines";
+export type Form =
+  | "customer"
+  | "monthly"
+  | "category-monthly"
+  | "monthly+lines"
+  | "category-monthly+lines"
+  | "lines";
 
 /** Lifetime columns of `customers`, as expressions over alias `c`. */
 const LIFETIME: Record<string, string> = {
@@ -86,8 +94,57 @@ function monthlyCovers(
   }
 }
 
+const monthStart = (d: string) => `${d.slice(0, 7)}-01`;
+const nextMonth = (d: string) => {
+  const [y, m] = d.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+};
+
+/**
+ * A day-precise window as the whole calendar months inside it and the partial months at its
+ * edges; null when no whole month is inside (the lines alone are then as cheap). The pieces
+ * are disjoint and cover the window, and each edge lies inside one calendar month.
+ */
+export function splitWindow(w: DateWindow): { whole: DateWindow; edges: DateWindow[] } | null {
+  const first = w.from === undefined || isMonthStart(w.from) ? w.from : nextMonth(w.from);
+  const last = w.to === undefined || isMonthStart(w.to) ? w.to : monthStart(w.to);
+  if (first !== undefined && last !== undefined && first >= last) return null;
+  const edges: DateWindow[] = [];
+  if (w.from !== undefined && first !== w.from)
+    edges.push({ from: w.from, to: first, label: w.label });
+  if (w.to !== undefined && last !== w.to) edges.push({ from: last, to: w.to, label: w.label });
+  const whole: DateWindow = {
+    ...(first !== undefined ? { from: first } : {}),
+    ...(last !== undefined ? { to: last } : {}),
+    label: w.label,
+  };
+  return { whole, edges };
+}
+
+/**
+ * Measures that add up over disjoint pieces of a window: sums always; order counts (and so
+ * AOV) when no invoice spans two calendar months, as each edge lies inside one month and the
+ * whole months are others, so every invoice falls in exactly one piece.
+ */
+function splits(binding: WarehouseBinding, measure: string): boolean {
+  if (measure === "exists" || measure === "spend" || measure === "units") return true;
+  return (measure === "orders" || measure === "aov") && !!binding.features?.invoicesWithinMonth;
+}
+
 /** The cheapest exact form for a behavioural condition under this binding. */
 export function formOf(c: BehaviourCondition, binding: WarehouseBinding): Form {
+  if (c.window && !isMonthAligned(c.window) && c.event === "order") {
+    const split = splitWindow(c.window);
+    if (!split || !splits(binding, c.measure)) return "lines";
+    const whole = alignedFormOf({ ...c, window: split.whole }, binding);
+    if (whole === "monthly") return "monthly+lines";
+    if (whole === "category-monthly") return "category-monthly+lines";
+    return "lines";
+  }
+  return alignedFormOf(c, binding);
+}
+
+function alignedFormOf(c: BehaviourCondition, binding: WarehouseBinding): Form {
   const features = binding.features;
   if (!features || !isStandard(binding, c.measure)) return "lines";
   const items = itemFiltersOf(c);

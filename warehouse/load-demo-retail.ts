@@ -30,7 +30,7 @@ import {
 } from "./load-steps.ts";
 
 /** Bump when the derived tables change so existing loads are rebuilt. */
-export const DEMO_LOADER_VERSION = 2;
+export const DEMO_LOADER_VERSION = 3;
 const DEMO_SCHEMA = demoRetailBinding.schema;
 
 /** Generation is pure, so the load is keyed by what determines it rather than by its rows. */
@@ -97,7 +97,7 @@ export async function buildDemoWarehouse(
   await copy(tables.lines, "raw_lines");
 
   const features = customerFeatures(s);
-  const steps = featureSteps(binding, ["category", "department", "brand"]);
+  const steps = featureSteps(binding, ["category", "department", "brand", "stock_code"]);
   const derive = [
     // Product attributes come from the product table, as in online-retail.
     `create table ${s}.lines as
