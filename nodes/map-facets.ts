@@ -31,11 +31,15 @@ export async function mapFacets(
       ...("route" in r ? { route: r.route } : {}),
     }),
   );
-  // The words a clarification's answer brought (perceive recorded them) are the user's.
-  const answered = [...(state.audit ?? [])].reverse().find((a) => a.step === "perceive")?.detail
-    ?.answered as Span[] | undefined;
+  // The words a clarification's answer brought (perceive recorded them) are the user's, or
+  // memory's when the answer was remembered; the words preferences added are memory's.
+  const read = [...(state.audit ?? [])].reverse().find((a) => a.step === "perceive")?.detail;
+  const answered = (read?.answered as Span[] | undefined) ?? [];
+  const by = read?.answeredBy === "memory" ? "memory" : "user";
+  const preferred = (read?.preferred as Span[] | undefined) ?? [];
   return {
-    draft: result.root && markAnswered(result.root, answered ?? []),
+    draft:
+      result.root && markAnswered(markAnswered(result.root, answered, by), preferred, "memory"),
     ambiguities: result.ambiguities,
     confidence: result.confidence,
     audit,
