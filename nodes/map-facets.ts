@@ -3,7 +3,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
 import { requireContext, skillContextFor } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
-import { markAnswered, type Span } from "../segment/answered.ts";
+import { markAnswered, markWindows, type Span } from "../segment/answered.ts";
 
 export async function mapFacets(
   state: NscStateType,
@@ -37,9 +37,15 @@ export async function mapFacets(
   const answered = (read?.answered as Span[] | undefined) ?? [];
   const by = read?.answeredBy === "memory" ? "memory" : "user";
   const preferred = (read?.preferred as Span[] | undefined) ?? [];
+  const marked =
+    result.root && markAnswered(markAnswered(result.root, answered, by), preferred, "memory");
   return {
     draft:
-      result.root && markAnswered(markAnswered(result.root, answered, by), preferred, "memory"),
+      marked &&
+      markWindows(
+        marked,
+        preferred.map((s) => state.text.slice(s.start, s.end)),
+      ),
     ambiguities: result.ambiguities,
     confidence: result.confidence,
     audit,

@@ -70,3 +70,19 @@ export function markAnswered(
   }
   return inside(node.provenance) ? { ...node, provenance: { ...node.provenance, source } } : node;
 }
+
+/**
+ * Conditions whose date window is in words memory added (a preferred default window joins the
+ * condition it dates, whose own span is the user's): their provenance is `memory` too.
+ */
+export function markWindows(node: RuleNode, words: string[]): RuleNode {
+  if (words.length === 0) return node;
+  const said = new Set(words.map((w) => w.trim().toLowerCase()));
+  if (node.type === "and" || node.type === "or")
+    return { ...node, children: node.children.map((c) => markWindows(c, words)) };
+  if (node.type === "not") return { ...node, child: markWindows(node.child, words) };
+  if (node.type === "attribute" || !node.window) return node;
+  return said.has(node.window.label.trim().toLowerCase())
+    ? { ...node, provenance: { ...node.provenance, source: "memory" } }
+    : node;
+}
