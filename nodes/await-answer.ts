@@ -14,6 +14,7 @@ import {
 } from "../state/conversation-state.ts";
 import { currentVersion } from "../state/edit.ts";
 import { auditEntry, type Clarification } from "../state/graph-state.ts";
+import { memoryFrom, rememberable } from "../state/memory.ts";
 import { transition } from "../state/session.ts";
 import {
   answerLabel,
@@ -23,6 +24,29 @@ import {
 } from "../segment/questions.ts";
 import { pickOption } from "../segment/answers.ts";
 import { CREATE_PICK, EDIT_PICK } from "./ask-intent.ts";
+
+/**
+ * A creation's answer is remembered for the user (or the tenant) when its question means the
+ * same in another request; a resumed run writes the same row again, which changes nothing.
+ */
+async function remember(
+  config: LangGraphRunnableConfig,
+  state: ConversationStateType,
+  q: Clarification,
+  answer: string,
+): Promise<void> {
+  const memory = requireContext(config).memory;
+  if (!memory || !rememberable(q.key) || !answer) return;
+  const { subject, remember: scope } = memoryFrom(config.configurable, state.tenant);
+  if (scope === "none") return;
+  await memory.rememberAnswer(subject, scope, {
+    key: q.key,
+    term: q.span?.text ?? q.key.slice(q.key.indexOf(":") + 1),
+    question: q.question,
+    answer,
+    threadId: String(config.configurable?.thread_id ?? ""),
+  });
+}
 
 export async function awaitAnswer(
   state: ConversationStateType,
@@ -91,11 +115,14 @@ export async function awaitAnswer(
     };
   }
   const request = resolveAnswer(answer, q, state.text);
+  const label = answerLabel(answer, q);
+  await remember(config, state, q, label);
   return {
     ...common,
     session: transition(session, "answer"),
     request,
-    answers: { ...(state.answers ?? {}), [q.key]: answerLabel(answer, q) },
+    answerSource: "user",
+    answers: { ...(state.answers ?? {}), [q.key]: label },
     audit: [{ ...record, detail: { ...record.detail, request } }],
   };
 }

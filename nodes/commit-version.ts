@@ -3,7 +3,9 @@
  * at version 1; an edit, undo, redo or revert appends the next version (with its diff) and
  * moves the undo and redo stacks. A lineage that was saved records the version in the store
  * too — one writer per version, so a concurrent edit of the same segment fails here instead
- * of writing a duplicate. An edit that changed nothing writes no version.
+ * of writing a duplicate. An edit that changed nothing writes no version. Memory learns from
+ * the turn: a creation is recalled among the user's recent segments, and an edit made right
+ * after a creation is recorded as corrections (the words changed → what they should have meant).
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { randomUUID } from "node:crypto";
@@ -16,6 +18,8 @@ import {
 } from "../state/conversation-state.ts";
 import { currentVersion, type Lineage, type VersionEntry } from "../state/edit.ts";
 import { conditionsOf, type RuleNode } from "../state/segment.ts";
+import { correctionsFromDiff } from "../segment/corrections.ts";
+import { memoryFrom, type Correction } from "../state/memory.ts";
 import { transition } from "../state/session.ts";
 
 const content = (root: RuleNode) =>
@@ -30,6 +34,39 @@ export function stacksAfter(
   if (kind === "undo") return { undo: lineage.undo.slice(0, -1), redo: [...lineage.redo, from] };
   if (kind === "redo") return { undo: [...lineage.undo, from], redo: lineage.redo.slice(0, -1) };
   return { undo: [...lineage.undo, from], redo: [] };
+}
+
+/** What an edit made right after a creation says the creation's words should have meant. */
+export function correctionsOf(
+  entry: VersionEntry,
+  previous: VersionEntry | undefined,
+): Correction[] {
+  if (!previous || previous.kind !== "create" || entry.kind !== "edit" || !entry.diff) return [];
+  return correctionsFromDiff(entry.diff);
+}
+
+/** Recent segments and corrections, for the user the turn runs for (nothing without one). */
+async function learn(
+  config: LangGraphRunnableConfig,
+  state: ConversationStateType,
+  entry: VersionEntry,
+  previous: VersionEntry | undefined,
+): Promise<void> {
+  const memory = requireContext(config).memory;
+  const { subject } = memoryFrom(config.configurable, state.tenant);
+  if (!memory || !subject.user) return;
+  const threadId = String(config.configurable?.thread_id ?? "");
+  if (entry.kind === "create") {
+    await memory.recordSegment(subject, {
+      threadId,
+      version: entry.version,
+      request: entry.text,
+      size: entry.size,
+      explanation: entry.explanation,
+    });
+  }
+  const corrections = correctionsOf(entry, previous);
+  if (corrections.length) await memory.recordCorrections(subject, threadId, corrections);
 }
 
 export async function commitVersion(
@@ -94,6 +131,7 @@ export async function commitVersion(
       size: r.entry.size,
     }),
   );
+  if (result.changed) await learn(config, state, result.entry, previous);
   return {
     lineage: result.lineage,
     session: transition(session, "succeed", result.entry.version),

@@ -13,7 +13,9 @@ import {
 import { currentVersion } from "../state/edit.ts";
 import { timed } from "../state/audit-entry.ts";
 import { transition } from "../state/session.ts";
+import { formatAmounts } from "../segment/currency.ts";
 import { explainTree } from "../segment/explain.ts";
+import { memoryFrom } from "../state/memory.ts";
 
 export async function explainSegment(
   state: ConversationStateType,
@@ -23,8 +25,13 @@ export async function explainSegment(
   const current = currentVersion(state.lineage);
   if (!current) throw new Error("explainSegment needs a current version");
   const tenant = tenantOf(ctx, state.tenant);
+  const prefs = ctx.memory
+    ? await ctx.memory.preferences(memoryFrom(config.configurable, state.tenant).subject)
+    : {};
   const { result, audit } = await timed("explainSegment", () =>
-    explainTree(current.segment.root, tenant.catalog),
+    explainTree(current.segment.root, tenant.catalog).map((line) =>
+      formatAmounts(line, prefs.currency),
+    ),
   );
   return {
     explanation: result,

@@ -1,10 +1,15 @@
-/** Format: the validated draft becomes a segment definition, its SQL and its explanation. */
+/**
+ * Format: the validated draft becomes a segment definition, its SQL and its explanation (its
+ * amounts written the way the user prefers, when a preference says).
+ */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
 import { requireContext } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
 import { SegmentDefinition } from "../state/segment.ts";
+import { formatAmounts } from "../segment/currency.ts";
 import { explainTree } from "../segment/explain.ts";
+import { memoryFrom } from "../state/memory.ts";
 import { compileSegment } from "../warehouse/compile.ts";
 
 export async function formatSegment(
@@ -16,6 +21,9 @@ export async function formatSegment(
   const tenant = ctx.tenant(state.tenant);
   if (!tenant || !state.draft)
     throw new Error("formatSegment needs a tenant and a validated draft");
+  const prefs = ctx.memory
+    ? await ctx.memory.preferences(memoryFrom(config.configurable, state.tenant).subject)
+    : {};
   const { result, audit } = await timed("formatSegment", () => {
     const segment = SegmentDefinition.parse({
       version: 1,
@@ -27,7 +35,9 @@ export async function formatSegment(
     return {
       segment,
       sql: compileSegment(segment.root, tenant.binding),
-      explanation: explainTree(segment.root, tenant.catalog),
+      explanation: explainTree(segment.root, tenant.catalog).map((line) =>
+        formatAmounts(line, prefs.currency),
+      ),
     };
   });
   return { ...result, audit };

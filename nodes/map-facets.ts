@@ -3,7 +3,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
 import { requireContext, skillContextFor } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
-import { markAnswered, type Span } from "../segment/answered.ts";
+import { markAnswered, markWindows, type Span } from "../segment/answered.ts";
 
 export async function mapFacets(
   state: NscStateType,
@@ -31,11 +31,21 @@ export async function mapFacets(
       ...("route" in r ? { route: r.route } : {}),
     }),
   );
-  // The words a clarification's answer brought (perceive recorded them) are the user's.
-  const answered = [...(state.audit ?? [])].reverse().find((a) => a.step === "perceive")?.detail
-    ?.answered as Span[] | undefined;
+  // The words a clarification's answer brought (perceive recorded them) are the user's, or
+  // memory's when the answer was remembered; the words preferences added are memory's.
+  const read = [...(state.audit ?? [])].reverse().find((a) => a.step === "perceive")?.detail;
+  const answered = (read?.answered as Span[] | undefined) ?? [];
+  const by = read?.answeredBy === "memory" ? "memory" : "user";
+  const preferred = (read?.preferred as Span[] | undefined) ?? [];
+  const marked =
+    result.root && markAnswered(markAnswered(result.root, answered, by), preferred, "memory");
   return {
-    draft: result.root && markAnswered(result.root, answered ?? []),
+    draft:
+      marked &&
+      markWindows(
+        marked,
+        preferred.map((s) => state.text.slice(s.start, s.end)),
+      ),
     ambiguities: result.ambiguities,
     confidence: result.confidence,
     audit,

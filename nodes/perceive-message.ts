@@ -42,6 +42,8 @@ const FRESH_TURN = {
   improveAttempts: 0,
   pendingQuestion: null,
   answers: {},
+  answerSource: null,
+  recalled: [],
   segment: null,
   sql: null,
   size: null,

@@ -1,14 +1,22 @@
 /**
  * Prepare question (creation): pick the question the request raises, with concrete options
  * each sized by running the understanding skills on its rewritten request. A question already
- * answered in an earlier turn of the thread is answered the same way again instead of asked.
- * The question itself is put to the user by the conversation (`awaitAnswer`).
+ * answered in an earlier turn of the thread is answered the same way again instead of asked;
+ * one this user (or the tenant) answered in another conversation is answered from memory
+ * (source `memory`), its options returned beside it so the client can switch. The question
+ * itself is put to the user by the conversation (`awaitAnswer`).
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
 import { nscConfigFrom } from "../state/config.ts";
 import { requireContext, skillContextFor, type NscContext } from "../state/context.ts";
-import { auditEntry, type NscStateType, type NscUpdate } from "../state/graph-state.ts";
+import {
+  auditEntry,
+  type Clarification,
+  type NscStateType,
+  type NscUpdate,
+} from "../state/graph-state.ts";
+import { memoryFrom, rememberable } from "../state/memory.ts";
 import { normaliseRequest } from "../skills/rules/text.ts";
 import { questionsFor, resolveAnswer } from "../segment/questions.ts";
 import { compileSegment } from "../warehouse/compile.ts";
@@ -36,6 +44,53 @@ async function previewSize(
   return ctx.warehouse.size(compileSegment(mapped.root, tenant.binding));
 }
 
+/**
+ * The question answered from memory, or null: nothing remembered, or a remembered label the
+ * question no longer offers (and no span a free answer could replace).
+ */
+async function fromMemory(
+  ctx: NscContext,
+  state: NscStateType,
+  question: Clarification,
+  configurable: Record<string, unknown> | undefined,
+): Promise<NscUpdate | null> {
+  if (!ctx.memory || !rememberable(question.key)) return null;
+  const { subject } = memoryFrom(configurable, state.tenant);
+  const entry = await ctx.memory.answerFor(subject, question.key);
+  if (!entry) return null;
+  const offered = question.options.some(
+    (o) => o.label.toLowerCase() === entry.answer.toLowerCase(),
+  );
+  if (!offered && !question.span) return null;
+  const request = resolveAnswer(entry.answer, question, state.text);
+  return {
+    request,
+    status: "rephrased",
+    answers: { ...(state.answers ?? {}), [question.key]: entry.answer },
+    answerSource: "memory",
+    recalled: [
+      ...(state.recalled ?? []),
+      {
+        id: entry.id,
+        scope: entry.scope,
+        key: question.key,
+        question: question.question,
+        answer: entry.answer,
+        options: question.options,
+      },
+    ],
+    audit: [
+      auditEntry("clarify:memory", 0, {
+        key: question.key,
+        answer: entry.answer,
+        scope: entry.scope,
+        memoryId: entry.id,
+        request,
+      }),
+    ],
+  };
+}
+
 export async function prepareQuestion(
   state: NscStateType,
   config: LangGraphRunnableConfig,
@@ -55,9 +110,12 @@ export async function prepareQuestion(
       request,
       status: "rephrased",
       answers: { ...asked, [question.key]: earlier },
+      answerSource: "user",
       audit: [auditEntry("clarify:remembered", 0, { key: question.key, answer: earlier, request })],
     };
   }
+  const recalled = await fromMemory(ctx, state, question, config.configurable);
+  if (recalled) return recalled;
   const { result, audit } = await timed(
     "prepareQuestion",
     async () => {

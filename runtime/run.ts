@@ -13,7 +13,8 @@ import { randomUUID } from "node:crypto";
 import type { ConversationStateType, TurnCommand } from "../state/conversation-state.ts";
 import { sessionOf } from "../state/conversation-state.ts";
 import { currentVersion, type SegmentDiff } from "../state/edit.ts";
-import type { AuditEntry, Clarification } from "../state/graph-state.ts";
+import type { AuditEntry, Clarification, RecalledAnswer } from "../state/graph-state.ts";
+import type { RememberScope } from "../state/memory.ts";
 import type { SegmentDefinition } from "../state/segment.ts";
 import {
   RUNNING_PHASES,
@@ -41,6 +42,11 @@ export interface RunResult {
   /** What this turn changed, when it made a new version by an edit, undo, redo or revert. */
   diff: SegmentDiff | null;
   clarification: { key: string; question: string; options: Clarification["options"] } | null;
+  /**
+   * Questions this turn answered from memory instead of asking, with every option (each a
+   * whole request) so the client can switch.
+   */
+  recalled: RecalledAnswer[];
   message: string;
   /** Why the request or edit was refused (a stable code and a message), when it was. */
   rejection: { code: string; message: string } | null;
@@ -87,6 +93,10 @@ export interface RunInput {
   members?: boolean;
   /** Who asks (`key:<id>`, `cli`): recorded with each saved version the turn writes. */
   actor?: string;
+  /** Whose memory the turn reads and writes (state/memory.ts); none when absent. */
+  user?: string;
+  /** Where an answer given in this turn is remembered (default: for the user, if any). */
+  remember?: RememberScope;
   /** Called with each finished step, for progress displays. */
   onStep?: (step: string, ms: number) => void;
   /** Step starts and finishes with their state updates, for server-sent events. */
@@ -238,6 +248,8 @@ export async function runRequest(services: Services, input: RunInput): Promise<R
   const configurable: Record<string, unknown> = { thread_id: threadId };
   if (resume) configurable.checkpoint_id = resume.config.configurable?.checkpoint_id;
   if (input.actor) configurable.actor = input.actor;
+  if (input.user) configurable.user = input.user;
+  if (input.remember) configurable.remember = input.remember;
   const config = { configurable, context: services.context };
   const before = new Set((from ? (valuesOf(from).audit ?? []) : []).map((e) => e.id));
   // Task starts are only streamed when someone listens for them.
@@ -324,6 +336,7 @@ async function resultOf(
     clarification: question
       ? { key: question.key, question: question.question, options: question.options }
       : null,
+    recalled: state.recalled ?? [],
     message: messageOf(state, status, question),
     rejection:
       status === "rejected"

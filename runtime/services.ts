@@ -4,6 +4,7 @@
  * skills, the saved segments' version store, the Postgres checkpointer and the compiled
  * conversation graph.
  */
+import { Redis } from "ioredis";
 import { resolve } from "node:path";
 import type pg from "pg";
 import { catalogIndexDir } from "../catalog/index-cache.ts";
@@ -18,6 +19,12 @@ import type { NscContext, TenantRuntime } from "../state/context.ts";
 import { createCheckpointer, type SettlingPostgresSaver } from "../storage/checkpointer.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
 import { migrate } from "../storage/migrations.ts";
+import { PgMemoryStore } from "../storage/memory.ts";
+import {
+  inProcessSubjectCache,
+  redisSubjectCache,
+  type SubjectCache,
+} from "../storage/memory-cache.ts";
 import { PgSegmentVersionStore } from "../storage/segments.ts";
 import { Warehouse } from "../warehouse/execute.ts";
 import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
@@ -36,7 +43,30 @@ export interface Services {
   graph: ReturnType<typeof createConversationGraph>;
   /** The LLM tier behind the rules (OPENAI_BASE_URL), or null: rules only. */
   llm: LlmTier | null;
+  /** Memory beyond one thread (also the nodes' `context.memory`). */
+  memory: PgMemoryStore;
   close(): Promise<void>;
+}
+
+/** The memory's short-term cache: Redis when REDIS_URL is set, this process otherwise. */
+function memoryCache(
+  env: AppEnv,
+  opts: StartOptions,
+): { cache: SubjectCache; redis: Redis | undefined } {
+  const ttlSeconds = env.MEMORY_CACHE_TTL_SECONDS;
+  if (!env.REDIS_URL)
+    return { cache: inProcessSubjectCache({ ttlSeconds, maxSubjects: 10_000 }), redis: undefined };
+  const redis = new Redis(env.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    // A stalled Redis costs a turn this much, then Postgres answers.
+    commandTimeout: 500,
+  });
+  // Errors are misses (memory-cache.ts); the client reconnects by itself.
+  redis.on("error", () => {});
+  const keyPrefix = opts.memoryKeyPrefix ?? env.MEMORY_KEY_PREFIX;
+  return { cache: redisSubjectCache(redis, { ttlSeconds, keyPrefix }), redis };
 }
 
 export interface StartOptions {
@@ -50,6 +80,8 @@ export interface StartOptions {
   providers?: TenantProvider[];
   /** For the LLM tier, when OPENAI_BASE_URL turns it on (tests: a Redis key prefix). */
   llm?: LlmTierOptions;
+  /** Prefix of the memory cache's Redis keys (tests: their own); default MEMORY_KEY_PREFIX. */
+  memoryKeyPrefix?: string;
 }
 
 /**
@@ -109,11 +141,14 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
     const llm = llmConfig ? createLlmTier(llmConfig, rulesSkills(), opts.llm) : null;
     if (llm && !(await llm.ready()))
       say("Redis (REDIS_URL) not reachable yet: the LLM cache misses");
+    const short = memoryCache(env, opts);
+    const memory = new PgMemoryStore(db.pool, short.cache);
     const context: NscContext = {
       tenant: (id) => tenants.get(id),
       warehouse,
       skills: llm?.skills ?? rulesSkills(),
       segments: new PgSegmentVersionStore(db.pool),
+      memory,
     };
     const checkpointer = await createCheckpointer(db.pool);
     const graph = createConversationGraph(checkpointer, {
@@ -128,8 +163,10 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       checkpointer,
       graph,
       llm,
+      memory,
       close: async () => {
         await llm?.close();
+        await short.redis?.quit().catch(() => short.redis?.disconnect());
         await db.close();
       },
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addedSpan, markAnswered } from "./answered.ts";
+import { addedSpan, markAnswered, markWindows } from "./answered.ts";
 import { country, prov, spent } from "./testing.ts";
 
 /** [request before, request after the answer, the words the answer brought] */
@@ -40,5 +40,32 @@ describe("markAnswered", () => {
     expect(marked).toMatchObject({
       children: [{ provenance: { source: "catalog" } }, { provenance: { source: "user" } }],
     });
+  });
+});
+
+describe("markWindows", () => {
+  const spend = {
+    type: "behaviour" as const,
+    event: "order" as const,
+    measure: "spend" as const,
+    comparison: { op: "gt" as const, value: 1000 },
+    window: { from: "2010-12-10", to: "2011-12-10", label: "in the last 12 months" },
+    provenance: {
+      span: "spent over £1,000",
+      start: 0,
+      end: 17,
+      source: "catalog" as const,
+      confidence: 0.9,
+      producer: "rules/map@1",
+    },
+  };
+
+  it("marks a condition dated by words memory added", () => {
+    const marked = markWindows({ type: "and", children: [spend] }, ["In the last 12 months "]);
+    expect(marked).toMatchObject({ children: [{ provenance: { source: "memory" } }] });
+  });
+
+  it("leaves a condition dated by other words alone", () => {
+    expect(markWindows(spend, ["in 2011"])).toBe(spend);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Provenance of a clarification's answer: the words it brought into the request are the
- * user's, so conditions read from them are source `user`.
+ * user's, so conditions read from them are source `user` — or `memory`, when the answer was
+ * remembered from another conversation or the words are the user's preferences.
  */
-import type { RuleNode } from "../state/segment.ts";
+import type { ProvenanceSource, RuleNode } from "../state/segment.ts";
 
 export interface Span {
   start: number;
@@ -51,21 +52,37 @@ export function addedSpan(before: string, after: string): Span[] {
   return out;
 }
 
-/** Conditions whose words lie in an answered span are the user's (source `user`). */
-export function markAnswered(node: RuleNode, spans: Span[]): RuleNode {
+/** Conditions whose words lie in an answered span are the user's (source `user`, or `source`). */
+export function markAnswered(
+  node: RuleNode,
+  spans: Span[],
+  source: Extract<ProvenanceSource, "user" | "memory"> = "user",
+): RuleNode {
   if (spans.length === 0) return node;
   const inside = (p: Span) => spans.some((s) => s.start <= p.start && p.end <= s.end);
   if (node.type === "and" || node.type === "or")
-    return { ...node, children: node.children.map((c) => markAnswered(c, spans)) };
+    return { ...node, children: node.children.map((c) => markAnswered(c, spans, source)) };
   if (node.type === "not") {
-    const child = markAnswered(node.child, spans);
+    const child = markAnswered(node.child, spans, source);
     const provenance =
-      node.provenance && inside(node.provenance)
-        ? { ...node.provenance, source: "user" as const }
-        : node.provenance;
+      node.provenance && inside(node.provenance) ? { ...node.provenance, source } : node.provenance;
     return { ...node, child, ...(provenance ? { provenance } : {}) };
   }
-  return inside(node.provenance)
-    ? { ...node, provenance: { ...node.provenance, source: "user" } }
+  return inside(node.provenance) ? { ...node, provenance: { ...node.provenance, source } } : node;
+}
+
+/**
+ * Conditions whose date window is in words memory added (a preferred default window joins the
+ * condition it dates, whose own span is the user's): their provenance is `memory` too.
+ */
+export function markWindows(node: RuleNode, words: string[]): RuleNode {
+  if (words.length === 0) return node;
+  const said = new Set(words.map((w) => w.trim().toLowerCase()));
+  if (node.type === "and" || node.type === "or")
+    return { ...node, children: node.children.map((c) => markWindows(c, words)) };
+  if (node.type === "not") return { ...node, child: markWindows(node.child, words) };
+  if (node.type === "attribute" || !node.window) return node;
+  return said.has(node.window.label.trim().toLowerCase())
+    ? { ...node, provenance: { ...node.provenance, source: "memory" } }
     : node;
 }

@@ -15,7 +15,9 @@ import type { AppDeps } from "./deps.ts";
 import { mountDocs } from "./docs.ts";
 import { ApiError, onError, onNotFound, validationHook } from "./errors.ts";
 import { rateLimit } from "./rate-limit.ts";
+import { feedbackRouter } from "./routes/feedback.ts";
 import { healthRouter } from "./routes/health.ts";
+import { memoryRouter } from "./routes/memory.ts";
 import { playgroundRouter } from "./routes/playground.ts";
 import { segmentVersionsRouter } from "./routes/segment-versions.ts";
 import { segmentsRouter } from "./routes/segments.ts";
@@ -94,7 +96,7 @@ export function createApp(deps: AppDeps) {
   app.use(
     cors({
       origin: (origin) => (allowed.has(origin) ? origin : null),
-      allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type", "Accept", "X-Request-Id"],
       exposeHeaders: [
         "X-Request-Id",
@@ -129,6 +131,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", segmentsRouter(deps));
   app.route("/v1", segmentVersionsRouter(deps));
   app.route("/v1", tenantRouter(deps, tenantConfigs));
+  app.route("/v1", memoryRouter(deps));
+  app.route("/v1", feedbackRouter(deps));
   app.route("/", healthRouter(deps));
   app.route("/", playgroundRouter());
 

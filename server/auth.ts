@@ -41,6 +41,7 @@ export function auth(deps: AppDeps, tenantConfigs: TenantConfigs): MiddlewareHan
     await tenantConfigs.refresh(found.tenantId, found.tenantUpdatedAt);
     c.set("tenantId", found.tenantId);
     c.set("keyId", found.keyId);
+    c.set("keyUser", found.userId);
     const now = deps.clock.now();
     if (now - (touched.get(found.keyId) ?? -Infinity) >= TOUCH_INTERVAL_MS) {
       touched.set(found.keyId, now);

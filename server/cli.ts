@@ -112,11 +112,15 @@ export function addServerCommands(program: Command): void {
     .description("create a key for a tenant; the key is printed once, on stdout")
     .requiredOption("--tenant <id>", "the tenant the key gives access to")
     .option("--name <name>", "a note on who or what uses the key")
-    .action(async (opts: { tenant: string; name?: string }) => {
+    .option("--user <id>", "the person the key belongs to: whose memory it reads and writes")
+    .action(async (opts: { tenant: string; name?: string; user?: string }) => {
       await withDatabase(async (db) => {
         await ensureShippedTenant(db, opts.tenant);
         try {
-          const created = await createApiKey(db.pool, opts.tenant, { name: opts.name });
+          const created = await createApiKey(db.pool, opts.tenant, {
+            name: opts.name,
+            user: opts.user,
+          });
           process.stdout.write(`${created.key}\n`);
           process.stderr.write(
             `created key ${created.prefix}… for ${created.tenantId}; it is not shown again.\n`,

@@ -65,6 +65,7 @@ export function toApiResult(result: RunResult) {
     size: result.size,
     diff: result.diff,
     clarification: result.clarification,
+    recalled: result.recalled,
     message: result.message,
     rejection: result.rejection,
     explanation: result.explanation,
@@ -163,6 +164,7 @@ export async function runOnThread(
       const result = await runRequest(deps.services, {
         ...run.input,
         actor: `key:${c.get("keyId")}`,
+        user: run.input.user ?? c.get("keyUser") ?? undefined,
         signal: c.req.raw.signal,
       });
       await finished(result);
@@ -197,6 +199,7 @@ export async function runOnThread(
       const result = await runRequest(deps.services, {
         ...run.input,
         actor: `key:${c.get("keyId")}`,
+        user: run.input.user ?? c.get("keyUser") ?? undefined,
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === "step_started") {

@@ -78,6 +78,32 @@ export const ClarificationSchema = z
   })
   .openapi("Clarification");
 
+/** Who a request is for, within the key's tenant: whose memory it reads and writes. */
+export const UserField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s]+$/, "no spaces")
+  .openapi({
+    description:
+      "The user this request is for (whose memory is read and written); default: the key's user",
+    example: "ana@example.com",
+  });
+
+export const RecalledSchema = z
+  .object({
+    id: z.uuid().openapi({ description: "The memory entry (DELETE /v1/memory/{id} forgets it)" }),
+    scope: z.enum(["user", "tenant"]),
+    key: z.string(),
+    question: z.string(),
+    answer: z.string().openapi({ description: "The remembered answer that was applied" }),
+    options: ClarificationSchema.shape.options.openapi({
+      description: "Every option of the question: send an option's `request` to switch",
+    }),
+  })
+  .openapi("RecalledAnswer");
+
 const DiffItemSchema = z.object({
   description: z.string(),
   span: z.string().openapi({ description: "The user's words the condition came from" }),
@@ -139,6 +165,9 @@ export const RunResultSchema = z
       description: "What this turn changed, when it made a new version",
     }),
     clarification: ClarificationSchema.nullable(),
+    recalled: z.array(RecalledSchema).openapi({
+      description: "Questions answered from memory instead of asked (source `memory`)",
+    }),
     message: z.string(),
     rejection: z
       .object({ code: z.string(), message: z.string() })

@@ -9,6 +9,8 @@ export type ApiBindings = {
     /** Set by the auth middleware under /v1: the tenant the API key belongs to. */
     tenantId: string;
     keyId: string;
+    /** The person the key belongs to (`keys create --user`), or null for a service key. */
+    keyUser: string | null;
   };
 };
 

@@ -174,6 +174,13 @@ const AppEnvFields = z.object({
   CHECKPOINTS: z.enum(["turns", "steps"]).default("turns"),
   /** Shared caches (LLM responses) and, for serve, rate-limit counters; in process when unset. */
   REDIS_URL: z.string().url().optional(),
+  /**
+   * How long preferences and recent segments stay in the short-term memory cache (Redis when
+   * REDIS_URL is set, in process otherwise) before Postgres is read again; writes clear it.
+   */
+  MEMORY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Separates the memory cache keys of deployments sharing one Redis. */
+  MEMORY_KEY_PREFIX: z.string().min(1).default("segment-memory:"),
   ...LlmEnvFields.shape,
 });
 

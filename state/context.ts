@@ -9,6 +9,7 @@ import type { WarehouseBinding } from "../warehouse/binding.ts";
 import type { Warehouse } from "../warehouse/execute.ts";
 import type { TenantCatalog, TenantConfig } from "./catalog.ts";
 import type { VersionEntry } from "./edit.ts";
+import type { MemoryStore } from "./memory.ts";
 
 /** A saved segment's versions: what a thread editing it keeps in step with. */
 export interface SavedLineage {
@@ -77,6 +78,11 @@ export type NscContext = {
   skills: SkillSet;
   /** Saved segments' versions; absent where nothing is saved (unit tests). */
   segments?: SegmentVersionStore;
+  /**
+   * Memory beyond the thread (remembered answers, preferences, recent segments); absent where
+   * nothing is remembered (unit tests). Whose memory: `memoryFrom(config.configurable)`.
+   */
+  memory?: MemoryStore;
   /**
    * Tenant for a request that names none. Set only where one user drives the graph by hand
    * (LangGraph Studio, `graphs/studio.ts`); multi-tenant callers always name the tenant.

@@ -103,6 +103,19 @@ export function auditEntry(step: string, ms: number, detail?: Record<string, unk
   };
 }
 
+/** A question answered from memory (state/memory.ts) rather than asked. */
+export interface RecalledAnswer {
+  /** The memory entry's id (`DELETE /v1/memory/{id}` forgets it). */
+  id: string;
+  scope: "user" | "tenant";
+  key: string;
+  question: string;
+  /** The answer applied: an option's label or the free text remembered. */
+  answer: string;
+  /** Every option of the question; `request` is the whole request with that option instead. */
+  options: ClarificationOption[];
+}
+
 export type Status =
   | "running"
   | "ok"
@@ -149,6 +162,16 @@ export const NscState = Annotation.Root({
    * the free text): the same question coming up again is answered with them, not re-asked.
    */
   remembered: Annotation<Record<string, string>>,
+  /**
+   * Who gave the answer the request was last rewritten with: the user (in this thread) or
+   * memory (another conversation's answer): the source of the conditions its words bring.
+   */
+  answerSource: Annotation<"user" | "memory" | null>,
+  /**
+   * Questions this turn answered from memory instead of asking, each with its options, so a
+   * client can show what was assumed and switch to another option in one step.
+   */
+  recalled: Annotation<RecalledAnswer[]>,
   /** The validated definition. */
   segment: Annotation<SegmentDefinition | null>,
   /** Compiled SQL and its parameters. */

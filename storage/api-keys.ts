@@ -31,6 +31,8 @@ export interface AuthenticatedKey {
   tenantId: string;
   /** When the tenant's stored configuration last changed (to refresh an in-memory copy). */
   tenantUpdatedAt: Date;
+  /** The person the key belongs to, whose memory it reads and writes; null for a service key. */
+  userId: string | null;
 }
 
 interface KeyRow {
@@ -75,7 +77,7 @@ export class UnknownTenantError extends Error {}
 export async function createApiKey(
   db: Queryable,
   tenantId: string,
-  opts: { name?: string } = {},
+  opts: { name?: string; user?: string } = {},
 ): Promise<CreatedApiKey> {
   const { rows: tenant } = await db.query("select 1 from app.tenants where id = $1", [tenantId]);
   if (tenant.length === 0) throw new UnknownTenantError(`Unknown tenant "${tenantId}".`);
@@ -84,9 +86,15 @@ export async function createApiKey(
     const key = generateApiKey();
     try {
       const { rows } = await db.query<KeyRow>(
-        `insert into app.api_keys (tenant_id, prefix, hash, name) values ($1, $2, $3, $4)
+        `insert into app.api_keys (tenant_id, prefix, hash, name, user_id) values ($1, $2, $3, $4, $5)
          returning ${COLUMNS}`,
-        [tenantId, key.slice(0, DISPLAY_PREFIX_LENGTH), hashApiKey(key), opts.name ?? null],
+        [
+          tenantId,
+          key.slice(0, DISPLAY_PREFIX_LENGTH),
+          hashApiKey(key),
+          opts.name ?? null,
+          opts.user ?? null,
+        ],
       );
       return { ...toInfo(rows[0]!), key };
     } catch (err) {
@@ -101,14 +109,26 @@ export async function authenticateApiKey(
   key: string,
 ): Promise<AuthenticatedKey | null> {
   if (!looksLikeApiKey(key)) return null;
-  const { rows } = await db.query<{ id: string; tenant_id: string; updated_at: Date }>(
-    `select k.id, k.tenant_id, t.updated_at from app.api_keys k
+  const { rows } = await db.query<{
+    id: string;
+    tenant_id: string;
+    updated_at: Date;
+    user_id: string | null;
+  }>(
+    `select k.id, k.tenant_id, t.updated_at, k.user_id from app.api_keys k
      join app.tenants t on t.id = k.tenant_id
      where k.hash = $1 and k.revoked_at is null`,
     [hashApiKey(key)],
   );
   const row = rows[0];
-  return row ? { keyId: row.id, tenantId: row.tenant_id, tenantUpdatedAt: row.updated_at } : null;
+  return row
+    ? {
+        keyId: row.id,
+        tenantId: row.tenant_id,
+        tenantUpdatedAt: row.updated_at,
+        userId: row.user_id,
+      }
+    : null;
 }
 
 export async function touchApiKey(db: Queryable, keyId: string): Promise<void> {

@@ -6,6 +6,11 @@ import type { TestDatabase } from "./testing/test-database.ts";
 const APP_TABLES = [
   "api_keys",
   "audit_log",
+  "corrections",
+  "feedback",
+  "memory_answers",
+  "memory_preferences",
+  "memory_segments",
   "schema_migrations",
   "segment_versions",
   "segments",

@@ -23,7 +23,15 @@ import {
 import type { AppDeps } from "../deps.ts";
 import { ApiError, errorResponses, notFound, threadBusy } from "../errors.ts";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "../router.ts";
-import { AcceptHeader, IsoDate, RunResultSchema, ThreadParams, ThreadSchema } from "../schemas.ts";
+import { RememberScope } from "../../state/memory.ts";
+import {
+  AcceptHeader,
+  IsoDate,
+  RunResultSchema,
+  ThreadParams,
+  ThreadSchema,
+  UserField,
+} from "../schemas.ts";
 import type { ApiBindings } from "../types.ts";
 
 const tags = ["Conversations"];
@@ -80,6 +88,7 @@ const MessageBody = z
         'A segment request, or a follow-up on the thread\'s segment: an edit ("only those who spent over £500", "drop the country filter", "undo that") or a question about it ("explain it")',
       example: "UK customers who spent over £10,000",
     }),
+    user: UserField.optional(),
   })
   .strict();
 
@@ -121,6 +130,10 @@ const AnswerBody = z
         description: "An option number (1-based), an option label, or free text",
         example: 1,
       }),
+    user: UserField.optional(),
+    remember: RememberScope.optional().describe(
+      "Where the answer is remembered for new conversations: `user` (default when there is a user), `tenant` (everyone in the tenant) or `none`",
+    ),
   })
   .strict();
 
@@ -199,7 +212,7 @@ export function threadsRouter(deps: AppDeps) {
 
   router.openapi(postMessageRoute, async (c) => {
     const { threadId } = c.req.valid("param");
-    const { text } = c.req.valid("json");
+    const { text, user } = c.req.valid("json");
     const { accept } = c.req.valid("header");
     const tenantId = c.get("tenantId");
     return withRunSlot(deps, c, async (slot) => {
@@ -226,7 +239,13 @@ export function threadsRouter(deps: AppDeps) {
           });
           if (intent.editOnly) throw new ApiError(409, "no_segment", nothingToEdit(session));
         },
-        input: { tenant: tenantId, asOf: thread.asOf ?? undefined, request: text, threadId },
+        input: {
+          tenant: tenantId,
+          asOf: thread.asOf ?? undefined,
+          request: text,
+          threadId,
+          ...(user ? { user } : {}),
+        },
       });
     });
   });
@@ -241,7 +260,7 @@ export function threadsRouter(deps: AppDeps) {
 
   router.openapi(postAnswerRoute, async (c) => {
     const { threadId } = c.req.valid("param");
-    const { answer } = c.req.valid("json");
+    const { answer, user, remember } = c.req.valid("json");
     const { accept } = c.req.valid("header");
     return withRunSlot(deps, c, async (slot) => {
       const thread = await requireThread(deps, c, threadId);
@@ -258,7 +277,7 @@ export function threadsRouter(deps: AppDeps) {
             throw new ApiError(409, "not_waiting", "This thread is not waiting for an answer.");
           }
         },
-        input: { threadId, answer },
+        input: { threadId, answer, ...(user ? { user } : {}), ...(remember ? { remember } : {}) },
       });
     });
   });
