@@ -39,6 +39,11 @@ const LlmEnvFields = z.object({
   LLM_MAP_MODEL: z.string().min(1).default("gpt-4o-mini"),
   /** The model an answer that failed validation is escalated to, once; unset: no escalation. */
   LLM_MAP_STRONG_MODEL: z.string().min(1).optional(),
+  /**
+   * `hybrid`: the rules first, a model only when they are unsure. `llm`: a model first on every
+   * routed step, the rules only when it fails (what `npm run eval -- --tier llm` measures).
+   */
+  LLM_MODE: z.enum(["hybrid", "llm"]).default("hybrid"),
   /** The rules' answer stands when its confidence is at least this and it has no ambiguity. */
   LLM_ROUTE_BELOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.75),
   /** One model call (one attempt) gives up after this. */
@@ -95,6 +100,7 @@ export interface LlmConfig {
   apiKey: string;
   mapModel: string;
   mapStrongModel?: string;
+  mode: "hybrid" | "llm";
   routeBelowConfidence: number;
   timeoutMs: number;
   maxRetries: number;
@@ -118,6 +124,7 @@ export function llmConfigFrom(env: AppEnv): LlmConfig | null {
     apiKey: env.OPENAI_API_KEY ?? "not-needed",
     mapModel: env.LLM_MAP_MODEL,
     mapStrongModel: env.LLM_MAP_STRONG_MODEL,
+    mode: env.LLM_MODE,
     routeBelowConfidence: env.LLM_ROUTE_BELOW_CONFIDENCE,
     timeoutMs: env.LLM_TIMEOUT_MS,
     maxRetries: env.LLM_MAX_RETRIES,

@@ -89,6 +89,7 @@ export function createLlmTier(cfg: LlmConfig, rules: SkillSet, opts: LlmTierOpti
   });
   return {
     skills: routedSkills(rules, client, metrics, {
+      mode: cfg.mode,
       routeBelowConfidence: cfg.routeBelowConfidence,
       model: cfg.mapModel,
       strongModel: cfg.mapStrongModel,

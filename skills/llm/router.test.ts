@@ -38,12 +38,18 @@ const invented: MapAnswer = {
   conditions: [{ ...france.conditions[0]!, facet: "loyalty_tier", values: ["gold"] }],
 };
 
-function setup(opts: { cheap: MapAnswer[]; strong?: MapAnswer[]; dailyTokens?: number }) {
+function setup(opts: {
+  cheap: MapAnswer[];
+  strong?: MapAnswer[];
+  dailyTokens?: number;
+  mode?: "hybrid" | "llm";
+}) {
   const cfg = llmConfigFrom(
     parseEnv({
       OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
       LLM_MAP_MODEL: "cheap",
       LLM_MAP_STRONG_MODEL: "strong",
+      LLM_MODE: opts.mode ?? "hybrid",
     }),
   )!;
   const fakes = {
@@ -62,6 +68,7 @@ function setup(opts: { cheap: MapAnswer[]; strong?: MapAnswer[]; dailyTokens?: n
     metrics,
   });
   const skills = routedSkills(rulesSkills(), client, metrics, {
+    mode: cfg.mode,
     routeBelowConfidence: cfg.routeBelowConfidence,
     model: cfg.mapModel,
     strongModel: cfg.mapStrongModel,
@@ -88,6 +95,16 @@ describe("the model router", () => {
     expect(r.route).toMatchObject({ tier: "rules", reason: "rules_confident", calls: [] });
     expect(r.producer).toBe("rules/map@1");
     expect(calls).toEqual([]);
+  });
+
+  it("asks the model even when the rules are sure in llm mode", async () => {
+    const { map, calls } = setup({ cheap: [invented], strong: [invented], mode: "llm" });
+    const r = await map("UK customers who spent over £10,000");
+    expect(calls).toEqual(["cheap", "strong"]);
+    // Both answers were invalid: the rules' sure answer stands.
+    expect(r.route).toMatchObject({ tier: "rules", reason: "fallback" });
+    expect(r.route.rulesConfidence).toBeGreaterThanOrEqual(0.75);
+    expect(r.producer).toBe("rules/map@1");
   });
 
   it("asks the cheap model when the rules are unsure, and cites it on every condition", async () => {

@@ -1,15 +1,27 @@
 /**
- * The model router, per step (map and edit): the rules answer when they are sure (confidence
- * at least the threshold, nothing to ask); otherwise the cheap model; an answer that fails the
+ * The model router, per step (intent, decompose, date tagging, linking, map and edit): the
+ * rules answer when they are sure (confidence at least the threshold, nothing to ask);
+ * otherwise the cheap model; an answer that fails the
  * strict reading goes once to the strong model; and when the models cannot help (down, slow,
  * over budget, breaker open, or both answers invalid) the rules' own answer stands, with the
  * question or refusal it carries. Every decision rides on the step's result (`route`), which
  * the node records in the audit trail.
  */
 import type { EditPlan } from "../../state/edit.ts";
-import type { MapResult, SkillSet } from "../types.ts";
+import type {
+  DateTagResult,
+  DecomposeResult,
+  IntentResult,
+  MapResult,
+  ShortlistResult,
+  SkillSet,
+} from "../types.ts";
 import type { CallRecord, CallResult, FailureReason, LlmClient } from "./client.ts";
+import { llmTagDates } from "./dates.ts";
+import { llmDecompose } from "./decompose.ts";
 import { llmEdit } from "./edit.ts";
+import { llmIntent } from "./intent.ts";
+import { llmShortlist } from "./link.ts";
 import { llmMap } from "./map.ts";
 import type { LlmMetrics } from "./metrics.ts";
 
@@ -25,7 +37,14 @@ export interface RouteDecision {
   calls: CallRecord[];
 }
 
+export type RoutedSkill = "intent" | "decompose" | "dates" | "link" | "map" | "edit";
+
+/** The least confidence of the rules' pieces (1 when there are none: nothing to doubt). */
+const least = (xs: number[]) => (xs.length ? Math.min(...xs) : 1);
+
 export interface RouterOptions {
+  /** `llm`: a model is asked even when the rules are sure (they remain the fallback). */
+  mode?: "hybrid" | "llm";
   routeBelowConfidence: number;
   model: string;
   /** Tried once when the cheap model's answer is invalid. */
@@ -44,13 +63,13 @@ export function routedSkills(
   ];
 
   /** The rules' result unless a model gives a valid one; the decision rides along. */
-  async function route<T extends { confidence: number }>(
-    skill: "map" | "edit",
+  async function route<T extends object>(
+    skill: RoutedSkill,
     base: T,
+    rulesConfidence: number,
     sure: boolean,
     ask: (model: string) => Promise<CallResult<T>>,
   ): Promise<T & { route: RouteDecision }> {
-    const rulesConfidence = base.confidence;
     const decide = (result: T, route: RouteDecision) => {
       const decision = route.fallback ? `fallback:${route.fallback}` : route.reason;
       metrics.decisions.inc({ skill, decision });
@@ -74,16 +93,56 @@ export function routedSkills(
     return decide(base, { tier: "rules", reason: "fallback", rulesConfidence, fallback, calls });
   }
 
+  const hybrid = opts.mode !== "llm";
+  const confident = (c: number) => hybrid && c >= opts.routeBelowConfidence;
   return {
     ...rules,
+    intent: {
+      async classify(text, ctx): Promise<IntentResult> {
+        const base = await rules.intent.classify(text, ctx);
+        return route("intent", base, base.confidence, confident(base.confidence), (model) =>
+          llmIntent(client, model, text, ctx),
+        );
+      },
+    },
+    decompose: {
+      async decompose(text, ctx): Promise<DecomposeResult> {
+        const base = await rules.decompose.decompose(text, ctx);
+        const sure = base.subSegments.length > 0 && confident(base.confidence);
+        return route("decompose", base, base.confidence, sure, (model) =>
+          llmDecompose(client, model, text, ctx),
+        );
+      },
+    },
+    tagDates: {
+      async tag(text, subSegments, ctx): Promise<DateTagResult> {
+        const base = await rules.tagDates.tag(text, subSegments, ctx);
+        const c = least(base.tags.map((t) => t.confidence));
+        return route("dates", base, c, confident(c), (model) =>
+          llmTagDates(client, model, text, subSegments, ctx),
+        );
+      },
+    },
+    shortlist: {
+      async shortlist(text, subSegments, ctx): Promise<ShortlistResult> {
+        const base = await rules.shortlist.shortlist(text, subSegments, ctx);
+        const c = least(base.mentions.map((m) => (m.exact ? 1 : m.score)));
+        return route("link", base, c, confident(c), (model) =>
+          llmShortlist(client, model, text, subSegments, base, ctx),
+        );
+      },
+    },
     map: {
       async map(input, ctx): Promise<MapResult> {
         const base = await rules.map.map(input, ctx);
         const sure =
+          opts.mode !== "llm" &&
           base.root !== null &&
           base.ambiguities.length === 0 &&
           base.confidence >= opts.routeBelowConfidence;
-        return route("map", base, sure, (model) => llmMap(client, model, input, ctx));
+        return route("map", base, base.confidence, sure, (model) =>
+          llmMap(client, model, input, ctx),
+        );
       },
     },
     edit: {
@@ -93,10 +152,13 @@ export function routedSkills(
         const sure =
           base.kind !== "edit" ||
           base.decided === true ||
-          (base.refusal === null &&
+          (opts.mode !== "llm" &&
+            base.refusal === null &&
             base.choices.length === 0 &&
             base.confidence >= opts.routeBelowConfidence);
-        return route("edit", base, sure, (model) => llmEdit(client, model, input, ctx, rules));
+        return route("edit", base, base.confidence, sure, (model) =>
+          llmEdit(client, model, input, ctx, rules),
+        );
       },
     },
   };
