@@ -93,6 +93,8 @@ export function createLlmTier(cfg: LlmConfig, rules: SkillSet, opts: LlmTierOpti
       routeBelowConfidence: cfg.routeBelowConfidence,
       model: cfg.mapModel,
       strongModel: cfg.mapStrongModel,
+      stepModels: cfg.stepModels,
+      tenantModels: cfg.tenantModels,
     }),
     client,
     metrics,

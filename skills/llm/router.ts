@@ -7,6 +7,7 @@
  * question or refusal it carries. Every decision rides on the step's result (`route`), which
  * the node records in the audit trail.
  */
+import type { LlmStep, StepModels } from "../../state/config.ts";
 import type { EditPlan } from "../../state/edit.ts";
 import type {
   DateTagResult,
@@ -37,7 +38,7 @@ export interface RouteDecision {
   calls: CallRecord[];
 }
 
-export type RoutedSkill = "intent" | "decompose" | "dates" | "link" | "map" | "edit";
+export type RoutedSkill = LlmStep;
 
 /** The least confidence of the rules' pieces (1 when there are none: nothing to doubt). */
 const least = (xs: number[]) => (xs.length ? Math.min(...xs) : 1);
@@ -49,6 +50,21 @@ export interface RouterOptions {
   model: string;
   /** Tried once when the cheap model's answer is invalid. */
   strongModel?: string;
+  /** Per step, over `model` / `strongModel`. */
+  stepModels?: StepModels;
+  /** Per tenant and step, over everything else. */
+  tenantModels?: Record<string, StepModels>;
+}
+
+/**
+ * The models a step asks for a tenant, in order: the cheap one, then the strong one (when it
+ * differs). The tenant's setting for the step wins, then the step's, then the default pair.
+ */
+export function modelsFor(opts: RouterOptions, step: LlmStep, tenant: string): string[] {
+  const chosen = opts.tenantModels?.[tenant]?.[step] ??
+    opts.stepModels?.[step] ?? { model: opts.model, strongModel: opts.strongModel };
+  const { model, strongModel } = chosen;
+  return [model, ...(strongModel && strongModel !== model ? [strongModel] : [])];
 }
 
 export function routedSkills(
@@ -57,14 +73,10 @@ export function routedSkills(
   metrics: LlmMetrics,
   opts: RouterOptions,
 ): SkillSet {
-  const models = [
-    opts.model,
-    ...(opts.strongModel && opts.strongModel !== opts.model ? [opts.strongModel] : []),
-  ];
-
   /** The rules' result unless a model gives a valid one; the decision rides along. */
   async function route<T extends object>(
     skill: RoutedSkill,
+    tenant: string,
     base: T,
     rulesConfidence: number,
     sure: boolean,
@@ -79,7 +91,7 @@ export function routedSkills(
       return decide(base, { tier: "rules", reason: "rules_confident", rulesConfidence, calls: [] });
     const calls: CallRecord[] = [];
     let fallback: FailureReason = "invalid_output";
-    for (const [i, model] of models.entries()) {
+    for (const [i, model] of modelsFor(opts, skill, tenant).entries()) {
       const answer = await ask(model);
       calls.push(answer.record);
       if (answer.ok) {
@@ -100,8 +112,13 @@ export function routedSkills(
     intent: {
       async classify(text, ctx): Promise<IntentResult> {
         const base = await rules.intent.classify(text, ctx);
-        return route("intent", base, base.confidence, confident(base.confidence), (model) =>
-          llmIntent(client, model, text, ctx),
+        return route(
+          "intent",
+          ctx.tenant.tenant,
+          base,
+          base.confidence,
+          confident(base.confidence),
+          (model) => llmIntent(client, model, text, ctx),
         );
       },
     },
@@ -109,7 +126,7 @@ export function routedSkills(
       async decompose(text, ctx): Promise<DecomposeResult> {
         const base = await rules.decompose.decompose(text, ctx);
         const sure = base.subSegments.length > 0 && confident(base.confidence);
-        return route("decompose", base, base.confidence, sure, (model) =>
+        return route("decompose", ctx.tenant.tenant, base, base.confidence, sure, (model) =>
           llmDecompose(client, model, text, ctx),
         );
       },
@@ -118,7 +135,7 @@ export function routedSkills(
       async tag(text, subSegments, ctx): Promise<DateTagResult> {
         const base = await rules.tagDates.tag(text, subSegments, ctx);
         const c = least(base.tags.map((t) => t.confidence));
-        return route("dates", base, c, confident(c), (model) =>
+        return route("dates", ctx.tenant.tenant, base, c, confident(c), (model) =>
           llmTagDates(client, model, text, subSegments, ctx),
         );
       },
@@ -127,7 +144,7 @@ export function routedSkills(
       async shortlist(text, subSegments, ctx): Promise<ShortlistResult> {
         const base = await rules.shortlist.shortlist(text, subSegments, ctx);
         const c = least(base.mentions.map((m) => (m.exact ? 1 : m.score)));
-        return route("link", base, c, confident(c), (model) =>
+        return route("link", ctx.tenant.tenant, base, c, confident(c), (model) =>
           llmShortlist(client, model, text, subSegments, base, ctx),
         );
       },
@@ -140,7 +157,7 @@ export function routedSkills(
           base.root !== null &&
           base.ambiguities.length === 0 &&
           base.confidence >= opts.routeBelowConfidence;
-        return route("map", base, base.confidence, sure, (model) =>
+        return route("map", ctx.tenant.tenant, base, base.confidence, sure, (model) =>
           llmMap(client, model, input, ctx),
         );
       },
@@ -156,7 +173,7 @@ export function routedSkills(
             base.refusal === null &&
             base.choices.length === 0 &&
             base.confidence >= opts.routeBelowConfidence);
-        return route("edit", base, base.confidence, sure, (model) =>
+        return route("edit", ctx.tenant.tenant, base, base.confidence, sure, (model) =>
           llmEdit(client, model, input, ctx, rules),
         );
       },
