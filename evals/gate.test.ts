@@ -62,6 +62,15 @@ describe("the eval gate per tier", () => {
     ]);
   });
 
+  it("takes a set's own threshold over the '*' one (multiturn: every request is unsure)", () => {
+    const multiturn = { multiturn: { ...golden({}).golden!, llm_calls_per_request: 0.8 } };
+    expect(failed(gateChecks(multiturn, config, {}, "hybrid"))).toEqual([]);
+    const over = { multiturn: { ...multiturn.multiturn, llm_calls_per_request: 1.2 } };
+    expect(failed(gateChecks(over, config, {}, "hybrid"))).toEqual([
+      "multiturn.llm_calls_per_request",
+    ]);
+  });
+
   it("fails the hybrid tier below the rules baseline, where the rules tier has a tolerance", () => {
     const lower = golden({ execution_accuracy: 0.97, pass_rate: 0.97 });
     expect(failed(gateChecks(lower, config, baseline, "rules"))).toEqual([]);

@@ -37,6 +37,7 @@ export const GateConfig = z.object({
     .record(
       z.string(),
       z.object({
+        $comment: z.string().optional(),
         thresholds: Thresholds.default({}),
         notBelowBaseline: z.array(z.string()).default([]),
       }),
@@ -65,7 +66,11 @@ export function gateChecks(
   const thresholds = { ...config.thresholds, ...own?.thresholds };
   for (const [key, limit] of Object.entries(thresholds)) {
     const [setPattern, metric] = key.split(".") as [string, keyof SetMetrics];
-    const sets = setPattern === "*" ? Object.keys(metrics) : [setPattern];
+    // A set's own threshold for a metric replaces the '*' one for that set.
+    const sets =
+      setPattern === "*"
+        ? Object.keys(metrics).filter((set) => !(`${set}.${metric}` in thresholds))
+        : [setPattern];
     for (const set of sets) {
       const m = metrics[set];
       if (!m) continue;
