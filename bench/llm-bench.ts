@@ -7,9 +7,9 @@
  *
  *   npm run bench:llm [-- --sets golden,heldout --latency-ms 800]
  *
- * The fake model is a stand-in that answers from the candidates it is sent (each retrieved
- * value its own condition; nothing retrieved: "unmapped", which is invalid and escalates), so
- * the figures are the router's and the cache's, not a model's accuracy.
+ * The fake model answers from a script (`--script`, default bench/llm-standin-script.json: a
+ * stand-in that maps each retrieved value to a condition; every other skill declines), so the figures are the
+ * router's and the cache's, not a model's accuracy.
  */
 import { parseArgs } from "node:util";
 import { runEval } from "../evals/run.ts";
@@ -17,46 +17,9 @@ import { startServices, type Services } from "../runtime/services.ts";
 import { createLlmTier, type LlmTier } from "../skills/llm/index.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
 import { llmConfigFrom, parseEnv } from "../state/config.ts";
-import { FakeOpenAI, type FakeReply, type FakeRequest } from "../tests/support/fake-openai.ts";
-
-interface SeenCandidate {
-  facet: string;
-  kind: string;
-  values?: { value: string; words: string }[];
-}
-
-/** A valid answer when the request's words retrieved values, "unmapped" otherwise. */
-function standIn(req: FakeRequest): FakeReply {
-  const input = req.input as { request?: string; edit?: string; candidates?: SeenCandidate[] };
-  const words = input.request ?? input.edit ?? "";
-  const picks = (input.candidates ?? []).flatMap((c) =>
-    (c.values ?? []).slice(0, 1).map((v) => ({ c, v })),
-  );
-  const blank = { negated: false, facet: null, values: [], event: null, items: [] };
-  const rest = { measure: null, op: null, value: null, value2: null, dateTag: null };
-  const conditions = picks.map(({ c, v }) =>
-    c.kind === "attribute"
-      ? { ...blank, ...rest, span: v.words, kind: "attribute", facet: c.facet, values: [v.value] }
-      : {
-          ...blank,
-          ...rest,
-          span: v.words,
-          kind: "behaviour",
-          event: "order",
-          items: [{ facet: c.facet, values: [v.value] }],
-          measure: "exists",
-        },
-  );
-  if (input.edit !== undefined || !conditions.length) {
-    return {
-      answer: { ops: [], conditions: [], combine: "and", confidence: 0, unmapped: [words] },
-    };
-  }
-  return {
-    answer: { conditions, combine: "and", confidence: 0.8, unmapped: [] },
-    usage: { in: 600 + JSON.stringify(input).length / 4, out: 40 * conditions.length },
-  };
-}
+import { FakeOpenAI } from "../tests/support/fake-openai.ts";
+import { loadScript, scriptedResponder } from "../tests/support/fake-script.ts";
+import { STANDIN_SCRIPT } from "../evals/tier.ts";
 
 function withTier(services: Services, tier: LlmTier): Services {
   return { ...services, llm: tier, context: { ...services.context, skills: tier.skills } };
@@ -71,13 +34,14 @@ async function main() {
     options: {
       sets: { type: "string", default: "golden,heldout" },
       "latency-ms": { type: "string", default: "800" },
+      script: { type: "string", default: STANDIN_SCRIPT },
     },
   });
   const sets = values.sets.split(",").map((s) => s.trim());
   const latencyMs = Number(values["latency-ms"]);
   const env = parseEnv();
   const fake = await FakeOpenAI.start();
-  fake.respond(standIn);
+  fake.respond(scriptedResponder(loadScript(values.script)));
   const services = await startServices(env, {
     onStatus: (m) => process.stderr.write(`• ${m}\n`),
   });

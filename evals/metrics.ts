@@ -35,7 +35,13 @@ export interface SetMetrics {
   latency_p50_ms: number | null;
   latency_p95_ms: number | null;
   llm_calls: number;
+  /** Model calls per request (per turn run through the graph); 0 in the rules tier. */
+  llm_calls_per_request: number | null;
+  /** Model answers served from the response cache. */
+  llm_cache_hits: number;
   tokens: number;
+  /** USD at the price table, over the set. */
+  cost_usd: number;
   /** Turns of conversations scored turn by turn, and the share that ended as expected. */
   turns: number;
   turn_accuracy: number | null;
@@ -131,7 +137,13 @@ export function computeMetrics(results: CaseResult[]): SetMetrics {
       95,
     ),
     llm_calls: scored.reduce((s, r) => s + r.llmCalls, 0),
+    llm_calls_per_request: ratio(
+      scored.reduce((s, r) => s + r.llmCalls, 0),
+      scored.reduce((s, r) => s + r.requests, 0),
+    ),
+    llm_cache_hits: scored.reduce((s, r) => s + r.llmCached, 0),
     tokens: scored.reduce((s, r) => s + r.tokens, 0),
+    cost_usd: scored.reduce((s, r) => s + r.costUsd, 0),
     turns: scored.reduce((s, r) => s + (r.turns?.length ?? 0), 0),
     turn_accuracy: ratio(
       scored.reduce((s, r) => s + (r.turns ?? []).filter((t) => t.ok).length, 0),

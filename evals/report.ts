@@ -26,6 +26,7 @@ export const SUMMARY_COLUMNS: [keyof SetMetrics, string][] = [
   ["turn_accuracy", "turns ok"],
   ["latency_p50_ms", "p50 ms"],
   ["llm_calls", "LLM calls"],
+  ["llm_calls_per_request", "calls/req"],
 ];
 
 export function formatValue(key: keyof SetMetrics, v: number | null): string {
@@ -38,6 +39,7 @@ export function formatValue(key: keyof SetMetrics, v: number | null): string {
       "crashes",
       "safety_violations",
       "llm_calls",
+      "llm_cache_hits",
       "tokens",
       "skipped",
       "turns",
@@ -45,6 +47,8 @@ export function formatValue(key: keyof SetMetrics, v: number | null): string {
   )
     return String(v);
   if (key.endsWith("_ms")) return v.toFixed(0);
+  if (key === "llm_calls_per_request") return v.toFixed(3);
+  if (key === "cost_usd") return `$${v.toFixed(4)}`;
   return `${(100 * v).toFixed(1)}%`;
 }
 

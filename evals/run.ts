@@ -2,6 +2,8 @@
  * `npm run eval`: every evaluation set (or `--set a,b` / `--tag x,y` / `--file F.jsonl`)
  * through the real graph, scored by execution. Prints the dev set per query, the failures
  * of the others and a summary table; writes reports/eval-latest.md and .json.
+ * `--tier rules|hybrid|llm` picks the tier (evals/tier.ts; hybrid and llm against the local
+ * fake OpenAI server scripted by `--script`, default evals/llm-script.json).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -12,6 +14,7 @@ import { loadSet, setFiles, type EvalSet } from "./cases.ts";
 import { computeMetrics, type SetMetrics } from "./metrics.ts";
 import { markdownReport, summaryTable } from "./report.ts";
 import { runCase, type CaseResult } from "./runner.ts";
+import { parseTier, servicesForTier } from "./tier.ts";
 
 export interface EvalRun {
   metrics: Record<string, SetMetrics>;
@@ -95,17 +98,21 @@ async function main() {
       file: { type: "string" },
       report: { type: "string", default: "reports" },
       verbose: { type: "boolean", default: false },
+      tier: { type: "string", default: "rules" },
+      script: { type: "string" },
     },
   });
+  const tier = parseTier(values.tier);
   const env = parseEnv();
   const split = (s?: string) =>
     s
       ?.split(",")
       .map((x) => x.trim())
       .filter(Boolean);
-  const services = await startServices(env, { onStatus: (m) => process.stderr.write(`• ${m}\n`) });
+  const base = await startServices(env, { onStatus: (m) => process.stderr.write(`• ${m}\n`) });
   let run: EvalRun;
   try {
+    const { services, close } = await servicesForTier(base, env, tier, { script: values.script });
     run = await runEval(services, env.ONLINE_RETAIL_DIR, {
       sets: split(values.set),
       tags: split(values.tag),
@@ -113,12 +120,12 @@ async function main() {
       onCase: (r) => {
         if (values.verbose)
           process.stderr.write(
-            `${r.outcome === "pass" ? "✓" : r.outcome === "skipped" ? "-" : "✗"} ${r.set}/${r.id} ${r.request}\n`,
+            `${r.outcome === "pass" ? "✓" : r.outcome === "skipped" ? "-" : "✗"} ${r.set}/${r.id}${r.llmCalls ? ` [${r.llmCalls} LLM]` : ""} ${r.request}\n`,
           );
       },
-    });
+    }).finally(close);
   } finally {
-    await services.close();
+    await base.close();
   }
   for (const [set, m] of Object.entries(run.metrics)) {
     const results = run.results.filter((r) => r.set === set);
@@ -141,7 +148,7 @@ async function main() {
   mkdirSync(values.report!, { recursive: true });
   const meta = {
     date: new Date().toISOString(),
-    tier: "rules (no LLM)",
+    tier: tier === "rules" ? "rules (no LLM)" : `${tier} (fake OpenAI server, scripted)`,
     database: env.DATABASE_URL ? "DATABASE_URL" : "embedded",
   };
   writeFileSync(

@@ -9,6 +9,7 @@ import { facetById } from "../state/catalog.ts";
 import { conditionsOf, itemFiltersOf, SegmentDefinition } from "../state/segment.ts";
 import type { EvalCase } from "./cases.ts";
 import { goldFacts, predictedFacts, type Facts } from "./facts.ts";
+import { usageMeter, type LlmUsage } from "./llm-usage.ts";
 
 export interface CaseResult {
   set: string;
@@ -38,8 +39,14 @@ export interface CaseResult {
   invented: string[];
   safetyViolations: string[];
   ms: number;
+  /** Model calls sent (cache hits not counted), over every turn of the case. */
   llmCalls: number;
+  /** Model answers served from the cache. */
+  llmCached: number;
   tokens: number;
+  costUsd: number;
+  /** Turns run through the graph (requests, answers, edits): what calls per request divide by. */
+  requests: number;
   /** Per turn of a conversation scored turn by turn (empty for single-request cases). */
   turns: TurnResult[];
 }
@@ -135,8 +142,21 @@ function compare(
 
 type Base = Omit<
   CaseResult,
-  "outcome" | "reasons" | "status" | "asked" | "ms" | keyof typeof NO_RESULT
+  "outcome" | "reasons" | "status" | "asked" | "ms" | keyof typeof NO_RESULT | keyof Spent
 >;
+
+type Spent = Pick<CaseResult, "llmCalls" | "llmCached" | "tokens" | "costUsd" | "requests">;
+
+/** The usage of a case's turns in the result's fields. */
+function spent(usage: LlmUsage, requests: number): Spent {
+  return {
+    llmCalls: usage.calls,
+    llmCached: usage.cached,
+    tokens: usage.tokens,
+    costUsd: usage.costUsd,
+    requests,
+  };
+}
 
 /**
  * A conversation turn by turn on one thread: each turn's status against its expectation, and
@@ -156,6 +176,9 @@ async function runConversation(
   let last: { got: string[]; gold: string[] } | undefined;
   const invented: string[] = [];
   const safetyViolations: string[] = [];
+  const meter = usageMeter(services.llm?.client);
+  meter.start();
+  let requests = 0;
   for (const [k, turn] of c.turns.entries()) {
     const kind = "query" in turn ? "query" : "edit" in turn ? "edit" : "answer";
     const text = "query" in turn ? turn.query : "edit" in turn ? turn.edit : String(turn.answer);
@@ -181,6 +204,7 @@ async function runConversation(
                 members: true,
               },
         );
+        requests++;
       }
     } catch (err) {
       turns.push({
@@ -265,6 +289,7 @@ async function runConversation(
     invented: [...new Set(invented)],
     safetyViolations: [...new Set(safetyViolations)],
     ms: performance.now() - started,
+    ...spent(meter.spent(), requests),
   };
 }
 
@@ -299,8 +324,6 @@ export async function runCase(
     asOf,
     request,
     expectClarify: c.expect.clarify,
-    llmCalls: 0,
-    tokens: 0,
     turns: [] as TurnResult[],
   };
   // A conversation with a score on some turn is scored turn by turn.
@@ -309,6 +332,9 @@ export async function runCase(
   const started = performance.now();
   let result: RunResult | undefined;
   let asked = false;
+  const meter = usageMeter(services.llm?.client);
+  meter.start();
+  let requests = 0;
   try {
     for (const turn of c.turns) {
       if ("answer" in turn) {
@@ -330,6 +356,7 @@ export async function runCase(
           members: true,
         });
       }
+      requests++;
       if (result?.status === "needs_clarification") asked = true;
     }
   } catch (err) {
@@ -341,6 +368,7 @@ export async function runCase(
       asked,
       ...NO_RESULT,
       ms: performance.now() - started,
+      ...spent(meter.spent(), requests),
     };
   }
   const ms = performance.now() - started;
@@ -400,5 +428,6 @@ export async function runCase(
     invented,
     safetyViolations,
     ms,
+    ...spent(meter.spent(), requests),
   };
 }

@@ -22,7 +22,7 @@ import {
   routeAfterTurn,
 } from "./conversation-routes.ts";
 import { dseBuilder } from "./dse.ts";
-import { nscBuilder } from "./nsc.ts";
+import { buildNsc, nscBuilder } from "./nsc.ts";
 
 /**
  * The conversation's wiring. `checkpointSubgraphs: false` (the default, CHECKPOINTS=turns)
@@ -30,13 +30,21 @@ import { nscBuilder } from "./nsc.ts";
  * resumes from inside them, a cut turn runs again from the thread's last resting state, and a
  * run writes half the statements. `true` (CHECKPOINTS=steps) checkpoints every inner step.
  */
-export function buildConversation(opts: { checkpointSubgraphs: boolean }) {
+export interface ConversationWiring {
+  checkpointSubgraphs: boolean;
+  /** Creation's date tagging and linking side by side (the product) or one after the other. */
+  languageSteps?: "parallel" | "sequential";
+}
+
+export function buildConversation(opts: ConversationWiring) {
   const inner = opts.checkpointSubgraphs ? {} : { checkpointer: false as const };
+  const nsc =
+    opts.languageSteps === "sequential" ? buildNsc({ languageSteps: "sequential" }) : nscBuilder;
   // The input schema is what a caller sends (Studio's form); the state holds the conversation.
   return (
     new StateGraph({ stateSchema: ConversationState, input: ConversationInput })
       .addNode("perceiveMessage", perceiveMessage)
-      .addNode("nsc", nscBuilder.compile(inner))
+      .addNode("nsc", nsc.compile(inner))
       .addNode("dse", dseBuilder.compile(inner))
       .addNode("explainSegment", explainSegment)
       .addNode("askIntent", askIntent)
@@ -78,9 +86,12 @@ graph.name = "Segmentation conversation";
 /** For the CLI and the server: checkpoints in Postgres so a conversation resumes anywhere. */
 export function createConversationGraph(
   checkpointer: BaseCheckpointSaver,
-  opts: { checkpointSubgraphs: boolean } = { checkpointSubgraphs: false },
+  opts: ConversationWiring = { checkpointSubgraphs: false },
 ) {
-  const builder = opts.checkpointSubgraphs ? buildConversation(opts) : conversationBuilder;
+  const builder =
+    !opts.checkpointSubgraphs && opts.languageSteps !== "sequential"
+      ? conversationBuilder
+      : buildConversation(opts);
   const compiled = builder.compile({ checkpointer });
   compiled.name = "Segmentation conversation";
   return compiled;

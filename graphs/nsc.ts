@@ -19,39 +19,58 @@ import { tagDates } from "../nodes/tag-dates.ts";
 import { validate } from "../nodes/validate.ts";
 import { routeAfterPerceive, routeAfterQuestion, routeAfterValidate } from "./routes.ts";
 
-export const nscBuilder = new StateGraph(NscState)
-  .addNode("perceive", perceive)
-  .addNode("decompose", decompose)
-  .addNode("tagDates", tagDates)
-  .addNode("shortlistFacets", shortlistFacets)
-  .addNode("mapFacets", mapFacets)
-  .addNode("validate", validate)
-  .addNode("improve", improve)
-  .addNode("prepareQuestion", prepareQuestion)
-  .addNode("reject", reject)
-  .addNode("formatSegment", formatSegment)
-  .addNode("estimateSize", estimateSize)
-  .addEdge(START, "perceive")
-  // Rejected input (empty, SQL, injection, out of scope) ends before any parsing.
-  .addConditionalEdges("perceive", routeAfterPerceive, ["decompose", END])
-  // Dates and catalog linking need only the sub-segments, so they run in parallel.
-  .addEdge("decompose", "tagDates")
-  .addEdge("decompose", "shortlistFacets")
-  .addEdge(["tagDates", "shortlistFacets"], "mapFacets")
-  .addEdge("mapFacets", "validate")
-  .addConditionalEdges("validate", routeAfterValidate, [
-    "improve",
-    "prepareQuestion",
-    "formatSegment",
-    "reject",
-  ])
-  .addEdge("improve", "validate")
-  // A question answered in an earlier turn rewrites the request at once; a new one ends the
-  // pass, and the conversation asks it and runs this graph again on the answer.
-  .addConditionalEdges("prepareQuestion", routeAfterQuestion, ["perceive", END])
-  .addEdge("reject", END)
-  .addEdge("formatSegment", "estimateSize")
-  .addEdge("estimateSize", END);
+/**
+ * Creation's wiring. `languageSteps: "sequential"` runs date tagging and catalog linking one
+ * after the other instead of side by side — the same steps, for bench/llm-latency.ts to
+ * measure what the parallel wiring saves when each step waits on a model.
+ */
+export function buildNsc(opts: { languageSteps: "parallel" | "sequential" }) {
+  const graph = new StateGraph(NscState)
+    .addNode("perceive", perceive)
+    .addNode("decompose", decompose)
+    .addNode("tagDates", tagDates)
+    .addNode("shortlistFacets", shortlistFacets)
+    .addNode("mapFacets", mapFacets)
+    .addNode("validate", validate)
+    .addNode("improve", improve)
+    .addNode("prepareQuestion", prepareQuestion)
+    .addNode("reject", reject)
+    .addNode("formatSegment", formatSegment)
+    .addNode("estimateSize", estimateSize)
+    .addEdge(START, "perceive")
+    // Rejected input (empty, SQL, injection, out of scope) ends before any parsing.
+    .addConditionalEdges("perceive", routeAfterPerceive, ["decompose", END]);
+  const linked =
+    opts.languageSteps === "parallel"
+      ? // Dates and catalog linking need only the sub-segments, so they run in parallel.
+        graph
+          .addEdge("decompose", "tagDates")
+          .addEdge("decompose", "shortlistFacets")
+          .addEdge(["tagDates", "shortlistFacets"], "mapFacets")
+      : graph
+          .addEdge("decompose", "tagDates")
+          .addEdge("tagDates", "shortlistFacets")
+          .addEdge("shortlistFacets", "mapFacets");
+  return (
+    linked
+      .addEdge("mapFacets", "validate")
+      .addConditionalEdges("validate", routeAfterValidate, [
+        "improve",
+        "prepareQuestion",
+        "formatSegment",
+        "reject",
+      ])
+      .addEdge("improve", "validate")
+      // A question answered in an earlier turn rewrites the request at once; a new one ends
+      // the pass, and the conversation asks it and runs this graph again on the answer.
+      .addConditionalEdges("prepareQuestion", routeAfterQuestion, ["perceive", END])
+      .addEdge("reject", END)
+      .addEdge("formatSegment", "estimateSize")
+      .addEdge("estimateSize", END)
+  );
+}
+
+export const nscBuilder = buildNsc({ languageSteps: "parallel" });
 
 /** Without a checkpointer: a host supplies its own (`graphs/studio.ts` serves langgraph.json). */
 export const graph = nscBuilder.compile();

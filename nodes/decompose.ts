@@ -13,7 +13,12 @@ export async function decompose(
     "decompose",
     () =>
       ctx.skills.decompose.decompose(state.text, skillContextFor(ctx, state.tenant, state.asOf)),
-    (r) => ({ subSegments: r.subSegments.length, producer: r.producer }),
+    (r) => ({
+      subSegments: r.subSegments.length,
+      producer: r.producer,
+      // The router's decision when the LLM tier routed this step.
+      ...("route" in r ? { route: r.route } : {}),
+    }),
   );
   return { decomposition: result, audit };
 }

@@ -254,6 +254,8 @@ export async function perceiveMessage(
       intent: r.intent?.intent ?? null,
       cues: r.intent?.cues ?? [],
       route: r.decision.route,
+      // The LLM router's decision on the intent, when the LLM tier routed it.
+      ...(r.intent && "route" in r.intent ? { intentRoute: r.intent.route } : {}),
       session: r.session.phase,
     }),
   );

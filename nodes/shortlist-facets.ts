@@ -20,6 +20,8 @@ export async function shortlistFacets(
       ),
     (r) => ({
       mentions: r.mentions.map((m) => `${m.text} -> ${m.facetId}${m.value ? `=${m.value}` : ""}`),
+      // The router's decision when the LLM tier routed this step.
+      ...("route" in r ? { route: r.route } : {}),
     }),
   );
   return { shortlist: result, audit };

@@ -18,7 +18,11 @@ export async function tagDates(
         subSegments,
         skillContextFor(ctx, state.tenant, state.asOf),
       ),
-    (r) => ({ tags: r.tags.map((t) => `${t.text} -> [${t.from ?? ""}, ${t.to ?? ""})`) }),
+    (r) => ({
+      tags: r.tags.map((t) => `${t.text} -> [${t.from ?? ""}, ${t.to ?? ""})`),
+      // The router's decision when the LLM tier routed this step.
+      ...("route" in r ? { route: r.route } : {}),
+    }),
   );
   return { dates: result, audit };
 }

@@ -26,6 +26,37 @@ export function nscConfigFrom(configurable: Record<string, unknown> | undefined)
   return NscConfig.parse(known);
 }
 
+/** The LLM tier's steps, each routed on its own (skills/llm/router.ts). */
+export const LLM_STEPS = ["intent", "decompose", "dates", "link", "map", "edit"] as const;
+export type LlmStep = (typeof LLM_STEPS)[number];
+
+/** The models of one step: the cheap one asked first, the strong one an invalid answer goes to. */
+export const StepModel = z
+  .object({ model: z.string().min(1), strongModel: z.string().min(1).optional() })
+  .strict();
+export type StepModel = z.infer<typeof StepModel>;
+export const StepModels = z.partialRecord(z.enum(LLM_STEPS), StepModel);
+export type StepModels = z.infer<typeof StepModels>;
+
+/** An environment variable holding JSON of a schema (given lazily: declared further down). */
+function jsonOf<T>(schema: () => z.ZodType<T>, shape: string) {
+  return z
+    .string()
+    .transform((text, ctx): T => {
+      const parsed = (() => {
+        try {
+          return schema().safeParse(JSON.parse(text));
+        } catch {
+          return undefined;
+        }
+      })();
+      if (parsed?.success) return parsed.data;
+      ctx.addIssue({ code: "custom", message: `expected ${shape}` });
+      return z.NEVER;
+    })
+    .optional();
+}
+
 /**
  * The LLM tier's settings. It is off unless OPENAI_BASE_URL is set: the product then runs on
  * the rules tier alone, exactly as without these variables.
@@ -39,6 +70,22 @@ const LlmEnvFields = z.object({
   LLM_MAP_MODEL: z.string().min(1).default("gpt-4o-mini"),
   /** The model an answer that failed validation is escalated to, once; unset: no escalation. */
   LLM_MAP_STRONG_MODEL: z.string().min(1).optional(),
+  /**
+   * Models per step, JSON `{"dates": {"model": "m", "strongModel": "s"}}` (steps: intent,
+   * decompose, dates, link, map, edit); a step not named uses LLM_MAP_MODEL and
+   * LLM_MAP_STRONG_MODEL.
+   */
+  LLM_MODELS: jsonOf(() => StepModels, '{"<step>": {"model": "…", "strongModel": "…"}}'),
+  /** Per tenant, the same shape by tenant id: `{"acme": {"map": {"model": "m"}}}`; wins. */
+  LLM_TENANT_MODELS: jsonOf(
+    () => z.record(z.string(), StepModels),
+    '{"<tenant>": {"<step>": {"model": "…"}}}',
+  ),
+  /**
+   * `hybrid`: the rules first, a model only when they are unsure. `llm`: a model first on every
+   * routed step, the rules only when it fails (what `npm run eval -- --tier llm` measures).
+   */
+  LLM_MODE: z.enum(["hybrid", "llm"]).default("hybrid"),
   /** The rules' answer stands when its confidence is at least this and it has no ambiguity. */
   LLM_ROUTE_BELOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.75),
   /** One model call (one attempt) gives up after this. */
@@ -95,6 +142,11 @@ export interface LlmConfig {
   apiKey: string;
   mapModel: string;
   mapStrongModel?: string;
+  /** Per step, over mapModel / mapStrongModel. */
+  stepModels: StepModels;
+  /** Per tenant and step, over everything else. */
+  tenantModels: Record<string, StepModels>;
+  mode: "hybrid" | "llm";
   routeBelowConfidence: number;
   timeoutMs: number;
   maxRetries: number;
@@ -118,6 +170,9 @@ export function llmConfigFrom(env: AppEnv): LlmConfig | null {
     apiKey: env.OPENAI_API_KEY ?? "not-needed",
     mapModel: env.LLM_MAP_MODEL,
     mapStrongModel: env.LLM_MAP_STRONG_MODEL,
+    stepModels: env.LLM_MODELS ?? {},
+    tenantModels: env.LLM_TENANT_MODELS ?? {},
+    mode: env.LLM_MODE,
     routeBelowConfidence: env.LLM_ROUTE_BELOW_CONFIDENCE,
     timeoutMs: env.LLM_TIMEOUT_MS,
     maxRetries: env.LLM_MAX_RETRIES,

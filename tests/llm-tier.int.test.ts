@@ -195,6 +195,62 @@ describe("the LLM tier in the graph", () => {
   });
 });
 
+describe("the LLM language skills in the graph, asked first (LLM_MODE=llm)", () => {
+  const REQUEST = "UK customers who spent over £10,000 in 2011";
+  /** Where each step records the router's decision in the turn's audit. */
+  const decisionOf = (r: RunResult, step: string): RouteDecision | undefined => {
+    const entry = r.audit.filter((a) => a.step === step).at(-1)?.detail;
+    return (step === "perceiveMessage" ? entry?.intentRoute : entry?.route) as RouteDecision;
+  };
+  const failures: [string, string, FakeReply, string][] = [
+    ["intent", "perceiveMessage", { status: 500 }, "server_error"],
+    ["decompose", "decompose", { malformed: '{"parts": [' }, "invalid_output"],
+    [
+      "dates",
+      "tagDates",
+      {
+        answer: {
+          dates: [
+            {
+              span: "in 2011",
+              from: "2011-02-30",
+              to: "2012-01-01",
+              kind: "calendar",
+              label: "2011",
+            },
+          ],
+          confidence: 0.9,
+          unmapped: [],
+        },
+      },
+      "invalid_output",
+    ],
+    [
+      "link",
+      "shortlistFacets",
+      { answer: { links: [{ span: "UK", candidate: 4096 }], confidence: 0.9, unmapped: [] } },
+      "invalid_output",
+    ],
+  ];
+  for (const [skill, step, reply, reason] of failures) {
+    it(`answers with the rules when the ${skill} model fails (${reason})`, async () => {
+      const rules = await create(services, REQUEST);
+      expect(rules.status).toBe("ok");
+      // The failing skill gets its cue; every other skill an answer that breaks its schema.
+      fake.respond((req) => (req.name === `${skill}_1` ? reply : { answer: {} }));
+      const r = await create(await withTier({ LLM_MODE: "llm" }), REQUEST);
+      expect(r.status).toBe("ok");
+      expect(r.size).toBe(rules.size);
+      expect(decisionOf(r, step)).toMatchObject({
+        tier: "rules",
+        reason: "fallback",
+        fallback: reason,
+      });
+      expect(fake.requests.some((q) => q.name === `${skill}_1`)).toBe(true);
+    });
+  }
+});
+
 describe("the LLM edit skill in the graph", () => {
   const SWAP = "swap the big spenders for people who bought candles";
   type EditInputSeen = {

@@ -55,6 +55,15 @@ function client(env: Record<string, string> = {}, dailyTokens = 10_000) {
 }
 
 describe("model calls", () => {
+  it("keeps running totals of calls sent, cache hits, tokens and cost", async () => {
+    const { client: c, call } = client();
+    fake.enqueue({ answer: { n: 1 }, usage: { in: 1000, out: 500 } }, { status: 400 });
+    await call("priced", { n: 1 });
+    await call("priced", { n: 1 });
+    await call("priced", { n: 2 });
+    expect(c.totals).toEqual({ calls: 2, cached: 1, tokens: 1500, costUsd: 0.002 });
+  });
+
   it("counts tokens and prices them from the table", async () => {
     const { call, metrics } = client();
     fake.enqueue({ answer: { n: 7 }, usage: { in: 1000, out: 500 } });

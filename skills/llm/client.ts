@@ -138,7 +138,18 @@ function unpack(out: unknown): { parsed: unknown; usage: Usage | undefined } {
   return { parsed: out, usage: undefined };
 }
 
+/** Running totals of one client: what a benchmark or an evaluation reads before and after. */
+export interface LlmTotals {
+  /** Calls sent to the endpoint (each router attempt; failed ones included, retries not). */
+  calls: number;
+  /** Answers served from the cache (nothing sent). */
+  cached: number;
+  tokens: number;
+  costUsd: number;
+}
+
 export class LlmClient {
+  readonly totals: LlmTotals = { calls: 0, cached: 0, tokens: 0, costUsd: 0 };
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly policies = new Map<string, IPolicy>();
 
@@ -223,6 +234,7 @@ export class LlmClient {
     const hit = req.schema.safeParse(await this.deps.cache.get(key));
     const hitReading = hit.success ? readSafely(req.read, hit.data) : undefined;
     if (hitReading?.ok) {
+      this.totals.cached++;
       this.deps.metrics.cacheHits.inc(labels);
       return { ok: true, value: hitReading.value, record: record("ok", { cached: true }) };
     }
@@ -236,6 +248,7 @@ export class LlmClient {
     });
     const messages = [new SystemMessage(req.system), new HumanMessage(JSON.stringify(req.input))];
     let out: unknown;
+    this.totals.calls++;
     try {
       out = await this.policy(this.cfg.baseUrl).execute(
         ({ signal }) => runnable.invoke(messages, { signal }),
@@ -249,6 +262,8 @@ export class LlmClient {
     const tokensOut = usage?.output_tokens ?? 0;
     const costUsd = this.cost(req.model, tokensIn, tokensOut);
     await this.deps.budget.charge(req.tenant, tokensIn + tokensOut);
+    this.totals.tokens += tokensIn + tokensOut;
+    this.totals.costUsd += costUsd;
     this.deps.metrics.tokens.inc({ ...labels, direction: "in" }, tokensIn);
     this.deps.metrics.tokens.inc({ ...labels, direction: "out" }, tokensOut);
     this.deps.metrics.costUsd.inc(labels, costUsd);

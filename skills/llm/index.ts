@@ -89,9 +89,12 @@ export function createLlmTier(cfg: LlmConfig, rules: SkillSet, opts: LlmTierOpti
   });
   return {
     skills: routedSkills(rules, client, metrics, {
+      mode: cfg.mode,
       routeBelowConfidence: cfg.routeBelowConfidence,
       model: cfg.mapModel,
       strongModel: cfg.mapStrongModel,
+      stepModels: cfg.stepModels,
+      tenantModels: cfg.tenantModels,
     }),
     client,
     metrics,

@@ -1,6 +1,6 @@
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
-import { llmConfigFrom, parseEnv } from "../../state/config.ts";
+import { llmConfigFrom, parseEnv, type StepModels } from "../../state/config.ts";
 import { conditionsOf } from "../../state/segment.ts";
 import { rulesSkills } from "../rules/index.ts";
 import { parseRequest, skillContext, testTenant } from "../rules/testing.ts";
@@ -10,7 +10,7 @@ import { memoryCache } from "./cache.ts";
 import { LlmClient } from "./client.ts";
 import type { MapAnswer } from "./map-answer.ts";
 import { createLlmMetrics } from "./metrics.ts";
-import { routedSkills, type RouteDecision } from "./router.ts";
+import { modelsFor, routedSkills, type RouteDecision } from "./router.ts";
 
 const france: MapAnswer = {
   conditions: [
@@ -38,12 +38,19 @@ const invented: MapAnswer = {
   conditions: [{ ...france.conditions[0]!, facet: "loyalty_tier", values: ["gold"] }],
 };
 
-function setup(opts: { cheap: MapAnswer[]; strong?: MapAnswer[]; dailyTokens?: number }) {
+function setup(opts: {
+  cheap: MapAnswer[];
+  strong?: MapAnswer[];
+  dailyTokens?: number;
+  mode?: "hybrid" | "llm";
+  tenantModels?: Record<string, StepModels>;
+}) {
   const cfg = llmConfigFrom(
     parseEnv({
       OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
       LLM_MAP_MODEL: "cheap",
       LLM_MAP_STRONG_MODEL: "strong",
+      LLM_MODE: opts.mode ?? "hybrid",
     }),
   )!;
   const fakes = {
@@ -62,9 +69,11 @@ function setup(opts: { cheap: MapAnswer[]; strong?: MapAnswer[]; dailyTokens?: n
     metrics,
   });
   const skills = routedSkills(rulesSkills(), client, metrics, {
+    mode: cfg.mode,
     routeBelowConfidence: cfg.routeBelowConfidence,
     model: cfg.mapModel,
     strongModel: cfg.mapStrongModel,
+    tenantModels: opts.tenantModels,
   });
   const map = (request: string) => {
     const p = parseRequest(request);
@@ -88,6 +97,16 @@ describe("the model router", () => {
     expect(r.route).toMatchObject({ tier: "rules", reason: "rules_confident", calls: [] });
     expect(r.producer).toBe("rules/map@1");
     expect(calls).toEqual([]);
+  });
+
+  it("asks the model even when the rules are sure in llm mode", async () => {
+    const { map, calls } = setup({ cheap: [invented], strong: [invented], mode: "llm" });
+    const r = await map("UK customers who spent over £10,000");
+    expect(calls).toEqual(["cheap", "strong"]);
+    // Both answers were invalid: the rules' sure answer stands.
+    expect(r.route).toMatchObject({ tier: "rules", reason: "fallback" });
+    expect(r.route.rulesConfidence).toBeGreaterThanOrEqual(0.75);
+    expect(r.producer).toBe("rules/map@1");
   });
 
   it("asks the cheap model when the rules are unsure, and cites it on every condition", async () => {
@@ -134,5 +153,53 @@ describe("the model router", () => {
     const r = await map("loyal customers in France");
     expect(r.route).toMatchObject({ tier: "rules", fallback: "over_budget" });
     expect(r.ambiguities).toHaveLength(1);
+  });
+});
+
+describe("models per step and per tenant", () => {
+  const opts = {
+    routeBelowConfidence: 0.75,
+    model: "cheap",
+    strongModel: "strong",
+    stepModels: { dates: { model: "dates-model" } },
+    tenantModels: { acme: { map: { model: "acme-map", strongModel: "acme-strong" } } },
+  };
+
+  it("uses the default pair for a step nobody configured", () => {
+    expect(modelsFor(opts, "link", "online-retail")).toEqual(["cheap", "strong"]);
+  });
+
+  it("uses the step's own models, with no escalation unless it names one", () => {
+    expect(modelsFor(opts, "dates", "online-retail")).toEqual(["dates-model"]);
+  });
+
+  it("lets a tenant's setting win over the step's and the default", () => {
+    expect(modelsFor(opts, "map", "acme")).toEqual(["acme-map", "acme-strong"]);
+    expect(modelsFor(opts, "dates", "acme")).toEqual(["dates-model"]);
+  });
+
+  it("reads both from the environment and refuses a malformed setting", () => {
+    const cfg = llmConfigFrom(
+      parseEnv({
+        OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+        LLM_MODELS: '{"intent": {"model": "tiny"}}',
+        LLM_TENANT_MODELS: '{"acme": {"edit": {"model": "big"}}}',
+      }),
+    )!;
+    expect(cfg.stepModels).toEqual({ intent: { model: "tiny" } });
+    expect(cfg.tenantModels).toEqual({ acme: { edit: { model: "big" } } });
+    expect(() => parseEnv({ LLM_MODELS: '{"summarise": {"model": "x"}}' })).toThrow(/expected/);
+    expect(() => parseEnv({ LLM_TENANT_MODELS: "not json" })).toThrow(/expected/);
+  });
+
+  it("asks the tenant's model for the tenant's request", async () => {
+    const { map, calls } = setup({
+      cheap: [],
+      tenantModels: { "online-retail": { map: { model: "strong" } } },
+      strong: [france],
+    });
+    const r = await map("loyal customers in France");
+    expect(calls).toEqual(["strong"]);
+    expect(conditionsOf(r.root!)[0]!.provenance.producer).toBe("llm/map@1 strong");
   });
 });

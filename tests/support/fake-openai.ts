@@ -28,6 +28,8 @@ export interface FakeRequest {
   system: string;
   /** How structured output was asked for. */
   method: "jsonSchema" | "functionCalling";
+  /** The structured output's name (json_schema name or forced tool): the skill's prompt, `map_1`. */
+  name: string;
 }
 
 export type Responder = (req: FakeRequest) => FakeReply;
@@ -35,7 +37,10 @@ export type Responder = (req: FakeRequest) => FakeReply;
 const ChatBody = z.object({
   model: z.string(),
   messages: z.array(z.object({ role: z.string(), content: z.unknown() })),
-  response_format: z.object({ type: z.string() }).passthrough().optional(),
+  response_format: z
+    .object({ type: z.string(), json_schema: z.object({ name: z.string() }).optional() })
+    .passthrough()
+    .optional(),
   tools: z.array(z.unknown()).optional(),
   tool_choice: z.object({ function: z.object({ name: z.string() }) }).optional(),
 });
@@ -139,6 +144,7 @@ export class FakeOpenAI {
         input,
         system: text(system?.content ?? ""),
         method: body.tools ? "functionCalling" : "jsonSchema",
+        name: body.tool_choice?.function.name ?? body.response_format?.json_schema?.name ?? "",
       };
       this.requests.push(req);
       if (this.latencyMs) await sleep(this.latencyMs);
