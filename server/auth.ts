@@ -3,7 +3,7 @@
  * handlers read or write is then scoped to `c.get("tenantId")`.
  */
 import { z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { authenticateApiKey, touchApiKey } from "../storage/api-keys.ts";
 import type { AppDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -51,4 +51,21 @@ export function auth(deps: AppDeps, tenantConfigs: TenantConfigs): MiddlewareHan
     }
     await next();
   };
+}
+
+/**
+ * The user a request acts for: the `user` it names, else its key's. A key that belongs to a
+ * user acts for that user only: naming another is refused (403), so one user's key can
+ * neither read nor erase another user's memory. A key of no user (a service's) may name any
+ * user of its tenant.
+ */
+export function actingUser(c: Context<ApiBindings>, named: string | undefined): string | null {
+  const own = c.get("keyUser");
+  if (own && named !== undefined && named !== own)
+    throw new ApiError(
+      403,
+      "user_mismatch",
+      "This API key belongs to a user and cannot act for another; leave out `user`.",
+    );
+  return named ?? own ?? null;
 }

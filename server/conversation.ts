@@ -21,6 +21,7 @@ import type { ConversationStateType } from "../state/conversation-state.ts";
 import { VersionConflictError } from "../state/context.ts";
 import type { Clarification } from "../state/graph-state.ts";
 import type { Session } from "../state/session.ts";
+import { actingUser } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 import { ApiError, dependencyUnavailable } from "./errors.ts";
 import type { ReleaseSlot } from "./run-limits.ts";
@@ -164,7 +165,7 @@ export async function runOnThread(
       const result = await runRequest(deps.services, {
         ...run.input,
         actor: `key:${c.get("keyId")}`,
-        user: run.input.user ?? c.get("keyUser") ?? undefined,
+        user: actingUser(c, run.input.user) ?? undefined,
         signal: c.req.raw.signal,
       });
       await finished(result);
@@ -199,7 +200,7 @@ export async function runOnThread(
       const result = await runRequest(deps.services, {
         ...run.input,
         actor: `key:${c.get("keyId")}`,
-        user: run.input.user ?? c.get("keyUser") ?? undefined,
+        user: actingUser(c, run.input.user) ?? undefined,
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === "step_started") {

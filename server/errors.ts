@@ -15,6 +15,7 @@ export const ErrorCode = z.enum([
   "validation_error",
   "unsupported_media_type",
   "unauthorized",
+  "user_mismatch",
   "not_found",
   "not_waiting",
   "thread_busy",

@@ -127,6 +127,33 @@ describe("remembered answers", () => {
     expect(later.recalled[0]?.answer).toBe(asked.clarification!.options[0]!.label);
   });
 
+  it("a key that belongs to a user cannot act for another: 403, and nothing read or erased", async () => {
+    const ana = someone();
+    const own = (await createApiKey(services.db.pool, "online-retail", { user: ana })).key;
+    await answer(await say("loyal customers in France", undefined, own), { answer: 1 }, own);
+    const before = await memoryOf(undefined, own);
+    expect(before.answers).toHaveLength(1);
+    const other = someone();
+    const peek = await call(`/v1/memory?user=${encodeURIComponent(other)}`, { key: own });
+    expect(peek.status).toBe(403);
+    expect(((await peek.json()) as { error: { code: string } }).error.code).toBe("user_mismatch");
+    const erase = await call(`/v1/memory?user=${encodeURIComponent(other)}`, {
+      key: own,
+      method: "DELETE",
+    });
+    expect(erase.status).toBe(403);
+    const thread = (await (await call("/v1/threads", { key: own, json: {} })).json()) as {
+      id: string;
+    };
+    const posing = await call(`/v1/threads/${thread.id}/messages`, {
+      key: own,
+      json: { text: "loyal customers in Spain", user: other },
+    });
+    expect(posing.status).toBe(403);
+    // Naming itself is fine, and what it remembered is intact.
+    expect((await memoryOf(ana, own)).answers).toEqual(before.answers);
+  });
+
   it("remember: none keeps nothing", async () => {
     const ana = someone();
     const asked = await say("loyal customers in France", ana);

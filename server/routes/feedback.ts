@@ -14,6 +14,7 @@ import { appendAudit } from "../../storage/audit.ts";
 import { insertCorrections, insertFeedback, listCorrections } from "../../storage/feedback.ts";
 import { getSegment } from "../../storage/segments.ts";
 import { getThread } from "../../storage/threads.ts";
+import { actingUser } from "../auth.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError, errorResponses, notFound } from "../errors.ts";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "../router.ts";
@@ -141,7 +142,7 @@ export function feedbackRouter(deps: AppDeps) {
         throw new ApiError(400, "validation_error", "body.corrected.root: not a valid rule tree");
       corrected = parsed.data;
     }
-    const userId = body.user ?? c.get("keyUser") ?? null;
+    const userId = actingUser(c, body.user);
     const stored = await insertFeedback(pool, {
       tenantId,
       userId,

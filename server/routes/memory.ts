@@ -6,14 +6,13 @@
  * or erases an entry (404, as for an id that does not exist).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { Preferences } from "../../state/memory.ts";
 import { appendAudit } from "../../storage/audit.ts";
+import { actingUser } from "../auth.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError, errorResponses, notFound } from "../errors.ts";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "../router.ts";
 import { RecalledSchema, UserField } from "../schemas.ts";
-import type { ApiBindings } from "../types.ts";
 
 const tags = ["Memory"];
 
@@ -112,9 +111,7 @@ const putPreferencesRoute = createRoute({
 });
 
 /** The request's user: the one it names, else the key's; null for neither. */
-function userOf(c: Context<ApiBindings>, named: string | undefined): string | null {
-  return named ?? c.get("keyUser") ?? null;
-}
+const userOf = actingUser;
 
 function noUser(): ApiError {
   return new ApiError(
