@@ -114,6 +114,8 @@ const EMPTY_HITS: readonly CatalogHit[] = Object.freeze([]);
 
 export class CatalogRetriever implements CatalogLookup {
   readonly embedder: Embedder;
+  /** The catalog's tenant: the partition its name vectors are kept under. */
+  readonly tenant: string;
   /** What the answers depend on (catalog, texts, embedder): keys the search memo. */
   readonly fingerprint: string;
   private readonly docs: Doc[] = [];
@@ -139,6 +141,7 @@ export class CatalogRetriever implements CatalogLookup {
   private readonly textCorpora = new Map<string, TextCorpus>();
 
   constructor(catalog: TenantCatalog, options: CatalogRetrieverOptions = {}) {
+    this.tenant = catalog.tenant;
     const names: string[] = [];
     const nameDoc: number[] = [];
     // Words of each name, computed once for the exact key and the lexical index.
