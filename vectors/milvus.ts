@@ -204,9 +204,13 @@ export class MilvusVectorStore implements VectorStore {
       timeout: this.timeoutMs,
     });
     ok(res.status, `search ${collection_name}`);
-    return (
-      res.results as { score: number; record_id: string; text: string; meta: VectorMeta }[]
-    ).map((r) => ({ id: r.record_id, score: r.score, text: r.text, meta: r.meta ?? {} }));
+    // One query vector: `results` is that query's hits, the output fields beside the score.
+    return res.results.map((r) => ({
+      id: String(r.record_id),
+      score: r.score,
+      text: String(r.text ?? ""),
+      meta: (r.meta ?? {}) as VectorMeta,
+    }));
   }
 
   async delete(deletion: VectorDeletion): Promise<number> {

@@ -1,0 +1,222 @@
+/**
+ * Retrieval benchmark: recall@5 of catalog values on a labelled set (retrieval-labels.jsonl:
+ * a phrase and the value(s) it means) and latency per search, for each way of searching:
+ *
+ *   - hybrid, in process: CatalogRetriever.search, what the parser uses today (first call per
+ *     phrase, i.e. not served by the search memo);
+ *   - hybrid through the VectorStore interface (CatalogVectorSearch) over the in-process store,
+ *     and over Milvus when MILVUS_ADDRESS is set (printed as skipped otherwise);
+ *   - vector only (the store's top 5) and lexical only (what the breaker falls back to).
+ *
+ *   DATABASE_URL=postgres://... npm run bench:retrieval [-- runs=5]
+ *
+ * Needs the online-retail warehouse loaded (`segment load`). Timings are printed, never
+ * asserted. Recipes have no labelled set yet (nothing produces them): the kind is ready.
+ */
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { loadOnlineRetailCatalog } from "../catalog/online-retail.ts";
+import { CatalogRetriever, type CatalogHit } from "../catalog/retriever.ts";
+import { CatalogVectorSearch } from "../catalog/vector-search.ts";
+import { parseEnv } from "../state/config.ts";
+import { InProcessVectorStore } from "../vectors/in-process.ts";
+import { MilvusVectorStore } from "../vectors/milvus.ts";
+import type { VectorStore } from "../vectors/store.ts";
+
+const RUNS = Number(process.argv[2] ?? 5);
+const K = 5;
+
+interface Label {
+  phrase: string;
+  expected: { facetId: string; value: string }[];
+  kind: string;
+}
+
+const labels: Label[] = readFileSync(new URL("./retrieval-labels.jsonl", import.meta.url), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l) as Label);
+
+const keyOf = (h: { facetId: string; value?: string }) => `${h.facetId}:${h.value ?? ""}`;
+
+/** Share of the expected values found in the top K (at most K can be). */
+function recall(label: Label, found: readonly string[]): number {
+  const top = new Set(found.slice(0, K));
+  const hit = label.expected.filter((e) => top.has(keyOf(e))).length;
+  return hit / Math.min(K, label.expected.length);
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+interface ModeResult {
+  mode: string;
+  recalls: number[];
+  top1: number;
+  times: number[];
+}
+
+type Search = (phrase: string) => Promise<string[]> | string[];
+
+async function measure(mode: string, runs: number, search: Search): Promise<ModeResult> {
+  const times: number[] = [];
+  let recalls: number[] = [];
+  let top1 = 0;
+  for (let run = 0; run < runs; run++) {
+    const pass: number[] = [];
+    top1 = 0;
+    for (const label of labels) {
+      const started = performance.now();
+      const found = await search(label.phrase);
+      times.push(performance.now() - started);
+      pass.push(recall(label, found));
+      if (label.expected.some((e) => keyOf(e) === found[0])) top1++;
+    }
+    recalls = pass;
+  }
+  return { mode, recalls, top1, times };
+}
+
+const hitsKeys = (hits: readonly CatalogHit[]) => hits.map(keyOf);
+
+async function main(): Promise<void> {
+  const env = parseEnv();
+  if (!env.DATABASE_URL)
+    throw new Error("set DATABASE_URL to a database with the warehouse loaded");
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL });
+  const { catalog, productNames } = await loadOnlineRetailCatalog(pool).finally(() => pool.end());
+
+  for (const l of labels) {
+    for (const e of l.expected) {
+      const facet = catalog.facets.find((f) => f.id === e.facetId);
+      if (!facet?.values?.some((v) => v.value === e.value)) {
+        throw new Error(`label "${l.phrase}": ${keyOf(e)} is not in the catalog`);
+      }
+    }
+  }
+
+  const retriever = new CatalogRetriever(catalog, { texts: { product_word: productNames } });
+  const opts = { limit: K, target: "value" as const };
+  const results: ModeResult[] = [];
+  const notes: string[] = [];
+
+  // The memo serves repeats of a phrase, so the parser's path is timed on first calls only.
+  results.push(
+    await measure("hybrid, in process (CatalogRetriever.search)", 1, (p) =>
+      hitsKeys(retriever.search(p, opts)),
+    ),
+  );
+  results.push(
+    await measure("lexical only (breaker open)", RUNS, (p) =>
+      hitsKeys(retriever.searchWith(p, opts, undefined)),
+    ),
+  );
+
+  const stores: { label: string; open: () => Promise<VectorStore> }[] = [
+    {
+      label: "in-process store",
+      open: async () => new InProcessVectorStore(retriever.embedder.dimension),
+    },
+  ];
+  if (env.MILVUS_ADDRESS) {
+    stores.push({
+      label: `milvus ${env.MILVUS_ADDRESS}`,
+      open: async () =>
+        new MilvusVectorStore({
+          address: env.MILVUS_ADDRESS!,
+          token: env.MILVUS_TOKEN,
+          database: env.MILVUS_DATABASE,
+          dimension: retriever.embedder.dimension,
+          collectionPrefix: `${env.MILVUS_COLLECTION_PREFIX}bench_`,
+          timeoutMs: env.MILVUS_TIMEOUT_MS,
+        }),
+    });
+  } else {
+    notes.push("Milvus skipped: MILVUS_ADDRESS is not set");
+  }
+
+  for (const { label, open } of stores) {
+    const store = await open();
+    try {
+      // No breaker timeout in the benchmark: a slow store should show as slow, not as lexical.
+      const search = new CatalogVectorSearch(retriever, store, {
+        candidates: env.VECTOR_SEARCH_CANDIDATES,
+        timeoutMs: 60_000,
+      });
+      const started = performance.now();
+      const count = await search.index();
+      notes.push(
+        `${label}: indexed ${count} name vectors in ${(performance.now() - started).toFixed(0)} ms`,
+      );
+      results.push(
+        await measure(
+          `hybrid via VectorStore, ${label}, top ${env.VECTOR_SEARCH_CANDIDATES}`,
+          RUNS,
+          async (p) => {
+            const r = await search.search(p, opts);
+            if (r.source !== "hybrid")
+              throw new Error(`${label} fell back to lexical (${r.reason})`);
+            return hitsKeys(r.hits);
+          },
+        ),
+      );
+      results.push(
+        await measure(`vector only, ${label}`, RUNS, async (p) => {
+          const vector = retriever.embedder.embed([p])[0]!;
+          // Names of facets (not values) are in the store too; keep the first K value names.
+          const matches = await store.search({
+            kind: "catalog_value",
+            tenant: catalog.tenant,
+            vector,
+            k: 4 * K,
+          });
+          const keys = matches
+            .filter((m) => m.meta.value !== undefined)
+            .map((m) => `${m.meta.facetId}:${m.meta.value}`);
+          return [...new Set(keys)];
+        }),
+      );
+      await store.delete({ kind: "catalog_value", tenant: catalog.tenant });
+      if (store instanceof MilvusVectorStore) await store.dropCollections();
+    } finally {
+      await store.close();
+    }
+  }
+
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(
+    `catalog ${catalog.tenant}: ${retriever.stats.documents} documents, ${retriever.stats.vectors} name vectors; ` +
+      `${labels.length} labelled phrases; embedder ${retriever.embedder.id.slice(0, 40)}…; ${RUNS} runs; node ${process.version}`,
+  );
+  console.table(
+    results.map((r) => ({
+      mode: r.mode,
+      "recall@5": mean(r.recalls).toFixed(3),
+      "top-1": `${r.top1}/${labels.length}`,
+      searches: r.times.length,
+      median_ms: quantile(r.times, 0.5).toFixed(3),
+      p95_ms: quantile(r.times, 0.95).toFixed(3),
+    })),
+  );
+  const kinds = [...new Set(labels.map((l) => l.kind))];
+  console.log("recall@5 by kind of phrase:");
+  console.table(
+    results.map((r) => ({
+      mode: r.mode.split(",")[0] + (r.mode.includes("milvus") ? " (milvus)" : ""),
+      ...Object.fromEntries(
+        kinds.map((k) => {
+          const idx = labels.flatMap((l, i) => (l.kind === k ? [i] : []));
+          return [`${k} (${idx.length})`, mean(idx.map((i) => r.recalls[i]!)).toFixed(2)];
+        }),
+      ),
+    })),
+  );
+  notes.push(
+    'recipes: no labelled set yet (nothing saves recipes); the store\'s kind "recipe" is ready',
+  );
+  for (const n of notes) console.log(`• ${n}`);
+}
+
+await main();
