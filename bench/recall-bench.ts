@@ -18,9 +18,11 @@ import pg from "pg";
 import { loadOnlineRetailCatalog } from "../catalog/online-retail.ts";
 import { CatalogRetriever, type CatalogHit } from "../catalog/retriever.ts";
 import { CatalogVectorSearch } from "../catalog/vector-search.ts";
-import { parseEnv } from "../state/config.ts";
+import { parseEnv, vectorConfigFrom } from "../state/config.ts";
 import { InProcessVectorStore } from "../vectors/in-process.ts";
 import { MilvusVectorStore } from "../vectors/milvus.ts";
+import { offlineEmbedder, type TextEmbedder } from "../vectors/embedder.ts";
+import { createTextEmbedder } from "../vectors/index.ts";
 import type { VectorStore } from "../vectors/store.ts";
 
 const RUNS = Number(process.argv[2] ?? 5);
@@ -114,21 +116,28 @@ async function main(): Promise<void> {
     ),
   );
 
-  const stores: { label: string; open: () => Promise<VectorStore> }[] = [
-    {
-      label: "in-process store",
-      open: async () => new InProcessVectorStore(retriever.embedder.dimension),
-    },
+  // Embedding spaces: the offline embedder, and the configured model when there is one.
+  const offline = offlineEmbedder(retriever.embedder);
+  const remote = createTextEmbedder(vectorConfigFrom(env), retriever.embedder);
+  const spaces: { label: string; embedder: TextEmbedder }[] = [
+    { label: "offline", embedder: offline },
+  ];
+  if (remote.embedder.id !== offline.id)
+    spaces.push({ label: remote.embedder.id, embedder: remote.embedder });
+  else notes.push("remote embedder skipped: EMBEDDINGS_MODEL and OPENAI_BASE_URL are not both set");
+
+  const stores: { label: string; open: (dimension: number) => VectorStore }[] = [
+    { label: "in-process store", open: (dimension) => new InProcessVectorStore(dimension) },
   ];
   if (env.MILVUS_ADDRESS) {
     stores.push({
       label: `milvus ${env.MILVUS_ADDRESS}`,
-      open: async () =>
+      open: (dimension) =>
         new MilvusVectorStore({
           address: env.MILVUS_ADDRESS!,
           token: env.MILVUS_TOKEN,
           database: env.MILVUS_DATABASE,
-          dimension: retriever.embedder.dimension,
+          dimension,
           collectionPrefix: `${env.MILVUS_COLLECTION_PREFIX}bench_`,
           timeoutMs: env.MILVUS_TIMEOUT_MS,
         }),
@@ -137,49 +146,62 @@ async function main(): Promise<void> {
     notes.push("Milvus skipped: MILVUS_ADDRESS is not set");
   }
 
-  for (const { label, open } of stores) {
-    const store = await open();
+  for (const space of spaces) {
+    for (const { label, open } of stores) {
+      results.push(
+        ...(await storeModes(
+          `${label}, ${space.label}`,
+          open(space.embedder.dimension),
+          space.embedder,
+        )),
+      );
+    }
+  }
+  await remote.close();
+
+  async function storeModes(
+    label: string,
+    store: VectorStore,
+    embedder: TextEmbedder,
+  ): Promise<ModeResult[]> {
     try {
       // No breaker timeout in the benchmark: a slow store should show as slow, not as lexical.
       const search = new CatalogVectorSearch(retriever, store, {
         candidates: env.VECTOR_SEARCH_CANDIDATES,
         timeoutMs: 60_000,
+        embedder: embedder === offline ? undefined : embedder,
       });
       const started = performance.now();
       const count = await search.index();
       notes.push(
         `${label}: indexed ${count} name vectors in ${(performance.now() - started).toFixed(0)} ms`,
       );
-      results.push(
-        await measure(
-          `hybrid via VectorStore, ${label}, top ${env.VECTOR_SEARCH_CANDIDATES}`,
-          RUNS,
-          async (p) => {
-            const r = await search.search(p, opts);
-            if (r.source !== "hybrid")
-              throw new Error(`${label} fell back to lexical (${r.reason})`);
-            return hitsKeys(r.hits);
-          },
-        ),
+      const hybrid = await measure(
+        `hybrid via VectorStore, ${label}, top ${env.VECTOR_SEARCH_CANDIDATES}`,
+        RUNS,
+        async (p) => {
+          const r = await search.search(p, opts);
+          if (r.source !== "hybrid") throw new Error(`${label} fell back to lexical (${r.reason})`);
+          return hitsKeys(r.hits);
+        },
       );
-      results.push(
-        await measure(`vector only, ${label}`, RUNS, async (p) => {
-          const vector = retriever.embedder.embed([p])[0]!;
-          // Names of facets (not values) are in the store too; keep the first K value names.
-          const matches = await store.search({
-            kind: "catalog_value",
-            tenant: catalog.tenant,
-            vector,
-            k: 4 * K,
-          });
-          const keys = matches
-            .filter((m) => m.meta.value !== undefined)
-            .map((m) => `${m.meta.facetId}:${m.meta.value}`);
-          return [...new Set(keys)];
-        }),
-      );
+      const vectorOnly = await measure(`vector only, ${label}`, RUNS, async (p) => {
+        const [vector] = await embedder.embed([p]);
+        // Names of facets (not values) are in the store too; keep the first K value names.
+        const matches = await store.search({
+          kind: "catalog_value",
+          tenant: catalog.tenant,
+          vector: vector!,
+          k: 4 * K,
+        });
+        const keys = matches
+          .filter((m) => m.meta.value !== undefined)
+          .map((m) => `${m.meta.facetId}:${m.meta.value}`);
+        return [...new Set(keys)];
+      });
       await store.delete({ kind: "catalog_value", tenant: catalog.tenant });
       if (store instanceof MilvusVectorStore) await store.dropCollections();
+      return [hybrid, vectorOnly];
     } finally {
       await store.close();
     }
@@ -204,7 +226,7 @@ async function main(): Promise<void> {
   console.log("recall@5 by kind of phrase:");
   console.table(
     results.map((r) => ({
-      mode: r.mode.split(",")[0] + (r.mode.includes("milvus") ? " (milvus)" : ""),
+      mode: r.mode.replace(/, top \d+$/, ""),
       ...Object.fromEntries(
         kinds.map((k) => {
           const idx = labels.flatMap((l, i) => (l.kind === k ? [i] : []));
