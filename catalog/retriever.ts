@@ -3,16 +3,15 @@
  * lookups and grounding helpers the rules-based parser calls for every n-gram of a request.
  */
 import type { CatalogHit, CatalogLookup, SearchOptions } from "./lookup.ts";
-import MiniSearch, { type Options } from "minisearch";
+import type MiniSearch from "minisearch";
 import type { FacetKind, TenantCatalog } from "../state/catalog.ts";
 import { InProcessVectorStore, type LocalVectors } from "../vectors/in-process.ts";
 import type { VectorMeta } from "../vectors/store.ts";
 import { HashedNgramEmbedder, type Embedder } from "./embedder.ts";
-import { loadBuiltIndex, saveBuiltIndex } from "./index-cache.ts";
+import { buildIndexes, isCodeLike, type IndexedName } from "./index-build.ts";
 import { catalogFingerprint, memoisedSearch } from "./search-memo.ts";
 import {
   keyOf,
-  lexicalTerm,
   maxEdits,
   normalizePhrase,
   stem,
@@ -95,19 +94,6 @@ interface TextCorpus {
   starts: Int32Array;
   cache: Map<string, number>;
 }
-
-interface IndexedName {
-  id: number;
-  text: string;
-}
-
-const LEXICAL_OPTIONS: Options<IndexedName> = {
-  fields: ["text"],
-  // Documents are indexed pre-split by `words`; queries are split by `words` at search time.
-  tokenize: (text) => text.split(" "),
-  processTerm: lexicalTerm,
-  searchOptions: { tokenize: words },
-};
 
 const TEXT_CACHE_LIMIT = 10_000;
 const EMPTY_HITS: readonly CatalogHit[] = Object.freeze([]);
@@ -559,81 +545,6 @@ export class CatalogRetriever implements CatalogLookup {
   texts(facetId: string): readonly string[] {
     return this.sourceTexts.get(facetId) ?? [];
   }
-}
-
-/**
- * The embedder fitted to the catalog, the name vectors and the lexical index: the dear parts,
- * from disk when an earlier start stored this catalog's (index-cache.ts), else built (and then
- * stored). Only the default embedder's fit can be stored.
- */
-function buildIndexes(
-  tenant: string,
-  fingerprint: string,
-  base: Embedder,
-  fit: boolean,
-  indexDir: string | undefined,
-  input: { embedded: string[]; names: string[]; nameWords: string[] },
-): { embedder: Embedder; vectors: Float32Array; lexical: MiniSearch<IndexedName> } {
-  const hashed = fit && base instanceof HashedNgramEmbedder ? base : undefined;
-  const cacheDir = hashed === undefined ? undefined : indexDir;
-  const stored = cacheDir === undefined ? undefined : loadBuiltIndex(cacheDir, tenant, fingerprint);
-  if (
-    hashed !== undefined &&
-    stored !== undefined &&
-    stored.vectors.length === input.embedded.length * hashed.dimension
-  ) {
-    return {
-      embedder: hashed.withFit(stored.fit),
-      vectors: stored.vectors,
-      lexical: MiniSearch.loadJS<IndexedName>(stored.lexical, LEXICAL_OPTIONS),
-    };
-  }
-  const { embedded, names, nameWords } = input;
-  let embedder: Embedder;
-  let vectors: Float32Array;
-  if (hashed !== undefined) {
-    ({ embedder, matrix: vectors } = hashed.fitTransform(embedded));
-  } else {
-    embedder = fit && base.fitted !== undefined ? base.fitted(embedded) : base;
-    vectors = embedAll(embedder, embedded);
-  }
-  const lexical = new MiniSearch<IndexedName>(LEXICAL_OPTIONS);
-  lexical.addAll(
-    nameWords
-      .map((text, id) => ({ id, text }))
-      .filter((n) => n.text !== "" && !isCodeLike(names[n.id]!)),
-  );
-  const fitted = embedder instanceof HashedNgramEmbedder ? embedder.fitState() : undefined;
-  if (cacheDir !== undefined && fitted !== undefined) {
-    saveBuiltIndex(cacheDir, tenant, fingerprint, {
-      fit: fitted,
-      vectors,
-      lexical: lexical.toJSON(),
-    });
-  }
-  return { embedder, vectors, lexical };
-}
-
-function embedAll(embedder: Embedder, texts: string[]): Float32Array {
-  const dim = embedder.dimension;
-  const matrix = new Float32Array(texts.length * dim);
-  if (embedder instanceof HashedNgramEmbedder) {
-    // Straight into the matrix: no per-name array for thousands of product names.
-    texts.forEach((t, i) => embedder.embedInto(t, matrix, i * dim));
-    return matrix;
-  }
-  embedder.embed(texts).forEach((row, i) => {
-    if (row.length !== dim) {
-      throw new RangeError(`embedder ${embedder.id} returned ${row.length} dims, not ${dim}`);
-    }
-    matrix.set(row, i * dim);
-  });
-  return matrix;
-}
-
-/** Stock codes and other identifiers: exact-lookup material, noise for n-gram vectors and BM25. */
-function isCodeLike(name: string): boolean {
-  return /^[\p{L}\p{N}-]*\p{N}[\p{L}\p{N}-]*$/u.test(name.trim());
 }
 
 function normalizeText(text: string): string {
