@@ -3,14 +3,15 @@
  * lookups and grounding helpers the rules-based parser calls for every n-gram of a request.
  */
 import type { CatalogHit, CatalogLookup, SearchOptions } from "./lookup.ts";
-import MiniSearch, { type Options } from "minisearch";
+import type MiniSearch from "minisearch";
 import type { FacetKind, TenantCatalog } from "../state/catalog.ts";
+import { InProcessVectorStore, type LocalVectors } from "../vectors/in-process.ts";
+import type { VectorMeta } from "../vectors/store.ts";
 import { HashedNgramEmbedder, type Embedder } from "./embedder.ts";
-import { loadBuiltIndex, saveBuiltIndex } from "./index-cache.ts";
+import { buildIndexes, isCodeLike, type IndexedName } from "./index-build.ts";
 import { catalogFingerprint, memoisedSearch } from "./search-memo.ts";
 import {
   keyOf,
-  lexicalTerm,
   maxEdits,
   normalizePhrase,
   stem,
@@ -56,6 +57,21 @@ export interface CatalogRetrieverOptions {
    * Default: none, build every time.
    */
   indexDir?: string;
+  /**
+   * Where the name vectors are kept and scored: kind "catalog_value", partition the catalog's
+   * tenant. Default: a store of this retriever's own. The parser's probes are synchronous, so
+   * only the in-process store serves `search`; a remote store is searched through
+   * catalog/vector-search.ts.
+   */
+  vectorStore?: InProcessVectorStore;
+}
+
+/** An embedded name as the vector store holds it: what `CatalogRetriever.vectorRows` lists. */
+export interface CatalogVectorRow {
+  /** Stable across restarts for the same catalog: facet, value and name. */
+  id: string;
+  text: string;
+  meta: VectorMeta;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -79,24 +95,13 @@ interface TextCorpus {
   cache: Map<string, number>;
 }
 
-interface IndexedName {
-  id: number;
-  text: string;
-}
-
-const LEXICAL_OPTIONS: Options<IndexedName> = {
-  fields: ["text"],
-  // Documents are indexed pre-split by `words`; queries are split by `words` at search time.
-  tokenize: (text) => text.split(" "),
-  processTerm: lexicalTerm,
-  searchOptions: { tokenize: words },
-};
-
 const TEXT_CACHE_LIMIT = 10_000;
 const EMPTY_HITS: readonly CatalogHit[] = Object.freeze([]);
 
 export class CatalogRetriever implements CatalogLookup {
   readonly embedder: Embedder;
+  /** The catalog's tenant: the partition its name vectors are kept under. */
+  readonly tenant: string;
   /** What the answers depend on (catalog, texts, embedder): keys the search memo. */
   readonly fingerprint: string;
   private readonly docs: Doc[] = [];
@@ -108,8 +113,11 @@ export class CatalogRetriever implements CatalogLookup {
   private readonly nameText: string[] = [];
   private readonly nameKey: string[] = [];
   private readonly nameRow: Int32Array;
-  /** Row-major `rows × dimension` matrix of L2-normalised name vectors. */
-  private readonly vectors: Float32Array;
+  /** The name vectors, by row, in the vector store (scored there). */
+  private readonly vectors: LocalVectors;
+  /** The same rows as the store keeps them, row-major `rows × dimension`, L2-normalised. */
+  private readonly matrix: Float32Array;
+  private readonly rows: CatalogVectorRow[];
   /** Normalised key → frozen exact hits, and the name index behind each hit. */
   private readonly exactIndex = new Map<string, { hits: readonly CatalogHit[]; names: number[] }>();
   private readonly lexicalIndex: MiniSearch<IndexedName>;
@@ -119,6 +127,7 @@ export class CatalogRetriever implements CatalogLookup {
   private readonly textCorpora = new Map<string, TextCorpus>();
 
   constructor(catalog: TenantCatalog, options: CatalogRetrieverOptions = {}) {
+    this.tenant = catalog.tenant;
     const names: string[] = [];
     const nameDoc: number[] = [];
     // Words of each name, computed once for the exact key and the lexical index.
@@ -159,13 +168,25 @@ export class CatalogRetriever implements CatalogLookup {
     });
     ({
       embedder: this.embedder,
-      vectors: this.vectors,
+      vectors: this.matrix,
       lexical: this.lexicalIndex,
     } = buildIndexes(catalog.tenant, this.fingerprint, base, fit, options.indexDir, {
       embedded,
       names,
       nameWords,
     }));
+    this.rows = this.vectorRowsOf(embedded.length);
+    const store = options.vectorStore ?? new InProcessVectorStore(this.embedder.dimension);
+    this.vectors = store.replaceNow(
+      "catalog_value",
+      catalog.tenant,
+      {
+        ids: this.rows.map((r) => r.id),
+        texts: this.rows.map((r) => r.text),
+        metas: this.rows.map((r) => r.meta),
+      },
+      this.matrix,
+    );
 
     this.buildExactIndex();
     this.buildTextCorpora(catalog, options.texts ?? {});
@@ -181,7 +202,7 @@ export class CatalogRetriever implements CatalogLookup {
     return {
       documents: this.docs.length,
       names: this.nameText.length,
-      vectors: this.vectors.length / this.embedder.dimension,
+      vectors: this.vectors.size,
       vectorBytes: this.vectors.byteLength,
     };
   }
@@ -201,6 +222,51 @@ export class CatalogRetriever implements CatalogLookup {
   }
 
   private searchUncached(query: string, opts: SearchOptions): CatalogHit[] {
+    return this.rank(
+      query,
+      opts,
+      this.vectors.scores(this.embedder.embed([query])[0]!),
+      LEXICAL_WEIGHT,
+    );
+  }
+
+  /**
+   * The embedded names as a vector store keeps them (row order), with their vectors from this
+   * retriever's embedder: what catalog/vector-search.ts copies into a remote store.
+   */
+  vectorRows(): readonly CatalogVectorRow[] {
+    return this.rows;
+  }
+
+  /** The vector of row `row` of `vectorRows()` (a view: not to be changed). */
+  rowVector(row: number): Float32Array {
+    const dim = this.embedder.dimension;
+    return this.matrix.subarray(row * dim, (row + 1) * dim);
+  }
+
+  /**
+   * `search` with the vector half given: cosines by `vectorRows()` row from another store
+   * (rows it did not return count 0), or none at all, when the vector store is unavailable:
+   * then the lexical score stands alone (weight 1), so exact and close lexical matches still
+   * reach `MIN_LINK_SCORE`. Not memoised: the answer depends on the store.
+   */
+  searchWith(
+    query: string,
+    opts: SearchOptions,
+    rowScores: Float32Array | undefined,
+  ): CatalogHit[] {
+    return rowScores === undefined
+      ? this.rank(query, opts, new Float32Array(this.rows.length), 1)
+      : this.rank(query, opts, rowScores, LEXICAL_WEIGHT);
+  }
+
+  private rank(
+    query: string,
+    opts: SearchOptions,
+    vector: Float32Array,
+    lexicalWeight: number,
+  ): CatalogHit[] {
+    const vectorWeight = 1 - lexicalWeight;
     const limit = opts.limit ?? 10;
     const minScore = opts.minScore ?? 0;
     const key = normalizePhrase(query);
@@ -213,7 +279,6 @@ export class CatalogRetriever implements CatalogLookup {
     }
 
     const lexical = this.lexicalScores(query, allowed);
-    const vector = this.vectorScores(query);
     const { nameRow } = this;
 
     // Typed arrays rather than `docs[d].firstName`: the loop over every document is ~8x faster.
@@ -230,7 +295,7 @@ export class CatalogRetriever implements CatalogLookup {
         const row = nameRow[n]!;
         const vec = row >= 0 ? Math.max(0, Math.min(1, vector[row]!)) : 0;
         const lex = lexical[n]!;
-        const fused = LEXICAL_WEIGHT * lex + VECTOR_WEIGHT * vec;
+        const fused = lexicalWeight * lex + vectorWeight * vec;
         if (fused > bestScore) {
           best = n;
           bestScore = fused;
@@ -356,6 +421,25 @@ export class CatalogRetriever implements CatalogLookup {
     this.docs.push({ ...doc, firstName, nameCount: names.length - firstName });
   }
 
+  /** Row `r` is the `r`-th embedded name (nameRow order). */
+  private vectorRowsOf(count: number): CatalogVectorRow[] {
+    const rows = new Array<CatalogVectorRow>(count);
+    for (let n = 0; n < this.nameText.length; n++) {
+      const row = this.nameRow[n]!;
+      if (row < 0) continue;
+      const doc = this.docs[this.nameDoc[n]!]!;
+      const meta: Record<string, string> = {
+        facetId: doc.facetId,
+        label: doc.label,
+        kind: doc.facetKind,
+      };
+      if (doc.value !== undefined) meta.value = doc.value;
+      const text = this.nameText[n]!;
+      rows[row] = { id: JSON.stringify([doc.facetId, doc.value ?? null, text]), text, meta };
+    }
+    return rows;
+  }
+
   private buildExactIndex(): void {
     const byKey = new Map<string, { hits: CatalogHit[]; names: number[] }>();
     for (let n = 0; n < this.nameText.length; n++) {
@@ -394,32 +478,6 @@ export class CatalogRetriever implements CatalogLookup {
       if (target === "value" && doc.value === undefined) return false;
       return true;
     };
-  }
-
-  /** Cosine of the query with every embedded name, by vector row. */
-  private vectorScores(query: string): Float32Array {
-    const q = this.embedder.embed([query])[0]!;
-    const dim = this.embedder.dimension;
-    // The query vector is sparse (its n-grams fill a few dozen to a few hundred of the
-    // buckets), so each row's dot product only visits the query's non-zeros.
-    let nnz = 0;
-    for (let i = 0; i < dim; i++) if (q[i] !== 0) nnz++;
-    const idx = new Int32Array(nnz);
-    const val = new Float32Array(nnz);
-    for (let i = 0, k = 0; i < dim; i++) {
-      if (q[i] === 0) continue;
-      idx[k] = i;
-      val[k++] = q[i]!;
-    }
-    const m = this.vectors;
-    const rows = m.length / dim;
-    const scores = new Float32Array(rows);
-    for (let r = 0, base = 0; r < rows; r++, base += dim) {
-      let dot = 0;
-      for (let k = 0; k < nnz; k++) dot += val[k]! * m[base + idx[k]!]!;
-      scores[r] = dot;
-    }
-    return scores;
   }
 
   /** Lexical score 0..1 of every name, by name index; 0 where no query term matched. */
@@ -487,81 +545,6 @@ export class CatalogRetriever implements CatalogLookup {
   texts(facetId: string): readonly string[] {
     return this.sourceTexts.get(facetId) ?? [];
   }
-}
-
-/**
- * The embedder fitted to the catalog, the name vectors and the lexical index: the dear parts,
- * from disk when an earlier start stored this catalog's (index-cache.ts), else built (and then
- * stored). Only the default embedder's fit can be stored.
- */
-function buildIndexes(
-  tenant: string,
-  fingerprint: string,
-  base: Embedder,
-  fit: boolean,
-  indexDir: string | undefined,
-  input: { embedded: string[]; names: string[]; nameWords: string[] },
-): { embedder: Embedder; vectors: Float32Array; lexical: MiniSearch<IndexedName> } {
-  const hashed = fit && base instanceof HashedNgramEmbedder ? base : undefined;
-  const cacheDir = hashed === undefined ? undefined : indexDir;
-  const stored = cacheDir === undefined ? undefined : loadBuiltIndex(cacheDir, tenant, fingerprint);
-  if (
-    hashed !== undefined &&
-    stored !== undefined &&
-    stored.vectors.length === input.embedded.length * hashed.dimension
-  ) {
-    return {
-      embedder: hashed.withFit(stored.fit),
-      vectors: stored.vectors,
-      lexical: MiniSearch.loadJS<IndexedName>(stored.lexical, LEXICAL_OPTIONS),
-    };
-  }
-  const { embedded, names, nameWords } = input;
-  let embedder: Embedder;
-  let vectors: Float32Array;
-  if (hashed !== undefined) {
-    ({ embedder, matrix: vectors } = hashed.fitTransform(embedded));
-  } else {
-    embedder = fit && base.fitted !== undefined ? base.fitted(embedded) : base;
-    vectors = embedAll(embedder, embedded);
-  }
-  const lexical = new MiniSearch<IndexedName>(LEXICAL_OPTIONS);
-  lexical.addAll(
-    nameWords
-      .map((text, id) => ({ id, text }))
-      .filter((n) => n.text !== "" && !isCodeLike(names[n.id]!)),
-  );
-  const fitted = embedder instanceof HashedNgramEmbedder ? embedder.fitState() : undefined;
-  if (cacheDir !== undefined && fitted !== undefined) {
-    saveBuiltIndex(cacheDir, tenant, fingerprint, {
-      fit: fitted,
-      vectors,
-      lexical: lexical.toJSON(),
-    });
-  }
-  return { embedder, vectors, lexical };
-}
-
-function embedAll(embedder: Embedder, texts: string[]): Float32Array {
-  const dim = embedder.dimension;
-  const matrix = new Float32Array(texts.length * dim);
-  if (embedder instanceof HashedNgramEmbedder) {
-    // Straight into the matrix: no per-name array for thousands of product names.
-    texts.forEach((t, i) => embedder.embedInto(t, matrix, i * dim));
-    return matrix;
-  }
-  embedder.embed(texts).forEach((row, i) => {
-    if (row.length !== dim) {
-      throw new RangeError(`embedder ${embedder.id} returned ${row.length} dims, not ${dim}`);
-    }
-    matrix.set(row, i * dim);
-  });
-  return matrix;
-}
-
-/** Stock codes and other identifiers: exact-lookup material, noise for n-gram vectors and BM25. */
-function isCodeLike(name: string): boolean {
-  return /^[\p{L}\p{N}-]*\p{N}[\p{L}\p{N}-]*$/u.test(name.trim());
 }
 
 function normalizeText(text: string): string {

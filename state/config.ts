@@ -188,6 +188,106 @@ export function llmConfigFrom(env: AppEnv): LlmConfig | null {
   };
 }
 
+/**
+ * The vector store and the remote embedder. Without MILVUS_ADDRESS the vectors stay in
+ * process (the default); without EMBEDDINGS_MODEL (or OPENAI_BASE_URL) the offline hashed
+ * n-gram embedder embeds.
+ */
+const VectorEnvFields = z.object({
+  /** Milvus 2.6+ (host:port, or an https URL for Zilliz Cloud); unset: the in-process store. */
+  MILVUS_ADDRESS: z.string().min(1).optional(),
+  MILVUS_TOKEN: z.string().optional(),
+  MILVUS_DATABASE: z.string().optional(),
+  /** Collections are `<prefix><kind>_d<dimension>`; deployments sharing a Milvus differ here. */
+  MILVUS_COLLECTION_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default("segment_"),
+  /** Deadline of Milvus's connection attempt and of every call (the SDK's own default is 15 s). */
+  MILVUS_TIMEOUT_MS: z.coerce.number().int().min(50).default(2_000),
+  /** A vector search slower than this is abandoned for lexical search. */
+  VECTOR_SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).default(250),
+  /** Vector matches fused with the lexical scores per search (remote stores return top-k). */
+  VECTOR_SEARCH_CANDIDATES: z.coerce.number().int().min(1).max(16_384).default(100),
+  /** Consecutive failed or slow vector searches that open the breaker (lexical only). */
+  VECTOR_BREAKER_FAILURES: z.coerce.number().int().min(1).default(3),
+  /** An open vector-store breaker lets one trial search through after this. */
+  VECTOR_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).default(10_000),
+  /** An OpenAI-compatible /embeddings model at OPENAI_BASE_URL; unset: the offline embedder. */
+  EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  /** Vector length: sent as `dimensions` when set (text-embedding-3-*); else the model's 1536. */
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(1).optional(),
+  /** One /embeddings request gives up after this. */
+  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(50).default(10_000),
+  EMBEDDINGS_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** How long an embedding is reused for the same model and text (Redis or in process). */
+  EMBEDDINGS_CACHE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 86_400),
+  /** Entries of the in-process embedding cache (when REDIS_URL is unset). */
+  EMBEDDINGS_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(50_000),
+});
+
+export interface VectorConfig {
+  milvus?: {
+    address: string;
+    token?: string;
+    database?: string;
+    collectionPrefix: string;
+    timeoutMs: number;
+  };
+  searchTimeoutMs: number;
+  candidates: number;
+  breakerFailures: number;
+  breakerHalfOpenMs: number;
+  /** The remote embedder, when EMBEDDINGS_MODEL and OPENAI_BASE_URL are both set. */
+  embeddings?: {
+    baseUrl: string;
+    apiKey: string;
+    model: string;
+    dimensions?: number;
+    timeoutMs: number;
+    maxRetries: number;
+    cacheTtlSeconds: number;
+    cacheMaxEntries: number;
+    redisUrl?: string;
+  };
+}
+
+export function vectorConfigFrom(env: AppEnv): VectorConfig {
+  return {
+    milvus: env.MILVUS_ADDRESS
+      ? {
+          address: env.MILVUS_ADDRESS,
+          token: env.MILVUS_TOKEN,
+          database: env.MILVUS_DATABASE,
+          collectionPrefix: env.MILVUS_COLLECTION_PREFIX,
+          timeoutMs: env.MILVUS_TIMEOUT_MS,
+        }
+      : undefined,
+    searchTimeoutMs: env.VECTOR_SEARCH_TIMEOUT_MS,
+    candidates: env.VECTOR_SEARCH_CANDIDATES,
+    breakerFailures: env.VECTOR_BREAKER_FAILURES,
+    breakerHalfOpenMs: env.VECTOR_BREAKER_HALF_OPEN_MS,
+    embeddings:
+      env.EMBEDDINGS_MODEL && env.OPENAI_BASE_URL
+        ? {
+            baseUrl: env.OPENAI_BASE_URL,
+            apiKey: env.OPENAI_API_KEY ?? "not-needed",
+            model: env.EMBEDDINGS_MODEL,
+            dimensions: env.EMBEDDINGS_DIMENSIONS,
+            timeoutMs: env.EMBEDDINGS_TIMEOUT_MS,
+            maxRetries: env.EMBEDDINGS_MAX_RETRIES,
+            cacheTtlSeconds: env.EMBEDDINGS_CACHE_TTL_SECONDS,
+            cacheMaxEntries: env.EMBEDDINGS_CACHE_MAX_ENTRIES,
+            redisUrl: env.REDIS_URL,
+          }
+        : undefined,
+  };
+}
+
 const AppEnvFields = z.object({
   /** Managed Postgres; when unset an embedded Postgres is started under DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
@@ -237,6 +337,7 @@ const AppEnvFields = z.object({
   /** Separates the memory cache keys of deployments sharing one Redis. */
   MEMORY_KEY_PREFIX: z.string().min(1).default("segment-memory:"),
   ...LlmEnvFields.shape,
+  ...VectorEnvFields.shape,
 });
 
 /** How much longer than the server's own statement timeout the client waits for an answer. */

@@ -4,6 +4,8 @@
  * the client's timeout, 429, 500, malformed JSON, an answer that breaks the schema — with an
  * optional latency on every call. It answers both structured-output shapes: `response_format`
  * json_schema (the answer is the message content) and a forced tool call (its arguments).
+ * It also serves `/v1/embeddings` (float or base64, as the openai SDK asks by default) with
+ * deterministic vectors (`embedText`), failing on cue the same way.
  */
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
@@ -45,6 +47,43 @@ const ChatBody = z.object({
   tool_choice: z.object({ function: z.object({ name: z.string() }) }).optional(),
 });
 
+export interface FakeEmbeddingRequest {
+  model: string;
+  input: string[];
+  dimensions?: number;
+}
+
+/** A scripted /embeddings outcome: an HTTP error, or a wait before answering normally. */
+export type FakeEmbeddingReply = { status: number } | { hangMs: number };
+
+const EmbeddingBody = z.object({
+  model: z.string(),
+  input: z.union([z.string(), z.array(z.string())]),
+  dimensions: z.number().int().positive().optional(),
+  encoding_format: z.enum(["float", "base64"]).optional(),
+});
+
+/** Vector length when the request names no `dimensions`. */
+export const FAKE_EMBEDDING_DIMENSION = 16;
+
+/**
+ * The fake's embedding of a text: each word adds 1 at a hashed position (FNV-1a), then the
+ * vector is L2-normalised. Texts sharing words are similar, which is all tests need.
+ */
+export function embedText(text: string, dimension = FAKE_EMBEDDING_DIMENSION): number[] {
+  const v = new Array<number>(dimension).fill(0);
+  for (const word of text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193) >>> 0;
+    v[h % dimension]! += 1;
+  }
+  const norm = Math.hypot(...v);
+  return norm === 0 ? v : v.map((x) => x / norm);
+}
+
 const text = (content: unknown) =>
   typeof content === "string" ? content : JSON.stringify(content);
 
@@ -54,6 +93,9 @@ export class FakeOpenAI {
   private queue: FakeReply[] = [];
   private responder: Responder = () => ({ status: 500 });
   latencyMs = 0;
+  /** Every /embeddings request received, in order. */
+  readonly embeddingRequests: FakeEmbeddingRequest[] = [];
+  private embeddingQueue: FakeEmbeddingReply[] = [];
 
   private constructor(
     private readonly server: ServerType,
@@ -75,7 +117,14 @@ export class FakeOpenAI {
     this.queue.push(...replies);
   }
 
+  /** /embeddings outcomes used once each, in order, before normal answers. */
+  enqueueEmbeddings(...replies: FakeEmbeddingReply[]): void {
+    this.embeddingQueue.push(...replies);
+  }
+
   reset(): void {
+    this.embeddingRequests.length = 0;
+    this.embeddingQueue = [];
     this.requests.length = 0;
     this.queue = [];
     this.latencyMs = 0;
@@ -155,6 +204,33 @@ export class FakeOpenAI {
         body.tool_choice?.function.name,
       );
       return c.json(out, status as 200);
+    });
+    app.post("/v1/embeddings", async (c) => {
+      const body = EmbeddingBody.parse(await c.req.json());
+      const input = typeof body.input === "string" ? [body.input] : body.input;
+      this.embeddingRequests.push({ model: body.model, input, dimensions: body.dimensions });
+      if (this.latencyMs) await sleep(this.latencyMs);
+      const scripted = this.embeddingQueue.shift();
+      if (scripted && "hangMs" in scripted) await sleep(scripted.hangMs);
+      if (scripted && "status" in scripted) {
+        const error = { message: `scripted ${scripted.status}`, type: "fake", code: null };
+        return c.json({ error }, scripted.status as 500);
+      }
+      const data = input.map((t, index) => {
+        const vector = embedText(t, body.dimensions ?? FAKE_EMBEDDING_DIMENSION);
+        const embedding =
+          body.encoding_format === "base64"
+            ? Buffer.from(Float32Array.from(vector).buffer).toString("base64")
+            : vector;
+        return { object: "embedding", index, embedding };
+      });
+      const tokens = input.reduce((n, t) => n + t.split(/\s+/).length, 0);
+      return c.json({
+        object: "list",
+        data,
+        model: body.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      });
     });
     return app;
   }
