@@ -29,6 +29,7 @@ import { runRequest } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { parseEnv } from "../state/config.ts";
 import { CHECKPOINT_SCHEMA } from "../storage/checkpointer.ts";
+import { percentile } from "./stats.ts";
 
 const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const ROUNDS = Number(args.rounds);
@@ -100,11 +101,6 @@ async function checkpointRows(
     [threads],
   );
   return { checkpoints: Number(rows[0]!.c), writes: Number(rows[0]!.w) };
-}
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
 async function main() {
@@ -184,7 +180,7 @@ async function main() {
     }
   }
   const runs = ROUNDS * queries.length;
-  const base = pct(variants[0]!.ms, 50);
+  const base = percentile(variants[0]!.ms, 50);
   console.log(
     `\n${runs} runs of each, interleaved (dev queries × ${ROUNDS}), ${new Date().toISOString()}\n`,
   );
@@ -195,12 +191,12 @@ async function main() {
   for (const v of variants) {
     const r = await checkpointRows(services.db.pool, v.threads);
     console.log(
-      `| ${v.name} | ${pct(v.ms, 50).toFixed(1)} | ${pct(v.ms, 95).toFixed(1)} | ${pct(v.statements, 50)} | ${(r.checkpoints / runs).toFixed(1)} | ${(r.writes / runs).toFixed(1)} | ${(pct(v.ms, 50) / base).toFixed(2)} |`,
+      `| ${v.name} | ${percentile(v.ms, 50).toFixed(1)} | ${percentile(v.ms, 95).toFixed(1)} | ${percentile(v.statements, 50)} | ${(r.checkpoints / runs).toFixed(1)} | ${(r.writes / runs).toFixed(1)} | ${(percentile(v.ms, 50) / base).toFixed(2)} |`,
     );
   }
-  const noopP50 = pct(variants[4]!.ms, 50);
+  const noopP50 = percentile(variants[4]!.ms, 50);
   console.log(
-    `\nproduct p50 / no-op (turns, the product's policy) p50: ${(base / pct(variants[3]!.ms, 50)).toFixed(2)}; every step p50 / no-op (every step) p50: ${(pct(variants[1]!.ms, 50) / noopP50).toFixed(2)}`,
+    `\nproduct p50 / no-op (turns, the product's policy) p50: ${(base / percentile(variants[3]!.ms, 50)).toFixed(2)}; every step p50 / no-op (every step) p50: ${(percentile(variants[1]!.ms, 50) / noopP50).toFixed(2)}`,
   );
   await services.close();
 }

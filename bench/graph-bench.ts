@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { runRequest } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { parseEnv } from "../state/config.ts";
+import { percentile } from "./stats.ts";
 
 /**
  * Edits that apply to any segment, cycled through the conversations, each with the clause that
@@ -53,12 +54,6 @@ const STEPS = [
   "estimateSize",
   "commitVersion",
 ];
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx]!;
-}
 
 const median = (xs: number[]) =>
   percentile(

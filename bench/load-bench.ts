@@ -18,6 +18,7 @@ import { parseServerEnv } from "../server/env.ts";
 import { startServer, type RunningServer } from "../server/serve.ts";
 import { createApiKey } from "../storage/api-keys.ts";
 import { createThreads } from "../storage/threads.ts";
+import { percentile } from "./stats.ts";
 
 const REQUEST =
   "UK customers who bought Christmas decorations in November 2011 but haven't ordered since December 2011";
@@ -35,13 +36,6 @@ const duration = Number(args.duration);
 const levels = args.connections.split(",").map(Number);
 if (!(duration > 0 && duration <= 120) || levels.some((n) => !(n >= 1 && n <= 256))) {
   throw new Error("--duration must be 1..120 seconds and --connections a list of 1..256");
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  ]!;
 }
 
 interface LevelResult {

@@ -13,11 +13,7 @@ import { runRequest } from "../runtime/run.ts";
 import { startServices } from "../runtime/services.ts";
 import { parseEnv } from "../state/config.ts";
 import type { CompiledSql } from "../warehouse/compile.ts";
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
+import { percentile } from "./stats.ts";
 
 async function main() {
   const { values } = parseArgs({
@@ -56,10 +52,10 @@ async function main() {
     );
     console.log("| p50 ms | p95 ms | max ms |\n| ------ | ------ | ------ |");
     console.log(
-      `| ${pct(all, 50).toFixed(1)} | ${pct(all, 95).toFixed(1)} | ${Math.max(...all).toFixed(1)} |`,
+      `| ${percentile(all, 50).toFixed(1)} | ${percentile(all, 95).toFixed(1)} | ${Math.max(...all).toFixed(1)} |`,
     );
     const slow = segments
-      .map((s, i) => ({ request: s.request, median: pct(ms[i]!, 50) }))
+      .map((s, i) => ({ request: s.request, median: percentile(ms[i]!, 50) }))
       .sort((a, b) => b.median - a.median)
       .slice(0, Number(values.slowest));
     console.log("\n| median ms | request |\n| --------- | ------- |");

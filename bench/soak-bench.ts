@@ -25,6 +25,7 @@ import { openDatabase, type Database } from "../storage/database.ts";
 import { call, shedRetryAfter, type Answer } from "../tests/support/http-client.ts";
 import { startServerProcess, type ServerProcess } from "../tests/support/server-process.ts";
 import { resolve } from "node:path";
+import { percentile } from "./stats.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -251,14 +252,6 @@ function sampler(server: ServerProcess, started: number): { samples: Sample[]; s
     });
   }, 1_000);
   return { samples, stop: () => clearInterval(timer) };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  ]!;
 }
 
 function report(
