@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { DecomposeResult, SkillContext, SubSegment } from "../types.ts";
 import type { CallResult, LlmClient, Reading } from "./client.ts";
 import { examplesFor } from "./examples.ts";
+import { findSpan } from "./map-answer.ts";
 import { loadPrompt } from "./prompts.ts";
 
 export const DECOMPOSE_PROMPT = loadPrompt("decompose", 1);
@@ -36,18 +37,16 @@ export function readDecomposeAnswer(
   if (answer.unmapped.length)
     return { ok: false, problems: answer.unmapped.map((w) => `unmapped: "${w}"`) };
   if (!answer.parts.length) return { ok: false, problems: ["no parts"] };
-  const lower = text.toLowerCase();
   const subSegments: SubSegment[] = [];
   let cursor = 0;
   for (const part of answer.parts) {
-    const words = part.text.trim();
-    const start = words ? lower.indexOf(words.toLowerCase(), cursor) : -1;
-    if (start < 0)
+    const found = findSpan(text, part.text, cursor);
+    if (!found)
       return { ok: false, problems: [`part "${part.text}" is not the request's next words`] };
-    const end = start + words.length;
+    const { start, end } = found;
     subSegments.push({
       id: `s${subSegments.length + 1}`,
-      text: text.slice(start, end),
+      text: found.span,
       start,
       end,
       connective: part.joins,

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { IntentResult, SkillContext } from "../types.ts";
 import type { CallResult, LlmClient, Reading } from "./client.ts";
 import { examplesFor } from "./examples.ts";
+import { findSpan } from "./map-answer.ts";
 import { loadPrompt } from "./prompts.ts";
 
 export const INTENT_PROMPT = loadPrompt("intent", 1);
@@ -32,11 +33,10 @@ export function readIntentAnswer(
     return { ok: false, problems: answer.unmapped.map((w) => `unmapped: "${w}"`) };
   let request = text;
   if (answer.intent === "create") {
-    const words = answer.request.trim();
-    const start = words ? text.toLowerCase().indexOf(words.toLowerCase()) : -1;
-    if (start < 0)
+    const found = findSpan(text, answer.request);
+    if (!found)
       return { ok: false, problems: [`request "${answer.request}" is not the message's words`] };
-    request = text.slice(start, start + words.length);
+    request = found.span;
   }
   return {
     ok: true,

@@ -80,11 +80,22 @@ export type ReadResult =
 /** A part of the answer that cannot be read; the whole answer is then invalid. */
 export class Invalid extends Error {}
 
-export function spanOf(text: string, span: string): { span: string; start: number; end: number } {
+/** Where the model's `span` is in `text` (case aside, from `from` on), as the text's own words. */
+export function findSpan(
+  text: string,
+  span: string,
+  from = 0,
+): { span: string; start: number; end: number } | null {
   const trimmed = span.trim();
-  const start = trimmed ? text.toLowerCase().indexOf(trimmed.toLowerCase()) : -1;
-  if (start < 0) throw new Invalid(`span "${span}" is not words of the request`);
+  const start = trimmed ? text.toLowerCase().indexOf(trimmed.toLowerCase(), from) : -1;
+  if (start < 0) return null;
   return { span: text.slice(start, start + trimmed.length), start, end: start + trimmed.length };
+}
+
+export function spanOf(text: string, span: string): { span: string; start: number; end: number } {
+  const found = findSpan(text, span);
+  if (!found) throw new Invalid(`span "${span}" is not words of the request`);
+  return found;
 }
 
 export function facetOfKind(ctx: ReadContext, id: string | null, kind: Facet["kind"]): Facet {
