@@ -4,7 +4,7 @@
  * skills, the saved segments' version store, the Postgres checkpointer and the compiled
  * conversation graph.
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { resolve } from "node:path";
 import type pg from "pg";
 import { catalogIndexDir } from "../catalog/index-cache.ts";
@@ -25,6 +25,7 @@ import {
   redisSubjectCache,
   type SubjectCache,
 } from "../storage/memory-cache.ts";
+import { cacheRedis, closeRedis } from "../storage/redis-cache.ts";
 import { PgSegmentVersionStore } from "../storage/segments.ts";
 import { Warehouse } from "../warehouse/execute.ts";
 import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
@@ -56,15 +57,8 @@ function memoryCache(
   const ttlSeconds = env.MEMORY_CACHE_TTL_SECONDS;
   if (!env.REDIS_URL)
     return { cache: inProcessSubjectCache({ ttlSeconds, maxSubjects: 10_000 }), redis: undefined };
-  const redis = new Redis(env.REDIS_URL, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    // A stalled Redis costs a turn this much, then Postgres answers.
-    commandTimeout: 500,
-  });
-  // Errors are misses (memory-cache.ts); the client reconnects by itself.
-  redis.on("error", () => {});
+  // Errors are misses (memory-cache.ts): Postgres answers.
+  const redis = cacheRedis(env.REDIS_URL);
   const keyPrefix = opts.memoryKeyPrefix ?? env.MEMORY_KEY_PREFIX;
   return { cache: redisSubjectCache(redis, { ttlSeconds, keyPrefix }), redis };
 }
@@ -166,7 +160,7 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       memory,
       close: async () => {
         await llm?.close();
-        await short.redis?.quit().catch(() => short.redis?.disconnect());
+        await closeRedis(short.redis);
         await db.close();
       },
     };

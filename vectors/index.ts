@@ -3,9 +3,9 @@
  * Milvus when MILVUS_ADDRESS is set, else in process; the OpenAI-compatible embedder with its
  * cache when EMBEDDINGS_MODEL and OPENAI_BASE_URL are set, else the offline one given.
  */
-import { Redis } from "ioredis";
 import type { Embedder } from "../catalog/embedder.ts";
 import type { VectorConfig } from "../state/config.ts";
+import { cacheRedis, closeRedis } from "../storage/redis-cache.ts";
 import {
   CachedEmbedder,
   embeddingCache,
@@ -36,16 +36,7 @@ export function createTextEmbedder(
 ): ConfiguredEmbedder {
   const e = cfg.embeddings;
   if (!e) return { embedder: offlineEmbedder(offline), close: async () => {} };
-  const redis = e.redisUrl
-    ? new Redis(e.redisUrl, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        connectTimeout: 2_000,
-        // A stalled Redis costs an embedding this much, then the cache misses.
-        commandTimeout: 500,
-      })
-    : undefined;
-  redis?.on("error", (err: Error) => opts.onError?.(err));
+  const redis = e.redisUrl ? cacheRedis(e.redisUrl, (err) => opts.onError?.(err)) : undefined;
   const cache = embeddingCache({
     ttlSeconds: e.cacheTtlSeconds,
     maxEntries: e.cacheMaxEntries,
@@ -56,7 +47,7 @@ export function createTextEmbedder(
   return {
     embedder: new CachedEmbedder(new OpenAIEmbedder(e), cache),
     close: async () => {
-      await redis?.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   };
 }

@@ -5,9 +5,9 @@
  * rules tier's SkillSet.
  */
 import { ChatOpenAI } from "@langchain/openai";
-import { Redis } from "ioredis";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LlmConfig } from "../../state/config.ts";
+import { cacheRedis, closeRedis } from "../../storage/redis-cache.ts";
 import type { SkillSet } from "../types.ts";
 import { tokenBudget } from "./budget.ts";
 import { memoryCache, redisCache } from "./cache.ts";
@@ -57,16 +57,7 @@ export function openAiModels(cfg: LlmConfig): ChatModelFactory {
 
 export function createLlmTier(cfg: LlmConfig, rules: SkillSet, opts: LlmTierOptions = {}): LlmTier {
   const prefix = opts.keyPrefix ?? "segment-llm:";
-  const redis = cfg.redisUrl
-    ? new Redis(cfg.redisUrl, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        connectTimeout: 2_000,
-        // A stalled Redis costs a request this much, then the cache misses.
-        commandTimeout: 500,
-      })
-    : undefined;
-  redis?.on("error", (err: Error) => opts.onError?.(err));
+  const redis = cfg.redisUrl ? cacheRedis(cfg.redisUrl, (err) => opts.onError?.(err)) : undefined;
   const cache = redis
     ? redisCache(redis, {
         ttlSeconds: cfg.cacheTtlSeconds,
@@ -105,7 +96,7 @@ export function createLlmTier(cfg: LlmConfig, rules: SkillSet, opts: LlmTierOpti
       return Promise.race([connected, timer]);
     },
     close: async () => {
-      await redis?.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   };
 }
