@@ -15,16 +15,8 @@ import {
   type RuleNode,
 } from "../state/segment.ts";
 import { RETAIL_MEASURES, type WarehouseBinding } from "./binding.ts";
-import { formOf, lifetimeOf, monthlyOf, splitWindow, type Form } from "./forms.ts";
+import { formOf, lifetimeOf, monthlyOf, SPLIT_COLUMNS, splitWindow, type Form } from "./forms.ts";
 
-/** The feature columns a measure's aggregate over feature rows reads (features.ts). */
-const FEATURE_COLUMNS: Record<string, string[]> = {
-  exists: [],
-  spend: ["spend"],
-  units: ["units"],
-  orders: ["orders"],
-  aov: ["spend", "orders"],
-};
 /** Each feature column as the contract's aggregate over order lines (how features.ts built it). */
 const FEATURE_COLUMN_SQL: Record<string, string> = {
   spend: RETAIL_MEASURES.spend!.sql,
@@ -197,7 +189,7 @@ class Compiler {
   private splitSource(c: BehaviourCondition, form: Extract<Form, `${string}+lines`>): Source {
     const split = splitWindow(c.window!)!;
     const base = form === "monthly+lines" ? "monthly" : "category-monthly";
-    const columns = FEATURE_COLUMNS[c.measure];
+    const columns = SPLIT_COLUMNS[c.measure];
     if (!columns) throw new CompileError(`measure ${c.measure} does not split over a window`);
     const monthly = this.monthlySource({ ...c, window: split.whole }, base);
     const selected = ["e.customer_id", ...columns.map((x) => `e.${x}`)].join(", ");

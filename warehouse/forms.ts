@@ -122,13 +122,26 @@ export function splitWindow(w: DateWindow): { whole: DateWindow; edges: DateWind
 }
 
 /**
- * Measures that add up over disjoint pieces of a window: sums always; order counts (and so
- * AOV) when no invoice spans two calendar months, as each edge lies inside one month and the
- * whole months are others, so every invoice falls in exactly one piece.
+ * The measures that add up over disjoint pieces of a window, with the feature columns each
+ * one's aggregate reads (a split window unions them from the monthly table and the edges).
+ */
+export const SPLIT_COLUMNS: Record<string, string[]> = {
+  exists: [],
+  spend: ["spend"],
+  units: ["units"],
+  orders: ["orders"],
+  aov: ["spend", "orders"],
+};
+
+/**
+ * Sums always add up; order counts (and so AOV) only when no invoice spans two calendar
+ * months, as each edge lies inside one month and the whole months are others, so every
+ * invoice falls in exactly one piece.
  */
 function splits(binding: WarehouseBinding, measure: string): boolean {
-  if (measure === "exists" || measure === "spend" || measure === "units") return true;
-  return (measure === "orders" || measure === "aov") && !!binding.features?.invoicesWithinMonth;
+  const columns = SPLIT_COLUMNS[measure];
+  if (!columns) return false;
+  return !columns.includes("orders") || !!binding.features?.invoicesWithinMonth;
 }
 
 /** The cheapest exact form for a behavioural condition under this binding. */
