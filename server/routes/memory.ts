@@ -111,7 +111,6 @@ const putPreferencesRoute = createRoute({
 });
 
 /** The request's user: the one it names, else the key's; null for neither. */
-const userOf = actingUser;
 
 function noUser(): ApiError {
   return new ApiError(
@@ -127,12 +126,12 @@ export function memoryRouter(deps: AppDeps) {
 
   router.openapi(getRoute, async (c) => {
     const { user } = c.req.valid("query");
-    return c.json(await memory.view(c.get("tenantId"), userOf(c, user)), 200);
+    return c.json(await memory.view(c.get("tenantId"), actingUser(c, user)), 200);
   });
 
   router.openapi(eraseRoute, async (c) => {
     const { user: named, scope } = c.req.valid("query");
-    const user = userOf(c, named);
+    const user = actingUser(c, named);
     if (scope === "user" && !user) throw noUser();
     const tenantId = c.get("tenantId");
     const erased = await memory.erase(tenantId, user, scope);
@@ -147,14 +146,14 @@ export function memoryRouter(deps: AppDeps) {
   router.openapi(eraseOneRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { user } = c.req.valid("query");
-    if (!(await memory.eraseEntry(c.get("tenantId"), userOf(c, user), id)))
+    if (!(await memory.eraseEntry(c.get("tenantId"), actingUser(c, user), id)))
       throw notFound("Memory entry");
     return c.body(null, 204);
   });
 
   router.openapi(putPreferencesRoute, async (c) => {
     const { user: named, scope, preferences } = c.req.valid("json");
-    const user = userOf(c, named);
+    const user = actingUser(c, named);
     if (scope === "user" && !user) throw noUser();
     const tenantId = c.get("tenantId");
     await memory.setPreferences(tenantId, scope === "tenant" ? null : user, preferences);
