@@ -21,6 +21,7 @@ import {
   withServices,
   type SourceOption,
 } from "./common.ts";
+import { registerImprove } from "./improve-command.ts";
 import { registerReplay } from "./replay-command.ts";
 import { registerSegmentCommands } from "./segment-commands.ts";
 import { createProgress } from "./progress.ts";
@@ -271,6 +272,7 @@ export function buildProgram(): Command {
       process.exitCode = await createCommand(request, opts);
     });
   registerReplay(program);
+  registerImprove(program);
   registerSegmentCommands(program);
   program
     .command("load")

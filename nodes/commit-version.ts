@@ -10,7 +10,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { randomUUID } from "node:crypto";
 import { timed } from "../state/audit-entry.ts";
-import { requireContext } from "../state/context.ts";
+import { requireContext, runVersionsOf, tenantOf } from "../state/context.ts";
 import {
   sessionOf,
   type ConversationStateType,
@@ -66,7 +66,11 @@ async function learn(
     });
   }
   const corrections = correctionsOf(entry, previous);
-  if (corrections.length) await memory.recordCorrections(subject, threadId, corrections);
+  if (corrections.length)
+    await memory.recordCorrections(subject, threadId, corrections, {
+      request: previous!.text,
+      target: entry.segment,
+    });
 }
 
 export async function commitVersion(
@@ -102,6 +106,7 @@ export async function commitVersion(
         producer: [
           ...new Set(conditionsOf(state.segment!.root).map((c) => c.provenance.producer)),
         ].join(" + "),
+        versions: runVersionsOf(tenantOf(ctx, state.tenant)),
         at: new Date().toISOString(),
       };
       const saved = ctx.segments ? await ctx.segments.byLineage(state.tenant, lineage.id) : null;

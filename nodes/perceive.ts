@@ -8,7 +8,7 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { nscConfigFrom } from "../state/config.ts";
-import { requireContext, skillContextFor } from "../state/context.ts";
+import { requireContext, runVersionsOf, skillContextFor } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
 import { memoryFrom } from "../state/memory.ts";
 import { timed } from "../state/audit-entry.ts";
@@ -76,10 +76,11 @@ export async function perceive(
   const { maxRequestChars } = nscConfigFrom(config.configurable);
   // A request that names no tenant (typed into Studio) runs on the context's default, if any.
   const tenantId = state.tenant || ctx.defaultTenant;
+  const runtime = tenantId ? ctx.tenant(tenantId) : undefined;
   const { result, audit } = await timed(
     "perceive",
     async (): Promise<ScreenResult & { asOf: string; preferred?: Span[] }> => {
-      const tenant = tenantId ? ctx.tenant(tenantId) : undefined;
+      const tenant = runtime;
       if (!tenant || !tenantId) {
         return {
           text: "",
@@ -123,6 +124,8 @@ export async function perceive(
       answeredBy: state.answerSource ?? "user",
       // Words the user's preferences added (source `memory`).
       preferred: r.preferred ?? [],
+      // The registry versions (skills manifests, glossary) this run reads the request with.
+      ...(runtime ? { versions: runVersionsOf(runtime) } : {}),
     }),
   );
   return {

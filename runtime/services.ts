@@ -11,6 +11,7 @@ import { catalogIndexDir } from "../catalog/index-cache.ts";
 import { CatalogRetriever } from "../catalog/retriever.ts";
 import { createConversationGraph } from "../graphs/conversation.ts";
 import { createLlmTier, type LlmTier, type LlmTierOptions } from "../skills/llm/index.ts";
+import { activeManifests } from "../skills/registry.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
 import { SpellingCorrector } from "../skills/rules/spelling.ts";
 import { TenantConfig } from "../state/catalog.ts";
@@ -26,6 +27,7 @@ import {
   type SubjectCache,
 } from "../storage/memory-cache.ts";
 import { cacheRedis, closeRedis } from "../storage/redis-cache.ts";
+import { recordManifests, syncTenantArtefacts } from "../storage/registry.ts";
 import { PgSegmentVersionStore } from "../storage/segments.ts";
 import { Warehouse } from "../warehouse/execute.ts";
 import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
@@ -119,19 +121,30 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
   try {
     await migrate(db.pool);
     const tenants = new Map<string, TenantRuntime>();
+    const llmConfig = llmConfigFrom(env);
+    const manifests = activeManifests(llmConfig !== null);
+    await recordManifests(db.pool, manifests);
     for (const provider of providers) {
       say(`loading the ${provider.id} warehouse`);
       await provider.load(db.pool, env, opts.onLoadProgress ?? (() => {}), {
         force: opts.forceReload,
       });
-      const config = await tenantConfig(db.pool, provider.defaultConfig);
+      await tenantConfig(db.pool, provider.defaultConfig);
+      // The glossary and skills that serve the tenant, as versions of the registry.
+      const { config, versions } = await syncTenantArtefacts(db.pool, provider.id, manifests);
       const { catalog, texts } = await provider.catalog(db.pool);
       const retriever = new CatalogRetriever(catalog, { texts, indexDir: catalogIndexDir(env) });
       const speller = new SpellingCorrector(catalog, Object.values(texts).flat());
-      tenants.set(provider.id, { config, catalog, retriever, speller, binding: provider.binding });
+      tenants.set(provider.id, {
+        config,
+        catalog,
+        retriever,
+        speller,
+        binding: provider.binding,
+        skillsVersion: versions.skills,
+      });
     }
     const warehouse = new Warehouse(db.pool, { statementTimeoutMs: env.SEGMENT_TIMEOUT_MS });
-    const llmConfig = llmConfigFrom(env);
     const llm = llmConfig ? createLlmTier(llmConfig, rulesSkills(), opts.llm) : null;
     if (llm && !(await llm.ready()))
       say("Redis (REDIS_URL) not reachable yet: the LLM cache misses");

@@ -7,6 +7,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import type { Services } from "../runtime/services.ts";
 import { TenantConfig } from "../state/catalog.ts";
+import { stampGlossary } from "../storage/registry.ts";
 
 export type TenantConfigPatch = Partial<
   Pick<TenantConfig, "asOf" | "fiscalYearStartMonth" | "glossary" | "restrictedFacets">
@@ -55,6 +56,8 @@ export class TenantConfigs {
   async update(
     tenantId: string,
     patch: TenantConfigPatch,
+    /** Who edits (recorded with a new glossary version). */
+    editor?: string,
   ): Promise<{ config: TenantConfig; updatedAt: Date }> {
     const client: pg.PoolClient = await this.services.db.pool.connect();
     try {
@@ -64,7 +67,11 @@ export class TenantConfigs {
         [tenantId],
       );
       if (!rows[0]) throw new Error(`tenant ${tenantId} has no row in app.tenants`);
-      const config = TenantConfig.parse({ ...(rows[0].config as object), ...patch });
+      const merged = TenantConfig.parse({ ...(rows[0].config as object), ...patch });
+      // A glossary change is a new version of the registry's glossary artefact.
+      const config = patch.glossary
+        ? await stampGlossary(client, tenantId, merged, { reason: "tenant edit", by: editor })
+        : merged;
       const updated = await client.query<{ updated_at: Date }>(
         "update app.tenants set config = $2::jsonb, updated_at = now() where id = $1 returning updated_at",
         [tenantId, JSON.stringify(config)],

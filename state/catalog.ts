@@ -120,6 +120,11 @@ export const TenantConfig = z.object({
       }),
     )
     .default([]),
+  /**
+   * The skills registry's version of this glossary (app.artefact_versions), cited by every
+   * run; stamped by storage/registry.ts whenever the glossary changes.
+   */
+  glossaryVersion: z.number().int().positive().optional(),
 });
 export type TenantConfig = z.infer<typeof TenantConfig>;
 

@@ -68,6 +68,26 @@ export interface TenantRuntime {
   /** Corrects typos against the tenant's vocabulary before parsing. */
   speller: SpellingCorrector;
   binding: WarehouseBinding;
+  /**
+   * The registry's version of the skills manifests that serve this tenant (storage/registry.ts);
+   * with `config.glossaryVersion`, what every run records it was made with.
+   */
+  skillsVersion?: number;
+}
+
+/** The registry versions a run was made with (absent where no registry is kept). */
+export interface RunVersions {
+  skills?: number;
+  glossary?: number;
+}
+
+export function runVersionsOf(tenant: TenantRuntime): RunVersions {
+  return {
+    ...(tenant.skillsVersion !== undefined ? { skills: tenant.skillsVersion } : {}),
+    ...(tenant.config.glossaryVersion !== undefined
+      ? { glossary: tenant.config.glossaryVersion }
+      : {}),
+  };
 }
 
 // A type alias, not an interface: LangGraph's context must be assignable to a record.

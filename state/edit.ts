@@ -108,6 +108,8 @@ export const VersionEntry = z.object({
   diff: SegmentDiff.nullable(),
   /** Skills and versions that produced it, e.g. `rules/edit@1`. */
   producer: z.string(),
+  /** The registry versions it was made with (skills manifests, glossary): for replay and drift. */
+  versions: z.object({ skills: z.number().optional(), glossary: z.number().optional() }).optional(),
   at: z.string(),
 });
 export type VersionEntry = z.infer<typeof VersionEntry>;

@@ -5,6 +5,7 @@
  * `config.configurable` (`memoryFrom`), never from the environment.
  */
 import { z } from "zod";
+import type { SegmentDefinition } from "./segment.ts";
 
 /**
  * Whose memory a run reads and writes. `user` null: nobody identified (the CLI, the
@@ -78,6 +79,14 @@ export interface Correction {
   meant: { description: string; span: string } | null;
 }
 
+/** What a correction needs to be replayed: the request it corrected and where the user ended. */
+export interface CorrectionContext {
+  /** The creation's words, as the user wrote them. */
+  request: string;
+  /** The segment the user ended with (its as-of date is the one the request ran at). */
+  target: SegmentDefinition;
+}
+
 export interface MemoryStore {
   /** The answer remembered for this question: the user's own first, then the tenant's. */
   answerFor(subject: MemorySubject, key: string): Promise<RememberedAnswer | null>;
@@ -98,6 +107,7 @@ export interface MemoryStore {
     subject: MemorySubject,
     threadId: string,
     corrections: Correction[],
+    context?: CorrectionContext,
   ): Promise<void>;
 }
 

@@ -2,7 +2,7 @@
  * Feedback on a turn or a saved segment (`app.feedback`, migration 0006), and the corrections
  * a corrected segment in it teaches (`app.corrections`, source `feedback`).
  */
-import type { Correction } from "../state/memory.ts";
+import type { Correction, CorrectionContext } from "../state/memory.ts";
 import type { RuleNode } from "../state/segment.ts";
 import type { Queryable } from "./audit.ts";
 
@@ -47,11 +47,13 @@ export async function insertCorrections(
   at: { tenantId: string; userId: string | null; threadId: string | null },
   corrections: Correction[],
   source: "edit" | "feedback",
+  context?: CorrectionContext,
 ): Promise<void> {
   for (const c of corrections) {
     await db.query(
-      `insert into app.corrections (tenant_id, user_id, thread_id, phrase, was, meant, was_text, meant_text, source)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `insert into app.corrections (tenant_id, user_id, thread_id, phrase, was, meant, was_text, meant_text, source,
+                                    request, as_of, target)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         at.tenantId,
         at.userId,
@@ -62,6 +64,9 @@ export async function insertCorrections(
         c.was?.description ?? null,
         c.meant?.description ?? null,
         source,
+        context?.request ?? null,
+        context?.target.asOf ?? null,
+        context ? JSON.stringify(context.target) : null,
       ],
     );
   }

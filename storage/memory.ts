@@ -7,6 +7,7 @@
 import {
   Preferences,
   type Correction,
+  type CorrectionContext,
   type MemoryStore,
   type MemorySubject,
   type RecentSegment,
@@ -193,9 +194,10 @@ export class PgMemoryStore implements MemoryStore {
     subject: MemorySubject,
     threadId: string,
     corrections: Correction[],
+    context?: CorrectionContext,
   ): Promise<void> {
     const at = { tenantId: subject.tenant, userId: subject.user, threadId };
-    await insertCorrections(this.db, at, corrections, "edit");
+    await insertCorrections(this.db, at, corrections, "edit", context);
   }
 
   /** What is remembered for the user (their own and the tenant's shared entries). */

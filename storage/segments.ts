@@ -95,9 +95,9 @@ async function insertVersion(
   await db.query(
     `insert into app.segment_versions
        (segment_id, version, definition, sql, size, kind, request, params, explanation, diff,
-        producer, created_by, created_at, thread_id)
+        producer, created_by, created_at, thread_id, versions)
      values ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13,
-             $14)`,
+             $14, $15::jsonb)`,
     [
       segmentId,
       v.version,
@@ -113,6 +113,7 @@ async function insertVersion(
       writer.by ?? null,
       v.at,
       writer.threadId ?? null,
+      v.versions ? JSON.stringify(v.versions) : null,
     ],
   );
 }
@@ -192,11 +193,12 @@ interface VersionRow {
   explanation: string[];
   diff: unknown;
   producer: string | null;
+  versions: VersionEntry["versions"] | null;
   created_at: Date;
 }
 
 const VERSION_COLUMNS =
-  "version, kind, request, definition, sql, params, size, explanation, diff, producer, created_at";
+  "version, kind, request, definition, sql, params, size, explanation, diff, producer, versions, created_at";
 
 function toVersion(row: VersionRow): VersionEntry {
   const segment = SegmentDefinition.parse(row.definition);
@@ -210,6 +212,7 @@ function toVersion(row: VersionRow): VersionEntry {
     explanation: row.explanation ?? [],
     diff: row.diff ? SegmentDiff.parse(row.diff) : null,
     producer: row.producer ?? "",
+    ...(row.versions ? { versions: row.versions } : {}),
     at: row.created_at.toISOString(),
   };
 }

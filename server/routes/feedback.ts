@@ -9,7 +9,7 @@ import { readConversation } from "../conversation.ts";
 import { correctionsFromDiff } from "../../segment/corrections.ts";
 import { diffTrees } from "../../segment/diff.ts";
 import { currentVersion } from "../../state/edit.ts";
-import { RuleNode } from "../../state/segment.ts";
+import { RuleNode, type SegmentDefinition } from "../../state/segment.ts";
 import { appendAudit } from "../../storage/audit.ts";
 import { insertCorrections, insertFeedback, listCorrections } from "../../storage/feedback.ts";
 import { getSegment } from "../../storage/segments.ts";
@@ -120,18 +120,21 @@ export function feedbackRouter(deps: AppDeps) {
     const tenant = deps.services.tenants.get(tenantId)!;
     // What the feedback is about, under this tenant only: another tenant's id is 404.
     let current: RuleNode | null = null;
+    let definition: SegmentDefinition | null = null;
     let threadId: string | null = null;
     if (body.threadId) {
       const thread = await getThread(pool, tenantId, body.threadId);
       if (!thread) throw notFound("Thread");
       const conv = await readConversation(deps.services, thread.id);
       if (body.turn !== undefined && body.turn > (conv.state.turn ?? 0)) throw notFound("Turn");
-      current = currentVersion(conv.state.lineage)?.segment.root ?? null;
+      definition = currentVersion(conv.state.lineage)?.segment ?? null;
+      current = definition?.root ?? null;
       threadId = thread.id;
     } else {
       const segment = await getSegment(pool, tenantId, body.segmentId!);
       if (!segment) throw notFound("Segment");
       if (body.version !== undefined && body.version > segment.version) throw notFound("Version");
+      definition = segment.definition;
       current = segment.definition.root;
       threadId = segment.threadId;
     }
@@ -159,7 +162,16 @@ export function feedbackRouter(deps: AppDeps) {
         ? correctionsFromDiff(diffTrees(current, corrected, tenant.catalog))
         : [];
     if (corrections.length)
-      await insertCorrections(pool, { tenantId, userId, threadId }, corrections, "feedback");
+      await insertCorrections(
+        pool,
+        { tenantId, userId, threadId },
+        corrections,
+        "feedback",
+        // The corrected tree is where the user says the request should have ended.
+        definition
+          ? { request: definition.request, target: { ...definition, root: corrected! } }
+          : undefined,
+      );
     await appendAudit(pool, {
       tenantId,
       threadId,

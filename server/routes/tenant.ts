@@ -112,7 +112,7 @@ export function tenantRouter(deps: AppDeps, tenantConfigs: TenantConfigs) {
         );
       }
     }
-    const { config, updatedAt } = await tenantConfigs.update(id, patch);
+    const { config, updatedAt } = await tenantConfigs.update(id, patch, `key:${c.get("keyId")}`);
     await appendAudit(deps.services.db.pool, {
       tenantId: id,
       event: "tenant.updated",

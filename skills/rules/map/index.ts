@@ -29,7 +29,7 @@ export const MAP_PRODUCER = "rules/map@1";
 const expansions = new WeakMap<object, Map<string, RuleNode | null>>();
 
 /** The rule tree of a glossary entry's expansion, mapped by this same tier (no glossary). */
-function expansionTree(entry: GlossaryEntry, ctx: SkillContext): RuleNode | null {
+export function expansionTree(entry: GlossaryEntry, ctx: SkillContext): RuleNode | null {
   const key = `${ctx.dates.asOf}|${ctx.dates.fiscalYearStartMonth}|${entry.expansion ?? ""}`;
   let cache = expansions.get(ctx.catalog);
   if (!cache) expansions.set(ctx.catalog, (cache = new Map()));
