@@ -97,13 +97,14 @@ export function candidatesFrom(
   const byKey = new Map<string, Candidate>();
   const skipped: Skipped[] = [];
   for (const c of corrections) {
-    const phrase = c.phrase.trim();
+    // Glossary terms match case-insensitively: one spelling per phrase.
+    const phrase = c.phrase.trim().replace(/\s+/g, " ").toLowerCase();
     const out = proposalFor({ ...c, phrase }, ctx);
     if ("skip" in out) {
       skipped.push({ correctionId: c.id, phrase, reason: out.skip });
       continue;
     }
-    const key = `${phrase.toLowerCase()}|${JSON.stringify(out.proposal)}`;
+    const key = JSON.stringify(out.proposal);
     const found = byKey.get(key);
     if (found) found.correctionIds.push(c.id);
     else byKey.set(key, { phrase, proposal: out.proposal, correctionIds: [c.id] });

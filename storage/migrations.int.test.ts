@@ -4,16 +4,20 @@ import { createTestDatabase } from "./testing/test-database.ts";
 import type { TestDatabase } from "./testing/test-database.ts";
 
 const APP_TABLES = [
+  "active_artefacts",
   "api_keys",
+  "artefact_versions",
   "audit_log",
   "corrections",
   "feedback",
+  "improvement_candidates",
   "memory_answers",
   "memory_preferences",
   "memory_segments",
   "schema_migrations",
   "segment_versions",
   "segments",
+  "skill_manifests",
   "tenants",
   "threads",
   "warehouse_loads",

@@ -30,6 +30,8 @@ const TenantSchema = z
     asOf: z.string(),
     fiscalYearStartMonth: z.number().int(),
     glossary: z.array(GlossaryEntry),
+    /** The skills registry's version of the glossary, cited by runs (`segment improve --versions`). */
+    glossaryVersion: z.number().int().nullable(),
     restrictedFacets: z.array(z.string()),
     facets: z.array(
       z.object({ id: z.string(), label: z.string(), kind: z.string(), type: z.string() }),
@@ -77,6 +79,7 @@ function view(id: string, config: TenantConfig, runtime: TenantRuntime, updatedA
     asOf: config.asOf,
     fiscalYearStartMonth: config.fiscalYearStartMonth,
     glossary: config.glossary,
+    glossaryVersion: config.glossaryVersion ?? null,
     restrictedFacets: config.restrictedFacets,
     facets: runtime.catalog.facets.map((f) => ({
       id: f.id,
