@@ -2,8 +2,20 @@
 import type { Command } from "commander";
 import { replaySegments, type ReplayResult } from "../evals/replay.ts";
 import { startServices } from "../runtime/services.ts";
+import type { RunVersions } from "../state/context.ts";
 import { parseEnv } from "../state/config.ts";
 import { createProgress } from "./progress.ts";
+
+const fmt = (v: RunVersions | null | undefined) =>
+  v ? `glossary v${v.glossary ?? "?"}, skills v${v.skills ?? "?"}` : "before the registry";
+
+/** Which versions made the saved segment and which the replay ran with, when they differ. */
+function versionsText(r: ReplayResult): string {
+  if (!r.versions) return "";
+  const { saved, now } = r.versions;
+  if (saved && saved.glossary === now.glossary && saved.skills === now.skills) return "";
+  return `; made with ${fmt(saved)}, replayed with ${fmt(now)}`;
+}
 
 function line(r: ReplayResult): string {
   const size =
@@ -16,7 +28,7 @@ function line(r: ReplayResult): string {
       : r.definitionChanged
         ? "definition changed"
         : "size changed";
-  return `${r.verdict.toUpperCase().padEnd(7)} ${r.id} ${r.name ?? ""} (${r.tenant}): ${what}, ${size}${r.detail ? `; ${r.detail}` : ""}\n    "${r.request}"`;
+  return `${r.verdict.toUpperCase().padEnd(7)} ${r.id} ${r.name ?? ""} (${r.tenant}): ${what}, ${size}${r.detail ? `; ${r.detail}` : ""}${versionsText(r)}\n    "${r.request}"`;
 }
 
 export function registerReplay(program: Command): void {

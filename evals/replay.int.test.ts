@@ -47,6 +47,14 @@ describe("replay for drift", () => {
       definitionChanged: false,
       sizeBefore: 3,
       sizeAfter: 3,
+      // Saved by hand, with no version rows: made before the registry; replayed with today's.
+      versions: {
+        saved: null,
+        now: {
+          glossary: services.tenants.get(tenant)!.config.glossaryVersion,
+          skills: expect.any(Number),
+        },
+      },
     });
     expect(byName["replay-test-size"]).toMatchObject({
       verdict: "changed",

@@ -6,6 +6,7 @@
 import { runRequest } from "../runtime/run.ts";
 import { listVersions } from "../storage/segments.ts";
 import type { Services } from "../runtime/services.ts";
+import { runVersionsOf, type RunVersions } from "../state/context.ts";
 import { SegmentDefinition, type RuleNode } from "../state/segment.ts";
 
 export interface ReplayResult {
@@ -20,6 +21,11 @@ export interface ReplayResult {
   sizeAfter: number | null;
   /** The run's status and message when it did not produce a segment. */
   detail?: string;
+  /**
+   * The registry versions (skills manifests, glossary) the saved segment's latest version was
+   * made with (null when it predates the registry), and the ones the replay ran with.
+   */
+  versions?: { saved: RunVersions | null; now: RunVersions };
 }
 
 /** The tree without provenance: where a condition came from is not what it means. */
@@ -64,9 +70,12 @@ export async function replaySegments(
       };
     } else {
       // An edited segment is replayed as the conversation that made it: request, then edits.
-      const edits = (await listVersions(services.db.pool, row.tenant_id, row.id))
-        .filter((v) => v.kind !== "create")
-        .map((v) => v.text);
+      const saved = await listVersions(services.db.pool, row.tenant_id, row.id);
+      const edits = saved.filter((v) => v.kind !== "create").map((v) => v.text);
+      const versions = {
+        saved: saved[saved.length - 1]?.versions ?? null,
+        now: runVersionsOf(services.tenants.get(row.tenant_id)!),
+      };
       let run = await runRequest(services, {
         tenant: row.tenant_id,
         asOf: before.success ? before.data.asOf : undefined,
@@ -83,6 +92,7 @@ export async function replaySegments(
           definitionChanged: true,
           sizeAfter: null,
           detail: `${run.status}: ${run.message}`,
+          versions,
         };
       } else {
         const definitionChanged =
@@ -93,6 +103,7 @@ export async function replaySegments(
           verdict: definitionChanged || sizeChanged ? "changed" : "same",
           definitionChanged,
           sizeAfter: run.size,
+          versions,
         };
       }
     }

@@ -24,10 +24,23 @@ const TENANT = "online-retail";
 let services: Services;
 const evalOpts = () => ({ onlineRetailDir: parseEnv().ONLINE_RETAIL_DIR, sets: ["golden"] });
 
+/** What earlier runs of this file taught: each test starts from no corrections of its own. */
+async function forgetTaught() {
+  const phrases = ["bought tableware", "gift", "bought party"];
+  await services.db.pool.query("delete from app.corrections where lower(phrase) = any($1)", [
+    phrases,
+  ]);
+  await services.db.pool.query("delete from app.improvement_candidates where phrase = any($1)", [
+    phrases,
+  ]);
+}
+
 beforeAll(async () => {
   services = await startTwoTenantServices();
+  await forgetTaught();
 });
 afterAll(async () => {
+  if (services) await forgetTaught();
   await services?.close();
 });
 
@@ -148,5 +161,28 @@ describe("the learning loop", () => {
 
   it("refuses a rollback to a glossary version that does not exist", async () => {
     await expect(rollback(services, TENANT, 10_000)).rejects.toThrow(/no glossary version 10000/);
+  });
+});
+
+describe("versions a run records", () => {
+  it("are saved with each version of a saved segment", async () => {
+    const r = await runRequest(services, { tenant: TENANT, request: "customers in Belgium" });
+    const runtime = services.tenants.get(TENANT)!;
+    const { saveSegment, listVersions } = await import("../storage/segments.ts");
+    const state = await services.graph.getState({ configurable: { thread_id: r.thread_id } });
+    const lineage = (state.values as { lineage: { id: string; versions: never[] } }).lineage;
+    const saved = await saveSegment(services.db.pool, {
+      tenantId: TENANT,
+      threadId: r.thread_id,
+      name: `versions-${r.thread_id}`,
+      lineageId: lineage.id,
+      versions: lineage.versions,
+    });
+    const [v1] = await listVersions(services.db.pool, TENANT, saved.id);
+    expect(v1?.versions).toEqual({
+      skills: runtime.skillsVersion,
+      glossary: runtime.config.glossaryVersion,
+    });
+    await services.db.pool.query("delete from app.segments where id = $1", [saved.id]);
   });
 });
