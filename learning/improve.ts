@@ -18,7 +18,12 @@ import {
   upsertCandidates,
   type CandidateRecord,
 } from "../storage/candidates.ts";
-import { listVersions, setGlossary, type ArtefactVersion } from "../storage/registry.ts";
+import {
+  listVersions,
+  setGlossary,
+  StaleGlossaryError,
+  type ArtefactVersion,
+} from "../storage/registry.ts";
 import { applyProposal, candidatesFrom, type Skipped } from "./candidates.ts";
 import { evaluateCandidate, type EvaluateOptions, type Evaluation } from "./evaluate.ts";
 
@@ -115,13 +120,19 @@ export async function promote(
   const evaluation = await evaluate(services, tenant, candidate, opts);
   if (evaluation.verdict !== "promote")
     throw new ImproveError(`Candidate ${id} is not promoted: ${evaluation.reasons.join("; ")}.`);
-  const glossary = applyProposal(runtime.config.glossary, candidate.proposal);
+  // Applied to the stored glossary, and only if it is still the one just evaluated against.
   const set = await setGlossary(
     services.db.pool,
     tenant,
-    { glossary },
+    {
+      change: (glossary) => applyProposal(glossary, candidate.proposal),
+      from: evaluation.glossaryVersion,
+    },
     { reason: `promoted candidate ${id}`, by: opts.by },
-  );
+  ).catch((err: unknown) => {
+    if (err instanceof StaleGlossaryError) throw new ImproveError(err.message);
+    throw err;
+  });
   await markPromoted(services.db.pool, tenant, id, set.version);
   services.tenants.set(tenant, { ...runtime, config: set.config });
   await appendAudit(services.db.pool, {

@@ -12,6 +12,7 @@ import {
   listVersions,
   recordManifests,
   setGlossary,
+  StaleGlossaryError,
   syncTenantArtefacts,
   UnknownVersionError,
 } from "./registry.ts";
@@ -94,7 +95,7 @@ describe("setGlossary", () => {
     const promoted = await setGlossary(
       pool,
       "d",
-      { glossary: [VIPS, extra] },
+      { change: (g) => [...g, extra], from: 1 },
       { reason: "promoted candidate x", by: "test" },
     );
     expect(promoted).toMatchObject({ version: 2, previous: 1 });
@@ -124,6 +125,17 @@ describe("setGlossary", () => {
     );
     expect((await listVersions(pool, "e", "glossary")).map((v) => v.version)).toEqual([1]);
     expect((await storedConfig("e")).glossaryVersion).toBe(1);
+  });
+
+  it("refuses a change judged against a version that is no longer the stored one", async () => {
+    await tenant("f", [VIPS]);
+    await syncTenantArtefacts(pool, "f", manifests);
+    const change = (g: TenantConfig["glossary"]) => g.slice(0, 0);
+    await setGlossary(pool, "f", { change, from: 1 }, { reason: "first" });
+    await expect(
+      setGlossary(pool, "f", { change: (g) => g, from: 1 }, { reason: "late" }),
+    ).rejects.toThrow(StaleGlossaryError);
+    expect((await storedConfig("f")).glossaryVersion).toBe(2);
   });
 });
 

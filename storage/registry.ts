@@ -175,7 +175,11 @@ export async function stampGlossary(
 export async function setGlossary(
   pool: pg.Pool,
   tenant: string,
-  to: { version: number } | { glossary: Glossary },
+  /**
+   * A version that exists (a rollback), or a change of the stored glossary (a promotion),
+   * refused with StaleGlossaryError when the stored version is no longer `from`.
+   */
+  to: { version: number } | { change: (glossary: Glossary) => Glossary; from: number | null },
   why: { reason: string; by?: string },
 ): Promise<{ config: TenantConfig; version: number; previous: number | null }> {
   return inTransaction(pool, async (client) => {
@@ -198,7 +202,10 @@ export async function setGlossary(
       const glossary = TenantConfig.shape.glossary.parse(found.rows[0].content);
       config = { ...before, glossary, glossaryVersion: to.version };
     } else {
-      config = await stampGlossary(client, tenant, { ...before, glossary: to.glossary }, why);
+      if ((before.glossaryVersion ?? null) !== to.from)
+        throw new StaleGlossaryError(tenant, to.from, before.glossaryVersion ?? null);
+      const glossary = to.change(before.glossary);
+      config = await stampGlossary(client, tenant, { ...before, glossary }, why);
     }
     await client.query(
       "update app.tenants set config = $2::jsonb, updated_at = now() where id = $1",
@@ -206,6 +213,19 @@ export async function setGlossary(
     );
     return { config, version: config.glossaryVersion!, previous };
   });
+}
+
+/** The glossary moved on since the change was judged (another promotion, a tenant edit). */
+export class StaleGlossaryError extends Error {
+  constructor(
+    readonly tenant: string,
+    readonly expected: number | null,
+    readonly found: number | null,
+  ) {
+    super(
+      `tenant ${tenant}'s glossary is at version ${found ?? "-"}, not ${expected ?? "-"}: evaluate again`,
+    );
+  }
 }
 
 export class UnknownVersionError extends Error {
