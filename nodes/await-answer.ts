@@ -116,13 +116,20 @@ export async function awaitAnswer(
   }
   const request = resolveAnswer(answer, q, state.text);
   const label = answerLabel(answer, q);
-  await remember(config, state, q, label);
+  // Memory is best effort: the answer is the user's either way, and a failed write is
+  // audited rather than failing the turn.
+  const memoryError = await remember(config, state, q, label).then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+  );
   return {
     ...common,
     session: transition(session, "answer"),
     request,
     answerSource: "user",
     answers: { ...(state.answers ?? {}), [q.key]: label },
-    audit: [{ ...record, detail: { ...record.detail, request } }],
+    audit: [
+      { ...record, detail: { ...record.detail, request, ...(memoryError ? { memoryError } : {}) } },
+    ],
   };
 }

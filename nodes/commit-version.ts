@@ -6,6 +6,7 @@
  * of writing a duplicate. An edit that changed nothing writes no version. Memory learns from
  * the turn: a creation is recalled among the user's recent segments, and an edit made right
  * after a creation is recorded as corrections (the words changed → what they should have meant).
+ * A failed memory write does not fail the turn: it is recorded in the step's audit entry.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { randomUUID } from "node:crypto";
@@ -136,7 +137,13 @@ export async function commitVersion(
       size: r.entry.size,
     }),
   );
-  if (result.changed) await learn(config, state, result.entry, previous);
+  // Memory is best effort: the version is made either way; a failed write is audited.
+  const memoryError = result.changed
+    ? await learn(config, state, result.entry, previous).then(
+        () => undefined,
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      )
+    : undefined;
   return {
     lineage: result.lineage,
     session: transition(session, "succeed", result.entry.version),
@@ -152,6 +159,6 @@ export async function commitVersion(
         at: new Date().toISOString(),
       },
     ],
-    audit,
+    audit: memoryError ? audit.map((a) => ({ ...a, detail: { ...a.detail, memoryError } })) : audit,
   };
 }

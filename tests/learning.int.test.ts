@@ -186,3 +186,33 @@ describe("versions a run records", () => {
     await services.db.pool.query("delete from app.segments where id = $1", [saved.id]);
   });
 });
+
+describe("memory writes", () => {
+  it("never fail the turn: a write that throws is audited and the version stands", async () => {
+    const memory = services.memory;
+    const broken = Object.assign(Object.create(Object.getPrototypeOf(memory) as object), memory, {
+      recordSegment: async () => {
+        throw new Error("memory store down");
+      },
+      recordCorrections: async () => {
+        throw new Error("memory store down");
+      },
+    }) as typeof memory;
+    const failing = { ...services, context: { ...services.context, memory: broken } };
+    const created = await runRequest(failing, {
+      tenant: TENANT,
+      request: "customers in Portugal",
+      user: "cy",
+    });
+    expect(created.status).toBe("ok");
+    expect(created.version).toBe(1);
+    const commit = created.audit.find((a) => a.step === "commitVersion");
+    expect(commit?.detail?.memoryError).toBe("memory store down");
+    const edited = await runRequest(failing, {
+      threadId: created.thread_id,
+      request: "make it Spain instead",
+      user: "cy",
+    });
+    expect(edited).toMatchObject({ status: "ok", version: 2 });
+  });
+});
