@@ -21,6 +21,7 @@ import { evaluate, promote, refreshCandidates, rollback } from "../learning/impr
 import { runRequest } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { parseEnv } from "../state/config.ts";
+import { markdownTable } from "./report.ts";
 
 const Later = z.object({ id: z.string(), query: z.string(), gold_sql: z.string() });
 const Conversation = z.object({
@@ -43,16 +44,6 @@ async function scoreAll(services: Services, set: Conversation[]): Promise<Map<st
   const out = new Map<string, boolean>();
   for (const c of set) for (const l of c.later) out.set(l.id, await score(services, c.tenant, l));
   return out;
-}
-
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  return [
-    line(head),
-    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
-    ...rows.map(line),
-  ].join("\n");
 }
 
 async function main(): Promise<void> {
@@ -103,7 +94,7 @@ async function main(): Promise<void> {
       taught.push([describeProposal(cand.proposal), String(rerun), `${e.ms} ms`, outcome]);
     }
     const after = await scoreAll(services, set);
-    console.log(table(["candidate", "eval cases re-run", "evaluation", "outcome"], taught));
+    console.log(markdownTable(["candidate", "eval cases re-run", "evaluation", "outcome"], taught));
     console.log("");
     const rowsOut = set.flatMap((c) =>
       c.later.map((l) => [
@@ -113,7 +104,9 @@ async function main(): Promise<void> {
         after.get(l.id) ? "pass" : "fail",
       ]),
     );
-    console.log(table(["id", "later request", "before promotion", "after promotion"], rowsOut));
+    console.log(
+      markdownTable(["id", "later request", "before promotion", "after promotion"], rowsOut),
+    );
     const n = rowsOut.length;
     const passed = (m: Map<string, boolean>) => [...m.values()].filter(Boolean).length;
     console.log(

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { runRequest, type RunResult } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { parseEnv } from "../state/config.ts";
+import { markdownTable } from "./report.ts";
 
 const Conversation = z.object({
   id: z.string(),
@@ -106,11 +107,7 @@ async function main(): Promise<void> {
     "status",
     "members",
   ];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  console.log(line(head));
-  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-  for (const r of rows) console.log(line(r));
+  console.log(markdownTable(head, rows));
   const n = conversations.length;
   console.log(
     `\n${n} conversations: ${without} questions without memory (${(without / n).toFixed(2)} per conversation), ${withMemory} with (${(withMemory / n).toFixed(2)}); same segment both ways in ${same}/${n}.`,

@@ -52,12 +52,8 @@ export function formatValue(key: keyof SetMetrics, v: number | null): string {
   return `${(100 * v).toFixed(1)}%`;
 }
 
-export function summaryTable(metrics: Record<string, SetMetrics>): string {
-  const header = ["set", ...SUMMARY_COLUMNS.map(([, h]) => h)];
-  const rows = Object.entries(metrics).map(([set, m]) => [
-    set,
-    ...SUMMARY_COLUMNS.map(([k]) => formatValue(k, m[k] as number | null)),
-  ]);
+/** A Markdown table with its columns padded to their widest cell. */
+export function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   return [
@@ -65,6 +61,15 @@ export function summaryTable(metrics: Record<string, SetMetrics>): string {
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...rows.map(line),
   ].join("\n");
+}
+
+export function summaryTable(metrics: Record<string, SetMetrics>): string {
+  const header = ["set", ...SUMMARY_COLUMNS.map(([, h]) => h)];
+  const rows = Object.entries(metrics).map(([set, m]) => [
+    set,
+    ...SUMMARY_COLUMNS.map(([k]) => formatValue(k, m[k] as number | null)),
+  ]);
+  return markdownTable(header, rows);
 }
 
 function caseBlock(r: CaseResult): string {
