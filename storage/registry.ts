@@ -10,6 +10,7 @@ import { contentHash, skillVersions, type SkillManifest } from "../skills/regist
 import { TenantConfig } from "../state/catalog.ts";
 import type { RunVersions } from "../state/context.ts";
 import type { Queryable } from "./audit.ts";
+import { inTransaction } from "./transaction.ts";
 
 export type Artefact = "glossary" | "skills";
 export type Glossary = TenantConfig["glossary"];
@@ -87,21 +88,6 @@ async function ensureVersion(
   const current = await active(db, tenant, artefact);
   if (current?.hash === contentHash(content)) return current.version;
   return recordVersion(db, tenant, artefact, content, { reason: current ? reason : "initial" });
-}
-
-async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    const out = await fn(client);
-    await client.query("commit");
-    return out;
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /**

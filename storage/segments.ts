@@ -14,6 +14,7 @@ import { SegmentDiff, VersionKind, type VersionEntry } from "../state/edit.ts";
 import { SegmentDefinition } from "../state/segment.ts";
 import type { CompiledSql } from "../warehouse/compile.ts";
 import { appendAudit, type Queryable } from "./audit.ts";
+import { inTransaction } from "./transaction.ts";
 
 export interface SegmentRecord {
   id: string;
@@ -116,28 +117,6 @@ async function insertVersion(
       v.versions ? JSON.stringify(v.versions) : null,
     ],
   );
-}
-
-async function inTransaction<T>(
-  pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  let failed = false;
-  try {
-    await client.query("begin");
-    const out = await fn(client);
-    await client.query("commit");
-    return out;
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    // A client whose query failed (a read timeout leaves its query in flight) is not
-    // given back: the next user would read that query's late answer.
-    failed = true;
-    throw err;
-  } finally {
-    client.release(failed);
-  }
 }
 
 const UNIQUE_VIOLATION = "23505";
