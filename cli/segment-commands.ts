@@ -110,6 +110,7 @@ export function registerSegmentCommands(program: Command): void {
                 versions: lineage.versions,
                 savedBy: "cli",
               });
+              await services.recipes.saved(saved);
               process.stdout.write(
                 opts.json
                   ? `${JSON.stringify({ id: saved.id, name: saved.name, version: saved.version, size: saved.size })}\n`

@@ -14,7 +14,7 @@ import { createLlmTier, type LlmTier, type LlmTierOptions } from "../skills/llm/
 import { rulesSkills } from "../skills/rules/index.ts";
 import { SpellingCorrector } from "../skills/rules/spelling.ts";
 import { TenantConfig } from "../state/catalog.ts";
-import { llmConfigFrom, type AppEnv } from "../state/config.ts";
+import { llmConfigFrom, vectorConfigFrom, type AppEnv } from "../state/config.ts";
 import type { NscContext, TenantRuntime } from "../state/context.ts";
 import { createCheckpointer, type SettlingPostgresSaver } from "../storage/checkpointer.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
@@ -29,6 +29,7 @@ import { cacheRedis, closeRedis } from "../storage/redis-cache.ts";
 import { PgSegmentVersionStore } from "../storage/segments.ts";
 import { Warehouse } from "../warehouse/execute.ts";
 import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
+import { createRecipeBook, type RecipeBook } from "./recipes.ts";
 import { useLightRunContext } from "./run-context.ts";
 import { TENANT_PROVIDERS, type TenantProvider } from "./tenants.ts";
 
@@ -46,6 +47,8 @@ export interface Services {
   llm: LlmTier | null;
   /** Memory beyond one thread (also the nodes' `context.memory`). */
   memory: PgMemoryStore;
+  /** Saved segments as recipes (also the nodes' `context.recipes`): index them on save and delete. */
+  recipes: RecipeBook;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,8 @@ export interface StartOptions {
   llm?: LlmTierOptions;
   /** Prefix of the memory cache's Redis keys (tests: their own); default MEMORY_KEY_PREFIX. */
   memoryKeyPrefix?: string;
+  /** Told about a recipe index write or search that failed (the turn or save goes on). */
+  onRecipeError?: (what: string, err: unknown) => void;
 }
 
 /**
@@ -137,12 +142,22 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       say("Redis (REDIS_URL) not reachable yet: the LLM cache misses");
     const short = memoryCache(env, opts);
     const memory = new PgMemoryStore(db.pool, short.cache);
+    const recipes = createRecipeBook(db.pool, tenants, vectorConfigFrom(env), {
+      onError: opts.onRecipeError,
+    });
+    // A store that is down at start leaves suggestions off until it answers; the start goes on.
+    await recipes.backfill(say).catch((err: unknown) => {
+      say(
+        `recipes: indexing saved segments failed (${(err as Error).message}); none suggested yet`,
+      );
+    });
     const context: NscContext = {
       tenant: (id) => tenants.get(id),
       warehouse,
       skills: llm?.skills ?? rulesSkills(),
       segments: new PgSegmentVersionStore(db.pool),
       memory,
+      recipes,
     };
     const checkpointer = await createCheckpointer(db.pool);
     const graph = createConversationGraph(checkpointer, {
@@ -158,7 +173,9 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       graph,
       llm,
       memory,
+      recipes,
       close: async () => {
+        await recipes.close();
         await llm?.close();
         await closeRedis(short.redis);
         await db.close();

@@ -29,6 +29,8 @@ export interface SegmentRecord {
   /** The latest version number. */
   version: number;
   createdAt: Date;
+  /** Who saved it (its first version's writer: `key:<id>`, `cli`), when recorded. */
+  savedBy: string | null;
 }
 
 export interface NewSegment {
@@ -54,12 +56,15 @@ interface Row {
   size: number | null;
   version: number | null;
   created_at: Date;
+  saved_by: string | null;
 }
 
 const SELECT = `
   select s.id, s.tenant_id, s.name, s.thread_id, s.lineage_id, s.request, s.definition, s.sql,
          s.size, s.created_at,
-         (select max(v.version) from app.segment_versions v where v.segment_id = s.id) as version
+         (select max(v.version) from app.segment_versions v where v.segment_id = s.id) as version,
+         (select v.created_by from app.segment_versions v where v.segment_id = s.id
+          order by v.version limit 1) as saved_by
   from app.segments s`;
 
 function toRecord(row: Row): SegmentRecord {
@@ -76,6 +81,7 @@ function toRecord(row: Row): SegmentRecord {
     size: row.size,
     version: row.version ?? 1,
     createdAt: row.created_at,
+    savedBy: row.saved_by,
   };
 }
 
@@ -409,6 +415,55 @@ export async function getSegment(
     tenantId,
   ]);
   return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** The tenant's segments of these ids that exist, in no particular order. */
+export async function segmentsByIds(
+  db: Queryable,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<SegmentRecord[]> {
+  const uuids = ids.filter((id) => UUID.test(id));
+  if (uuids.length === 0) return [];
+  const { rows } = await db.query<Row>(
+    `${SELECT} where s.tenant_id = $1 and s.id = any($2::uuid[])`,
+    [tenantId, uuids],
+  );
+  return rows.map(toRecord);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Deletes the tenant's segment with its versions (and, by cascade, its feedback), recording
+ * the deletion in the audit trail in the same transaction; false when there was none.
+ */
+export async function deleteSegment(
+  pool: pg.Pool,
+  tenantId: string,
+  id: string,
+  by: { actor?: string; requestId?: string } = {},
+): Promise<boolean> {
+  return inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ name: string | null; thread_id: string | null }>(
+      "delete from app.segments where id = $1 and tenant_id = $2 returning name, thread_id",
+      [id, tenantId],
+    );
+    const row = rows[0];
+    if (!row) return false;
+    await appendAudit(client, {
+      tenantId,
+      threadId: row.thread_id,
+      event: "segment.deleted",
+      detail: {
+        segmentId: id,
+        name: row.name,
+        by: by.actor ?? null,
+        requestId: by.requestId ?? null,
+      },
+    });
+    return true;
+  });
 }
 
 /**
