@@ -63,6 +63,21 @@ export class RecipeBook implements RecipeFinder {
     }
   }
 
+  /**
+   * Re-indexes a saved segment whose current version changed (an edit, a revert), so its
+   * recipe says what it means now. Best effort, as `saved`.
+   */
+  async changed(tenant: string, segmentId: string): Promise<void> {
+    if (this.opts.limit === 0) return;
+    try {
+      const [segment] = await segmentsByIds(this.pool, tenant, [segmentId]);
+      const doc = segment && this.doc(segment);
+      if (doc) await this.index.upsert([doc]);
+    } catch (err) {
+      this.opts.onError?.(`re-indexing recipe ${segmentId}`, err);
+    }
+  }
+
   /** Removes a deleted segment's recipe (best effort: searches re-check Postgres anyway). */
   async deleted(tenant: string, segmentId: string): Promise<void> {
     try {

@@ -155,7 +155,7 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       tenant: (id) => tenants.get(id),
       warehouse,
       skills: llm?.skills ?? rulesSkills(),
-      segments: new PgSegmentVersionStore(db.pool),
+      segments: new PgSegmentVersionStore(db.pool, (t, id) => recipes.changed(t, id)),
       memory,
       recipes,
     };

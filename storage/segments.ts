@@ -354,7 +354,17 @@ export async function discardUnrecordedVersions(
 
 /** Saved segments as the conversation graph sees them (see SegmentVersionStore). */
 export class PgSegmentVersionStore implements SegmentVersionStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /**
+     * Told once a segment's current version changed (appended or discarded), after the write:
+     * the recipe index re-embeds it. Its failure is its own; the version stays written.
+     */
+    private readonly onChanged: (
+      tenant: string,
+      segmentId: string,
+    ) => Promise<void> = async () => {},
+  ) {}
 
   private async lineage(
     tenant: string,
@@ -383,25 +393,31 @@ export class PgSegmentVersionStore implements SegmentVersionStore {
     return this.lineage(tenant, "id", segmentId);
   }
 
-  appendVersion(
+  async appendVersion(
     tenant: string,
     segmentId: string,
     entry: VersionEntry,
     by: { threadId: string; actor?: string; signal?: AbortSignal },
   ): Promise<void> {
-    return appendVersion(this.pool, tenant, segmentId, entry, {
+    await appendVersion(this.pool, tenant, segmentId, entry, {
       threadId: by.threadId,
       by: by.actor ?? `thread:${by.threadId}`,
       ...(by.signal ? { signal: by.signal } : {}),
     });
+    await this.onChanged(tenant, segmentId);
   }
 
-  discardUnrecorded(
+  async discardUnrecorded(
     tenant: string,
     lineageId: string,
     by: { threadId: string; keepThrough: number },
   ): Promise<number[]> {
-    return discardUnrecordedVersions(this.pool, tenant, lineageId, by);
+    const discarded = await discardUnrecordedVersions(this.pool, tenant, lineageId, by);
+    if (discarded.length > 0) {
+      const saved = await this.byLineage(tenant, lineageId);
+      if (saved) await this.onChanged(tenant, saved.segmentId);
+    }
+    return discarded;
   }
 }
 

@@ -141,6 +141,25 @@ describe("recipes: saved segments suggested for a new request", () => {
   });
 });
 
+describe("a saved segment's recipe after an edit", () => {
+  it("is indexed again with what the segment now means", async () => {
+    const saved = await save();
+    const recipeOf = async () =>
+      (await services.recipes.index.search("online-retail", REQUEST, 20)).matches.find(
+        (m) => m.segmentId === saved.id,
+      );
+    expect((await recipeOf())?.text).not.toMatch(/£100/);
+    const res = await call(`/v1/segments/${saved.id}`, {
+      method: "PATCH",
+      key,
+      json: { text: "only the ones who spent over £100" },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Run).status).toBe("ok");
+    expect((await recipeOf())?.text).toMatch(/£100/);
+  });
+});
+
 describe("DELETE /v1/segments/{id}", () => {
   it("deletes the segment, records it, and it is no longer suggested", async () => {
     const saved = await save();

@@ -41,6 +41,8 @@ export interface RecipeMatch {
   /** As indexed; the runtime reads the segment itself back for what it shows. */
   name: string;
   request: string;
+  /** The text that was embedded (request and explanation), for debugging a match. */
+  text: string;
 }
 
 export interface RecipeSearchResult {
@@ -164,5 +166,6 @@ function toMatch(m: VectorMatch): RecipeMatch {
     score: m.score,
     name: m.meta.name ?? "",
     request: m.meta.request ?? "",
+    text: m.text,
   };
 }
