@@ -9,15 +9,29 @@
  */
 import type pg from "pg";
 import { HashedNgramEmbedder } from "../catalog/embedder.ts";
-import { explainTree } from "../segment/explain.ts";
+import { describeCondition } from "../segment/explain.ts";
+import type { TenantCatalog } from "../state/catalog.ts";
 import type { VectorConfig } from "../state/config.ts";
 import type { TenantRuntime } from "../state/context.ts";
 import type { Recipe, RecipeFinder, RecipeFinding } from "../state/recipes.ts";
+import type { RuleNode } from "../state/segment.ts";
 import { listSegments, segmentsByIds, type SegmentRecord } from "../storage/segments.ts";
 import { createTextEmbedder, createVectorStore } from "../vectors/index.ts";
 import { RecipeIndex, type RecipeDoc } from "../vectors/recipes.ts";
 
 const BACKFILL_PAGE = 500;
+
+/**
+ * What a recipe's definition means, one line per condition ("Country is France", "NOT: Bought
+ * Christmas …"): the explanation without its provenance brackets (span, source, confidence),
+ * which repeat the request's words and add bookkeeping words that no request shares.
+ */
+export function recipeExplanation(node: RuleNode, catalog: TenantCatalog, prefix = ""): string[] {
+  if (node.type === "and" || node.type === "or")
+    return node.children.flatMap((c) => recipeExplanation(c, catalog, prefix));
+  if (node.type === "not") return recipeExplanation(node.child, catalog, `${prefix}NOT: `);
+  return [`${prefix}${describeCondition(node, catalog)}`];
+}
 
 export interface RecipeBookOptions {
   /** Told about an index write that failed (the segment itself is saved or deleted). */
@@ -41,7 +55,7 @@ export class RecipeBook implements RecipeFinder {
       segmentId: s.id,
       name: s.name,
       request: s.request,
-      explanation: explainTree(s.definition.root, tenant.catalog),
+      explanation: recipeExplanation(s.definition.root, tenant.catalog),
       size: s.size,
       savedBy: s.savedBy,
     };
