@@ -225,6 +225,14 @@ async function main() {
       ),
     })),
   );
+  const first = results[0]!;
+  queries.forEach((q, i) => {
+    const top = first.scored[i]!.top;
+    if (q.expected.length > 0 && !q.expected.some((e) => top.some((t) => t.id === e)))
+      notes.push(
+        `${first.label}: "${q.query}" does not find ${q.expected.join(", ")} in its top ${K}`,
+      );
+  });
   for (const n of notes) console.log(`• ${n}`);
 }
 
