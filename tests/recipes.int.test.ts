@@ -6,6 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { HashedNgramEmbedder } from "../catalog/embedder.ts";
+import { RecipeBook } from "../runtime/recipes.ts";
 import type { Services } from "../runtime/services.ts";
 import {
   OTHER_TENANT,
@@ -16,6 +18,9 @@ import {
   startTwoTenantServices,
   type TestApp,
 } from "../server/testing/api-fixtures.ts";
+import { offlineEmbedder } from "../vectors/embedder.ts";
+import { InProcessVectorStore } from "../vectors/in-process.ts";
+import { RecipeIndex } from "../vectors/recipes.ts";
 
 let services: Services;
 let t: TestApp;
@@ -138,6 +143,42 @@ describe("recipes: saved segments suggested for a new request", () => {
     await services.recipes.backfill();
     const run = await create(LIKE_IT);
     expect(ids(run).filter((id) => id === saved.id)).toEqual([saved.id]);
+  });
+});
+
+describe("a vector store that is down", () => {
+  it("costs the suggestions only: the turn makes its segment and says why there are none", async () => {
+    await save();
+    const embedder = offlineEmbedder(new HashedNgramEmbedder());
+    const down = new InProcessVectorStore(embedder.dimension);
+    down.search = () => Promise.reject(new Error("connection refused"));
+    const index = new RecipeIndex(down, embedder, {
+      minScore: 0,
+      limit: 3,
+      timeoutMs: 250,
+      breakerFailures: 3,
+      breakerHalfOpenMs: 10_000,
+    });
+    const working = services.context.recipes;
+    services.context.recipes = new RecipeBook(services.db.pool, index, services.tenants, {
+      limit: 3,
+    });
+    try {
+      const run = await create(LIKE_IT);
+      expect(run.status).toBe("ok");
+      expect(run.suggestions).toEqual([]);
+      expect(run.message).not.toMatch(/similar segment/);
+      const thread = (await (await call(`/v1/threads/${run.threadId}`, { key })).json()) as {
+        history: { step: string; detail?: Record<string, unknown> }[];
+      };
+      expect(thread.history.find((h) => h.step === "findRecipes")?.detail).toEqual({
+        suggested: [],
+        source: "unavailable",
+        reason: "error",
+      });
+    } finally {
+      services.context.recipes = working;
+    }
   });
 });
 
