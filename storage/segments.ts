@@ -12,7 +12,6 @@ import {
 } from "../state/context.ts";
 import { SegmentDiff, VersionKind, type VersionEntry } from "../state/edit.ts";
 import { SegmentDefinition } from "../state/segment.ts";
-import type { CompiledSql } from "../warehouse/compile.ts";
 import { appendAudit, type Queryable } from "./audit.ts";
 
 export interface SegmentRecord {
@@ -515,41 +514,4 @@ export async function updateSegmentSize(
     [id, tenantId, size],
   );
   return rowCount === 1;
-}
-
-/**
- * Members in the warehouse's order (shorter ids first, then by text: numeric order for numeric
- * ids), strictly after `after`, read-only and under a statement timeout like every segment run.
- */
-export async function memberPage(
-  pool: pg.Pool,
-  sql: CompiledSql,
-  opts: { limit: number; after?: string; statementTimeoutMs: number },
-): Promise<{ items: string[]; next: string | null }> {
-  const n = sql.values.length;
-  const client = await pool.connect();
-  let failed = false;
-  try {
-    await client.query("begin transaction read only");
-    await client.query(`set local statement_timeout = ${Math.trunc(opts.statementTimeoutMs)}`);
-    const { rows } = await client.query<{ customer_id: string }>({
-      text: `select customer_id from (${sql.text}) m
-             where $${n + 1}::text is null
-                or (length(customer_id), customer_id) > (length($${n + 1}::text), $${n + 1}::text)
-             order by length(customer_id), customer_id
-             limit $${n + 2}`,
-      values: [...sql.values, opts.after ?? null, opts.limit + 1],
-    });
-    await client.query("commit");
-    const items = rows.slice(0, opts.limit).map((r) => r.customer_id);
-    return { items, next: rows.length > opts.limit ? items[items.length - 1]! : null };
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    // A client whose query failed (a read timeout leaves its query in flight) is not
-    // given back: the next user would read that query's late answer.
-    failed = true;
-    throw err;
-  } finally {
-    client.release(failed);
-  }
 }

@@ -7,12 +7,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { explainTree } from "../../segment/explain.ts";
 import { appendAudit } from "../../storage/audit.ts";
+import { memberPage } from "../../storage/members.ts";
 import {
   AlreadySavedError,
   deleteSegment,
   getSegment,
   listSegments,
-  memberPage,
   saveSegment,
   updateSegmentSize,
   type SegmentRecord,
