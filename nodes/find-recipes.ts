@@ -7,9 +7,6 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { timed } from "../state/audit-entry.ts";
 import { requireContext } from "../state/context.ts";
 import type { NscStateType, NscUpdate } from "../state/graph-state.ts";
-import type { RecipeFinding } from "../state/recipes.ts";
-
-const NONE: RecipeFinding = { recipes: [], source: "unavailable" };
 
 export async function findRecipes(
   state: NscStateType,
@@ -20,7 +17,7 @@ export async function findRecipes(
   if (!finder) return { recipes: [] };
   const { result, audit } = await timed(
     "findRecipes",
-    () => (state.text.trim() === "" ? NONE : finder.find(state.tenant, state.text)),
+    () => finder.find(state.tenant, state.text),
     (r) => ({
       // Which saved segments were suggested and how alike: the audit trail of a suggestion.
       suggested: r.recipes.map((x) => ({ segmentId: x.segmentId, score: round(x.score) })),
