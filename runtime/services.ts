@@ -79,7 +79,10 @@ export interface StartOptions {
   llm?: LlmTierOptions;
   /** Prefix of the memory cache's Redis keys (tests: their own); default MEMORY_KEY_PREFIX. */
   memoryKeyPrefix?: string;
-  /** Told about a recipe index write or search that failed (the turn or save goes on). */
+  /**
+   * Told about a recipe index write or search that failed (the turn or save goes on).
+   * Default: a status line (`onStatus`).
+   */
   onRecipeError?: (what: string, err: unknown) => void;
 }
 
@@ -143,7 +146,9 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
     const short = memoryCache(env, opts);
     const memory = new PgMemoryStore(db.pool, short.cache);
     const recipes = createRecipeBook(db.pool, tenants, vectorConfigFrom(env), {
-      onError: opts.onRecipeError,
+      onError:
+        opts.onRecipeError ??
+        ((what, err) => say(`recipes: ${what} failed: ${(err as Error).message ?? String(err)}`)),
     });
     // A store that is down at start leaves suggestions off until it answers; the start goes on.
     await recipes.backfill(say).catch((err: unknown) => {
