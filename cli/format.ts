@@ -24,6 +24,13 @@ export function formatResult(r: RunResult, withMembers: boolean): string {
     out.push(`Size: ${r.size} customers`);
     if (withMembers && r.members) out.push(`Members: ${r.members.join(", ")}`);
   }
+  if (r.suggestions.length > 0) {
+    out.push("", "Similar saved segments:");
+    for (const s of r.suggestions)
+      out.push(
+        `  "${s.name}" (${s.size ?? "?"} customers, ${s.segmentId}, score ${s.score.toFixed(2)}): ${s.request}`,
+      );
+  }
   out.push(`Thread: ${r.thread_id}`);
   if (r.status === "ok")
     out.push(

@@ -1,5 +1,5 @@
 /**
- * `segment save | edit | versions | revert`: saved segments from the command line. Edits and
+ * `segment save | edit | versions | revert | delete`: saved segments from the command line. Edits and
  * reverts run as turns of the segment's conversation thread, under the thread's lock (another
  * edit of the same segment running anywhere makes this one stop with exit code 2), exactly as
  * the API's PATCH and revert do.
@@ -8,7 +8,13 @@ import type { Command } from "commander";
 import { InputError, runRequest, type RunInput, type RunResult } from "../runtime/run.ts";
 import { editingThread, savableLineage, SegmentNotFoundError } from "../runtime/segment-edits.ts";
 import type { Services } from "../runtime/services.ts";
-import { AlreadySavedError, listVersions, saveSegment } from "../storage/segments.ts";
+import {
+  AlreadySavedError,
+  deleteSegment,
+  getSegment,
+  listVersions,
+  saveSegment,
+} from "../storage/segments.ts";
 import { ensureThread } from "../storage/threads.ts";
 import {
   EXIT,
@@ -110,6 +116,7 @@ export function registerSegmentCommands(program: Command): void {
                 versions: lineage.versions,
                 savedBy: "cli",
               });
+              await services.recipes.saved(saved);
               process.stdout.write(
                 opts.json
                   ? `${JSON.stringify({ id: saved.id, name: saved.name, version: saved.version, size: saved.size })}\n`
@@ -218,5 +225,31 @@ export function registerSegmentCommands(program: Command): void {
           return 0;
         },
       );
+    });
+
+  program
+    .command("delete")
+    .description("delete a saved segment with its versions; it is no longer suggested as a recipe")
+    .argument("<segment>", "the saved segment's id")
+    .option("--tenant <id>", "tenant (default: online-retail when its data is present)")
+    .option("--quiet", "no progress on stderr")
+    .action(async (segmentId: string, opts: CommonOptions) => {
+      process.exitCode = await withServices(opts, Boolean(opts.quiet), async (services) => {
+        const tenant = tenantOf(services, opts);
+        const id = requireId(segmentId, "segment");
+        const segment = await getSegment(services.db.pool, tenant, id);
+        if (!segment) throw new InputError(`No segment ${segmentId}.`);
+        const remove = async () => {
+          if (!(await deleteSegment(services.db.pool, tenant, id, { actor: "cli" })))
+            throw new InputError(`No segment ${segmentId}.`);
+          await services.recipes.deleted(tenant, id);
+          process.stdout.write(`Deleted ${id} "${segment.name}"\n`);
+          return 0;
+        };
+        // Under its editing thread's lock, as the API's DELETE: a running edit would lose it.
+        return segment.threadId
+          ? underThreadLock(services, segment.threadId, `An edit of segment ${id}`, remove)
+          : remove();
+      });
     });
 }

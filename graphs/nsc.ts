@@ -8,6 +8,7 @@ import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/lan
 import { NscState } from "../state/graph-state.ts";
 import { decompose } from "../nodes/decompose.ts";
 import { estimateSize } from "../nodes/estimate-size.ts";
+import { findRecipes } from "../nodes/find-recipes.ts";
 import { formatSegment } from "../nodes/format-segment.ts";
 import { improve } from "../nodes/improve.ts";
 import { mapFacets } from "../nodes/map-facets.ts";
@@ -27,6 +28,7 @@ import { routeAfterPerceive, routeAfterQuestion, routeAfterValidate } from "./ro
 export function buildNsc(opts: { languageSteps: "parallel" | "sequential" }) {
   const graph = new StateGraph(NscState)
     .addNode("perceive", perceive)
+    .addNode("findRecipes", findRecipes)
     .addNode("decompose", decompose)
     .addNode("tagDates", tagDates)
     .addNode("shortlistFacets", shortlistFacets)
@@ -39,7 +41,10 @@ export function buildNsc(opts: { languageSteps: "parallel" | "sequential" }) {
     .addNode("estimateSize", estimateSize)
     .addEdge(START, "perceive")
     // Rejected input (empty, SQL, injection, out of scope) ends before any parsing.
-    .addConditionalEdges("perceive", routeAfterPerceive, ["decompose", END]);
+    .addConditionalEdges("perceive", routeAfterPerceive, ["findRecipes", END])
+    // Saved segments like the request come first: the LLM tier's parsing steps show them as
+    // examples, and the result suggests them.
+    .addEdge("findRecipes", "decompose");
   const linked =
     opts.languageSteps === "parallel"
       ? // Dates and catalog linking need only the sub-segments, so they run in parallel.

@@ -157,7 +157,7 @@ describe("DSE routers", () => {
 describe("NSC routers", () => {
   it("routeAfterPerceive ends a rejected request before parsing", () => {
     expect(routeAfterPerceive(nsc({ status: "rejected" }))).toBe("__end__");
-    expect(routeAfterPerceive(nsc({ status: "running" } as never))).toBe("decompose");
+    expect(routeAfterPerceive(nsc({ status: "running" } as never))).toBe("findRecipes");
   });
 
   it("afterValidation and routeAfterValidate: valid, fixable within the bound, else unresolved", () => {

@@ -4,8 +4,8 @@ import { nscConfigFrom } from "../state/config.ts";
 import type { NscStateType } from "../state/graph-state.ts";
 import { nextQuestion } from "../segment/questions.ts";
 
-export function routeAfterPerceive(state: NscStateType): "decompose" | "__end__" {
-  return state.status === "rejected" ? "__end__" : "decompose";
+export function routeAfterPerceive(state: NscStateType): "findRecipes" | "__end__" {
+  return state.status === "rejected" ? "__end__" : "findRecipes";
 }
 
 /**

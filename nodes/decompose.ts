@@ -12,7 +12,10 @@ export async function decompose(
   const { result, audit } = await timed(
     "decompose",
     () =>
-      ctx.skills.decompose.decompose(state.text, skillContextFor(ctx, state.tenant, state.asOf)),
+      ctx.skills.decompose.decompose(
+        state.text,
+        skillContextFor(ctx, state.tenant, state.asOf, state.recipes),
+      ),
     (r) => ({
       subSegments: r.subSegments.length,
       producer: r.producer,

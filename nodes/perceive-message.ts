@@ -44,6 +44,7 @@ const FRESH_TURN = {
   answers: {},
   answerSource: null,
   recalled: [],
+  recipes: [],
   segment: null,
   sql: null,
   size: null,

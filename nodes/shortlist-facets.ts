@@ -16,7 +16,7 @@ export async function shortlistFacets(
       ctx.skills.shortlist.shortlist(
         state.text,
         subSegments,
-        skillContextFor(ctx, state.tenant, state.asOf),
+        skillContextFor(ctx, state.tenant, state.asOf, state.recipes),
       ),
     (r) => ({
       mentions: r.mentions.map((m) => `${m.text} -> ${m.facetId}${m.value ? `=${m.value}` : ""}`),

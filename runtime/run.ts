@@ -15,6 +15,7 @@ import { sessionOf } from "../state/conversation-state.ts";
 import { currentVersion, type SegmentDiff } from "../state/edit.ts";
 import type { AuditEntry, Clarification, RecalledAnswer } from "../state/graph-state.ts";
 import type { RememberScope } from "../state/memory.ts";
+import { suggestionOf, type RecipeSuggestion } from "../state/recipes.ts";
 import type { SegmentDefinition } from "../state/segment.ts";
 import {
   RUNNING_PHASES,
@@ -47,6 +48,11 @@ export interface RunResult {
    * whole request) so the client can switch.
    */
   recalled: RecalledAnswer[];
+  /**
+   * Saved segments of the tenant like this turn's request (recipes), best first: "a similar
+   * segment exists". Empty for turns that make no new segment (edits, explanations).
+   */
+  suggestions: RecipeSuggestion[];
   message: string;
   /** Why the request or edit was refused (a stable code and a message), when it was. */
   rejection: { code: string; message: string } | null;
@@ -213,7 +219,15 @@ function messageOf(
     ].join(". ");
   if (current && current.version > 1 && state.diff)
     return [`Version ${current.version}: ${state.diff.summary.join(" ")}`, ...warnings].join(" ");
-  return [`${current?.size ?? state.size} customers`, ...warnings].join(". ");
+  return [`${current?.size ?? state.size} customers`, ...warnings, ...similar(state)].join(". ");
+}
+
+/** The line that points at the best saved segment like this request, if there is one. */
+function similar(state: Partial<ConversationStateType>): string[] {
+  const best = state.recipes?.[0];
+  if (!best) return [];
+  const size = best.size === null ? "not sized yet" : `${best.size} customers`;
+  return [`A similar segment exists: "${best.name}" (${size})`];
 }
 
 function validateInput(services: Services, input: RunInput, started: boolean): void {
@@ -337,6 +351,7 @@ async function resultOf(
       ? { key: question.key, question: question.question, options: question.options }
       : null,
     recalled: state.recalled ?? [],
+    suggestions: (state.recipes ?? []).map(suggestionOf),
     message: messageOf(state, status, question),
     rejection:
       status === "rejected"

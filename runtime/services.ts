@@ -15,7 +15,7 @@ import { activeManifests } from "../skills/registry.ts";
 import { rulesSkills } from "../skills/rules/index.ts";
 import { SpellingCorrector } from "../skills/rules/spelling.ts";
 import { TenantConfig } from "../state/catalog.ts";
-import { llmConfigFrom, type AppEnv } from "../state/config.ts";
+import { llmConfigFrom, vectorConfigFrom, type AppEnv } from "../state/config.ts";
 import type { NscContext, TenantRuntime } from "../state/context.ts";
 import { createCheckpointer, type SettlingPostgresSaver } from "../storage/checkpointer.ts";
 import { openDatabase, type Database } from "../storage/database.ts";
@@ -31,6 +31,7 @@ import { recordManifests, syncTenantArtefacts } from "../storage/registry.ts";
 import { PgSegmentVersionStore } from "../storage/segments.ts";
 import { Warehouse } from "../warehouse/execute.ts";
 import { DataNotFoundError, type LoadProgress } from "../warehouse/load-online-retail.ts";
+import { createRecipeBook, type RecipeBook } from "./recipes.ts";
 import { useLightRunContext } from "./run-context.ts";
 import { TENANT_PROVIDERS, type TenantProvider } from "./tenants.ts";
 
@@ -48,6 +49,8 @@ export interface Services {
   llm: LlmTier | null;
   /** Memory beyond one thread (also the nodes' `context.memory`). */
   memory: PgMemoryStore;
+  /** Saved segments as recipes (also the nodes' `context.recipes`): index them on save and delete. */
+  recipes: RecipeBook;
   close(): Promise<void>;
 }
 
@@ -78,6 +81,11 @@ export interface StartOptions {
   llm?: LlmTierOptions;
   /** Prefix of the memory cache's Redis keys (tests: their own); default MEMORY_KEY_PREFIX. */
   memoryKeyPrefix?: string;
+  /**
+   * Told about a recipe index write or search that failed (the turn or save goes on).
+   * Default: a status line (`onStatus`).
+   */
+  onRecipeError?: (what: string, err: unknown) => void;
 }
 
 /**
@@ -150,12 +158,24 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       say("Redis (REDIS_URL) not reachable yet: the LLM cache misses");
     const short = memoryCache(env, opts);
     const memory = new PgMemoryStore(db.pool, short.cache);
+    const recipes = createRecipeBook(db.pool, tenants, vectorConfigFrom(env), {
+      onError:
+        opts.onRecipeError ??
+        ((what, err) => say(`recipes: ${what} failed: ${(err as Error).message ?? String(err)}`)),
+    });
+    // A store that is down at start leaves suggestions off until it answers; the start goes on.
+    await recipes.backfill(say).catch((err: unknown) => {
+      say(
+        `recipes: indexing saved segments failed (${(err as Error).message}); none suggested yet`,
+      );
+    });
     const context: NscContext = {
       tenant: (id) => tenants.get(id),
       warehouse,
       skills: llm?.skills ?? rulesSkills(),
-      segments: new PgSegmentVersionStore(db.pool),
+      segments: new PgSegmentVersionStore(db.pool, (t, id) => recipes.changed(t, id)),
       memory,
+      recipes,
     };
     const checkpointer = await createCheckpointer(db.pool);
     const graph = createConversationGraph(checkpointer, {
@@ -171,7 +191,9 @@ export async function startServices(env: AppEnv, opts: StartOptions = {}): Promi
       graph,
       llm,
       memory,
+      recipes,
       close: async () => {
+        await recipes.close();
         await llm?.close();
         await closeRedis(short.redis);
         await db.close();

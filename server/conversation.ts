@@ -67,6 +67,7 @@ export function toApiResult(result: RunResult) {
     diff: result.diff,
     clarification: result.clarification,
     recalled: result.recalled,
+    suggestions: result.suggestions,
     message: result.message,
     rejection: result.rejection,
     explanation: result.explanation,

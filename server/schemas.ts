@@ -104,6 +104,17 @@ export const RecalledSchema = z
   })
   .openapi("RecalledAnswer");
 
+export const SuggestionSchema = z
+  .object({
+    segmentId: z.uuid().openapi({ description: "The saved segment (GET /v1/segments/{id})" }),
+    name: z.string(),
+    request: z.string().openapi({ description: "The saved segment's request" }),
+    size: z.number().int().nullable().openapi({ description: "Its size when last sized" }),
+    savedBy: z.string().nullable().openapi({ description: "Who saved it (`key:<id>`, `cli`)" }),
+    score: z.number().openapi({ description: "Cosine similarity with this request, -1..1" }),
+  })
+  .openapi("Suggestion");
+
 const DiffItemSchema = z.object({
   description: z.string(),
   span: z.string().openapi({ description: "The user's words the condition came from" }),
@@ -167,6 +178,10 @@ export const RunResultSchema = z
     clarification: ClarificationSchema.nullable(),
     recalled: z.array(RecalledSchema).openapi({
       description: "Questions answered from memory instead of asked (source `memory`)",
+    }),
+    suggestions: z.array(SuggestionSchema).openapi({
+      description:
+        'The tenant\'s saved segments most like this request, best first ("a similar segment exists"); empty for edits',
     }),
     message: z.string(),
     rejection: z

@@ -64,7 +64,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: env.LOG_LEVEL });
   const ownsServices = !opts.services;
-  const services = opts.services ?? (await startServices(env, opts.startOptions));
+  const services =
+    opts.services ??
+    (await startServices(env, {
+      onRecipeError: (what, err) => logger.warn({ err }, `recipes: ${what} failed`),
+      ...opts.startOptions,
+    }));
   let draining = false;
   const owned = createDeps(services, serverConfigFrom(env), {
     logger,

@@ -6,6 +6,7 @@
 import type { CatalogLookup } from "../catalog/lookup.ts";
 import type { TenantCatalog, TenantConfig } from "../state/catalog.ts";
 import type { EditPlan, SegmentDiff } from "../state/edit.ts";
+import type { Recipe } from "../state/recipes.ts";
 import type { RuleNode, SegmentDefinition } from "../state/segment.ts";
 
 export interface DateContext {
@@ -113,6 +114,11 @@ export interface SkillContext {
   tenant: TenantConfig;
   retriever: CatalogLookup;
   dates: DateContext;
+  /**
+   * The tenant's saved segments most like this request, best first: the LLM tier shows them
+   * as examples in front of its shipped ones (skills/llm/examples.ts). Absent: none found.
+   */
+  recipes?: readonly Recipe[];
 }
 
 /** Why a message cannot be read as a request (empty, SQL, another language, out of scope…). */

@@ -228,6 +228,14 @@ const VectorEnvFields = z.object({
     .default(30 * 86_400),
   /** Entries of the in-process embedding cache (when REDIS_URL is unset). */
   EMBEDDINGS_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(50_000),
+  /**
+   * A saved segment is suggested for a new request (and shown to the LLM tier as an example)
+   * when the cosine of the request with its recipe is at least this. The default is set on the
+   * labelled recipe set of bench/recipe-bench.ts with the offline embedder (README, Recipes).
+   */
+  RECIPE_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.5),
+  /** Most recipes found per request; 0 turns suggestions and recipe examples off. */
+  RECIPE_SUGGESTIONS: z.coerce.number().int().min(0).max(20).default(3),
 });
 
 export interface VectorConfig {
@@ -242,6 +250,8 @@ export interface VectorConfig {
   candidates: number;
   breakerFailures: number;
   breakerHalfOpenMs: number;
+  /** Recipes (saved segments found by similarity): threshold and how many per request. */
+  recipes: { minScore: number; limit: number };
   /** The remote embedder, when EMBEDDINGS_MODEL and OPENAI_BASE_URL are both set. */
   embeddings?: {
     baseUrl: string;
@@ -271,6 +281,7 @@ export function vectorConfigFrom(env: AppEnv): VectorConfig {
     candidates: env.VECTOR_SEARCH_CANDIDATES,
     breakerFailures: env.VECTOR_BREAKER_FAILURES,
     breakerHalfOpenMs: env.VECTOR_BREAKER_HALF_OPEN_MS,
+    recipes: { minScore: env.RECIPE_MIN_SCORE, limit: env.RECIPE_SUGGESTIONS },
     embeddings:
       env.EMBEDDINGS_MODEL && env.OPENAI_BASE_URL
         ? {

@@ -10,6 +10,7 @@ import type { Warehouse } from "../warehouse/execute.ts";
 import type { TenantCatalog, TenantConfig } from "./catalog.ts";
 import type { VersionEntry } from "./edit.ts";
 import type { MemoryStore } from "./memory.ts";
+import type { Recipe, RecipeFinder } from "./recipes.ts";
 
 /** A saved segment's versions: what a thread editing it keeps in step with. */
 export interface SavedLineage {
@@ -104,6 +105,11 @@ export type NscContext = {
    */
   memory?: MemoryStore;
   /**
+   * The tenant's saved segments most like a request (suggestions and few-shot examples);
+   * absent where none are kept (unit tests, the CLI's one-off runs without a database).
+   */
+  recipes?: RecipeFinder;
+  /**
    * Tenant for a request that names none. Set only where one user drives the graph by hand
    * (LangGraph Studio, `graphs/studio.ts`); multi-tenant callers always name the tenant.
    */
@@ -149,13 +155,22 @@ export function tenantOf(ctx: NscContext, tenantId: string): TenantRuntime {
   return tenant;
 }
 
-/** The skill context for a run: the tenant's catalog and calendar at the run's as-of date. */
-export function skillContextFor(ctx: NscContext, tenantId: string, asOf: string): SkillContext {
+/**
+ * The skill context for a run: the tenant's catalog and calendar at the run's as-of date, and
+ * the recipes found for this request (the LLM tier's first few-shot examples), when given.
+ */
+export function skillContextFor(
+  ctx: NscContext,
+  tenantId: string,
+  asOf: string,
+  recipes?: readonly Recipe[],
+): SkillContext {
   const tenant = tenantOf(ctx, tenantId);
   return {
     catalog: tenant.catalog,
     tenant: tenant.config,
     retriever: tenant.retriever,
     dates: { asOf, fiscalYearStartMonth: tenant.config.fiscalYearStartMonth },
+    ...(recipes && recipes.length > 0 ? { recipes } : {}),
   };
 }

@@ -12,6 +12,7 @@ import type {
   ShortlistResult,
 } from "../skills/types.ts";
 import type { RuleNode, SegmentDefinition } from "./segment.ts";
+import type { Recipe } from "./recipes.ts";
 
 /** One validator finding. `fixable` findings go to improve; the others to clarify or reject. */
 export interface Finding {
@@ -172,6 +173,11 @@ export const NscState = Annotation.Root({
    * client can show what was assumed and switch to another option in one step.
    */
   recalled: Annotation<RecalledAnswer[]>,
+  /**
+   * The tenant's saved segments most like this request (state/recipes.ts), best first: shown
+   * as suggestions and given to the LLM tier as examples. Found again on every pass.
+   */
+  recipes: Annotation<Recipe[]>,
   /** The validated definition. */
   segment: Annotation<SegmentDefinition | null>,
   /** Compiled SQL and its parameters. */

@@ -12,7 +12,6 @@ import {
 } from "../state/context.ts";
 import { SegmentDiff, VersionKind, type VersionEntry } from "../state/edit.ts";
 import { SegmentDefinition } from "../state/segment.ts";
-import type { CompiledSql } from "../warehouse/compile.ts";
 import { appendAudit, type Queryable } from "./audit.ts";
 import { inTransaction } from "./transaction.ts";
 
@@ -30,6 +29,8 @@ export interface SegmentRecord {
   /** The latest version number. */
   version: number;
   createdAt: Date;
+  /** Who saved it (its first version's writer: `key:<id>`, `cli`), when recorded. */
+  savedBy: string | null;
 }
 
 export interface NewSegment {
@@ -55,12 +56,15 @@ interface Row {
   size: number | null;
   version: number | null;
   created_at: Date;
+  saved_by: string | null;
 }
 
 const SELECT = `
   select s.id, s.tenant_id, s.name, s.thread_id, s.lineage_id, s.request, s.definition, s.sql,
          s.size, s.created_at,
-         (select max(v.version) from app.segment_versions v where v.segment_id = s.id) as version
+         (select max(v.version) from app.segment_versions v where v.segment_id = s.id) as version,
+         (select v.created_by from app.segment_versions v where v.segment_id = s.id
+          order by v.version limit 1) as saved_by
   from app.segments s`;
 
 function toRecord(row: Row): SegmentRecord {
@@ -77,6 +81,7 @@ function toRecord(row: Row): SegmentRecord {
     size: row.size,
     version: row.version ?? 1,
     createdAt: row.created_at,
+    savedBy: row.saved_by,
   };
 }
 
@@ -330,7 +335,17 @@ export async function discardUnrecordedVersions(
 
 /** Saved segments as the conversation graph sees them (see SegmentVersionStore). */
 export class PgSegmentVersionStore implements SegmentVersionStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /**
+     * Told once a segment's current version changed (appended or discarded), after the write:
+     * the recipe index re-embeds it. Its failure is its own; the version stays written.
+     */
+    private readonly onChanged: (
+      tenant: string,
+      segmentId: string,
+    ) => Promise<void> = async () => {},
+  ) {}
 
   private async lineage(
     tenant: string,
@@ -359,25 +374,31 @@ export class PgSegmentVersionStore implements SegmentVersionStore {
     return this.lineage(tenant, "id", segmentId);
   }
 
-  appendVersion(
+  async appendVersion(
     tenant: string,
     segmentId: string,
     entry: VersionEntry,
     by: { threadId: string; actor?: string; signal?: AbortSignal },
   ): Promise<void> {
-    return appendVersion(this.pool, tenant, segmentId, entry, {
+    await appendVersion(this.pool, tenant, segmentId, entry, {
       threadId: by.threadId,
       by: by.actor ?? `thread:${by.threadId}`,
       ...(by.signal ? { signal: by.signal } : {}),
     });
+    await this.onChanged(tenant, segmentId);
   }
 
-  discardUnrecorded(
+  async discardUnrecorded(
     tenant: string,
     lineageId: string,
     by: { threadId: string; keepThrough: number },
   ): Promise<number[]> {
-    return discardUnrecordedVersions(this.pool, tenant, lineageId, by);
+    const discarded = await discardUnrecordedVersions(this.pool, tenant, lineageId, by);
+    if (discarded.length > 0) {
+      const saved = await this.byLineage(tenant, lineageId);
+      if (saved) await this.onChanged(tenant, saved.segmentId);
+    }
+    return discarded;
   }
 }
 
@@ -391,6 +412,55 @@ export async function getSegment(
     tenantId,
   ]);
   return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** The tenant's segments of these ids that exist, in no particular order. */
+export async function segmentsByIds(
+  db: Queryable,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<SegmentRecord[]> {
+  const uuids = ids.filter((id) => UUID.test(id));
+  if (uuids.length === 0) return [];
+  const { rows } = await db.query<Row>(
+    `${SELECT} where s.tenant_id = $1 and s.id = any($2::uuid[])`,
+    [tenantId, uuids],
+  );
+  return rows.map(toRecord);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Deletes the tenant's segment with its versions (and, by cascade, its feedback), recording
+ * the deletion in the audit trail in the same transaction; false when there was none.
+ */
+export async function deleteSegment(
+  pool: pg.Pool,
+  tenantId: string,
+  id: string,
+  by: { actor?: string; requestId?: string } = {},
+): Promise<boolean> {
+  return inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ name: string | null; thread_id: string | null }>(
+      "delete from app.segments where id = $1 and tenant_id = $2 returning name, thread_id",
+      [id, tenantId],
+    );
+    const row = rows[0];
+    if (!row) return false;
+    await appendAudit(client, {
+      tenantId,
+      threadId: row.thread_id,
+      event: "segment.deleted",
+      detail: {
+        segmentId: id,
+        name: row.name,
+        by: by.actor ?? null,
+        requestId: by.requestId ?? null,
+      },
+    });
+    return true;
+  });
 }
 
 /**
@@ -426,41 +496,4 @@ export async function updateSegmentSize(
     [id, tenantId, size],
   );
   return rowCount === 1;
-}
-
-/**
- * Members in the warehouse's order (shorter ids first, then by text: numeric order for numeric
- * ids), strictly after `after`, read-only and under a statement timeout like every segment run.
- */
-export async function memberPage(
-  pool: pg.Pool,
-  sql: CompiledSql,
-  opts: { limit: number; after?: string; statementTimeoutMs: number },
-): Promise<{ items: string[]; next: string | null }> {
-  const n = sql.values.length;
-  const client = await pool.connect();
-  let failed = false;
-  try {
-    await client.query("begin transaction read only");
-    await client.query(`set local statement_timeout = ${Math.trunc(opts.statementTimeoutMs)}`);
-    const { rows } = await client.query<{ customer_id: string }>({
-      text: `select customer_id from (${sql.text}) m
-             where $${n + 1}::text is null
-                or (length(customer_id), customer_id) > (length($${n + 1}::text), $${n + 1}::text)
-             order by length(customer_id), customer_id
-             limit $${n + 2}`,
-      values: [...sql.values, opts.after ?? null, opts.limit + 1],
-    });
-    await client.query("commit");
-    const items = rows.slice(0, opts.limit).map((r) => r.customer_id);
-    return { items, next: rows.length > opts.limit ? items[items.length - 1]! : null };
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    // A client whose query failed (a read timeout leaves its query in flight) is not
-    // given back: the next user would read that query's late answer.
-    failed = true;
-    throw err;
-  } finally {
-    client.release(failed);
-  }
 }

@@ -26,6 +26,24 @@ async function segment(args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe("segment CLI", () => {
+  it("deletes a saved segment, which is then not found", async () => {
+    const made = JSON.parse(
+      (await segment(["create", "--tenant", "online-retail", "--json", "customers from Iceland"]))
+        .stdout,
+    );
+    expect(made.status).toBe("ok");
+    const saved = JSON.parse(
+      (await segment(["save", made.thread_id, "--name", "cli delete", "--json"])).stdout,
+    );
+    const deleted = await segment(["delete", saved.id]);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toBe(`Deleted ${saved.id} "cli delete"\n`);
+    const again = await segment(["delete", saved.id, "--quiet"]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/No segment/);
+    expect((await segment(["versions", saved.id, "--quiet"])).stderr).toMatch(/No segment/);
+  });
+
   it("keeps a conversation across processes: asked in one, answered in another", async () => {
     const asked = await segment([
       "create",

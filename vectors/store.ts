@@ -8,7 +8,7 @@
  * no call ever returns or removes another tenant's vectors.
  */
 
-/** What a vector stands for. Recipes have no producer yet: the kind is ready for them. */
+/** What a vector stands for. Recipes are written by the recipe index (vectors/recipes.ts). */
 export const VECTOR_KINDS = ["catalog_value", "recipe"] as const;
 export type VectorKind = (typeof VECTOR_KINDS)[number];
 

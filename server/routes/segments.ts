@@ -1,16 +1,18 @@
 /**
- * Saved segments: a finished thread's segment under a name, listed, re-sized and paged through
- * its members. Executions recompile the stored definition against the tenant's binding.
+ * Saved segments: a finished thread's segment under a name, listed, re-sized, paged through
+ * its members and deleted. Executions recompile the stored definition against the tenant's
+ * binding. Saving and deleting keep the tenant's recipes (runtime/recipes.ts) in step.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { explainTree } from "../../segment/explain.ts";
 import { appendAudit } from "../../storage/audit.ts";
+import { memberPage } from "../../storage/members.ts";
 import {
   AlreadySavedError,
+  deleteSegment,
   getSegment,
   listSegments,
-  memberPage,
   saveSegment,
   updateSegmentSize,
   type SegmentRecord,
@@ -82,6 +84,19 @@ const getRoute = createRoute({
   responses: {
     200: jsonResponse(SegmentSchema, "The segment"),
     ...errorResponses(400, 401, 404, 429),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/segments/{id}",
+  tags,
+  summary: "Delete a saved segment with its versions; it is no longer suggested as a recipe",
+  security: bearerAuth,
+  request: { params: SegmentParams },
+  responses: {
+    204: { description: "Deleted" },
+    ...errorResponses(400, 401, 404, 409, 429),
   },
 });
 
@@ -225,6 +240,7 @@ export function segmentsRouter(deps: AppDeps) {
     } finally {
       await release();
     }
+    await deps.services.recipes.saved(saved);
     await appendAudit(pool, {
       tenantId,
       threadId: thread.id,
@@ -252,6 +268,26 @@ export function segmentsRouter(deps: AppDeps) {
   router.openapi(getRoute, async (c) => {
     const segment = await requireSegment(c, c.req.valid("param").id);
     return c.json(detail(segment, tenantOf(c)), 200);
+  });
+
+  router.openapi(deleteRoute, async (c) => {
+    const tenantId = c.get("tenantId");
+    const segment = await requireSegment(c, c.req.valid("param").id);
+    // Under its editing thread's lock: an edit running now would find its segment gone.
+    const release = segment.threadId ? await deps.locks.tryAcquire(segment.threadId) : null;
+    if (segment.threadId && !release)
+      throw threadBusy("An edit of this segment is running; delete it when the edit ends.");
+    try {
+      const deleted = await deleteSegment(pool, tenantId, segment.id, {
+        actor: `key:${c.get("keyId")}`,
+        requestId: c.get("requestId"),
+      });
+      if (!deleted) throw notFound("Segment");
+    } finally {
+      await release?.();
+    }
+    await deps.services.recipes.deleted(tenantId, segment.id);
+    return c.body(null, 204);
   });
 
   router.openapi(sqlRoute, async (c) => {

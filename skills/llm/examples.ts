@@ -1,13 +1,14 @@
 /**
- * Few-shot examples chosen per request: from each skill's checked-in set
- * (`examples/<skill>.json`), the ones most like the request by character-trigram overlap.
- * `exampleSources` is the seam for more sources — a tenant's own recipes, when they exist,
- * go in front of the shipped set there — and the chosen examples travel in the user message,
- * so they are part of the cache key.
+ * Few-shot examples chosen per request, source by source: first the tenant's own recipes
+ * found for this request (saved segments, `SkillContext.recipes`, made into examples by
+ * recipe-examples.ts), then each skill's checked-in set (`examples/<skill>.json`); within a
+ * source, the ones most like the request by character-trigram overlap. The chosen examples
+ * travel in the user message, so they are part of the cache key.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { SkillContext } from "../types.ts";
+import { linkExample } from "./recipe-examples.ts";
 
 export type ExampleSkill = "decompose" | "dates" | "link" | "intent";
 
@@ -33,9 +34,14 @@ export function shippedExamples(skill: ExampleSkill): Example[] {
   return set;
 }
 
-/** Where examples come from, best first. Recipes per tenant do not exist yet. */
+/** Where examples come from, best first: every example of a source before the next one's. */
 export type ExampleSource = (skill: ExampleSkill, ctx: SkillContext) => Example[];
-export const exampleSources: ExampleSource[] = [(skill) => shippedExamples(skill)];
+
+/** The recipes found for this request, as examples of the skills they can teach (link). */
+export const recipeExamples: ExampleSource = (skill, ctx) =>
+  skill === "link" ? (ctx.recipes ?? []).flatMap((r) => linkExample(r, ctx.catalog) ?? []) : [];
+
+export const exampleSources: ExampleSource[] = [recipeExamples, (skill) => shippedExamples(skill)];
 
 function trigrams(text: string): Set<string> {
   const s = ` ${text.toLowerCase().replace(/\s+/g, " ")} `;
@@ -54,17 +60,27 @@ export function similarity(a: string, b: string): number {
   return union === 0 ? 0 : shared / union;
 }
 
-/** The `k` examples most like `text` (ties: the earlier source, then file order). */
+/**
+ * `k` examples for `text`: an earlier source's before a later one's (a tenant's recipe was
+ * already found for this request by similarity, and speaks the tenant's vocabulary), and
+ * within a source the most like `text` first (ties: file order).
+ */
 export function examplesFor(
   skill: ExampleSkill,
   text: string,
   ctx: SkillContext,
   k = EXAMPLES_PER_REQUEST,
 ): Example[] {
-  const all = exampleSources.flatMap((source) => source(skill, ctx));
+  const all = exampleSources.flatMap((source, s) =>
+    source(skill, ctx).map((e, i) => ({
+      e,
+      s,
+      i,
+      score: similarity(text, e.request ?? e.message ?? ""),
+    })),
+  );
   return all
-    .map((e, i) => ({ e, i, score: similarity(text, e.request ?? e.message ?? "") }))
-    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .sort((a, b) => a.s - b.s || b.score - a.score || a.i - b.i)
     .slice(0, k)
     .map(({ e }) => e);
 }
