@@ -9,20 +9,14 @@
  * in-process store directly (retriever.ts). This is the path for asynchronous callers and for
  * the retrieval benchmark (bench/recall-bench.ts).
  */
-import type { CircuitState } from "cockatiel";
 import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
   TaskCancelledError,
-  TimeoutStrategy,
-  circuitBreaker,
-  handleAll,
-  timeout,
-  wrap,
   type CircuitBreakerPolicy,
+  type CircuitState,
   type IPolicy,
 } from "cockatiel";
 import type { TextEmbedder } from "../vectors/embedder.ts";
+import { fallbackReason, storeGuard, type FallbackReason } from "../vectors/guard.ts";
 import { checkDimension, type VectorRecord, type VectorStore } from "../vectors/store.ts";
 import type { CatalogHit, SearchOptions } from "./lookup.ts";
 import type { CatalogRetriever } from "./retriever.ts";
@@ -42,7 +36,7 @@ export interface CatalogVectorSearchOptions {
   onFallback?: (reason: FallbackReason, err: unknown) => void;
 }
 
-export type FallbackReason = "breaker_open" | "timeout" | "error";
+export type { FallbackReason };
 
 export interface VectorSearchResult {
   hits: CatalogHit[];
@@ -71,13 +65,11 @@ export class CatalogVectorSearch {
     checkDimension(store, this.dimension);
     retriever.vectorRows().forEach((row, i) => this.rowOfId.set(row.id, i));
     this.candidates = opts.candidates ?? 100;
-    this.breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: opts.breakerHalfOpenMs ?? 10_000,
-      breaker: new ConsecutiveBreaker(opts.breakerFailures ?? 3),
-    });
-    // Breaker outermost: a timeout counts as a failure. Aggressive: a hung store's call is
-    // abandoned at the deadline, not awaited.
-    this.policy = wrap(this.breaker, timeout(opts.timeoutMs ?? 250, TimeoutStrategy.Aggressive));
+    ({ breaker: this.breaker, policy: this.policy } = storeGuard({
+      timeoutMs: opts.timeoutMs ?? 250,
+      breakerFailures: opts.breakerFailures ?? 3,
+      breakerHalfOpenMs: opts.breakerHalfOpenMs ?? 10_000,
+    }));
   }
 
   get breakerState(): CircuitState {
@@ -117,12 +109,7 @@ export class CatalogVectorSearch {
       this.counts.hybrid++;
       return { hits: this.retriever.searchWith(query, opts, scores), source: "hybrid" };
     } catch (err) {
-      const reason: FallbackReason =
-        err instanceof BrokenCircuitError
-          ? "breaker_open"
-          : err instanceof TaskCancelledError
-            ? "timeout"
-            : "error";
+      const reason = fallbackReason(err);
       this.opts.onFallback?.(reason, err);
       this.counts.lexical++;
       return { hits: this.retriever.searchWith(query, opts, undefined), source: "lexical", reason };

@@ -5,22 +5,21 @@
  * Writes (a save, a deletion, the backfill at start) are not behind the breaker: the caller
  * decides whether a failure matters. Searches are: a store that is down, slow or
  * open-circuited answers "unavailable" with no recipes, so a creation turn never fails for it
- * (the same cockatiel policy as the catalog's vector search, catalog/vector-search.ts).
+ * (vectors/guard.ts, the policy the catalog's vector search runs under too).
  */
 import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
   TaskCancelledError,
-  TimeoutStrategy,
-  circuitBreaker,
-  handleAll,
-  timeout,
-  wrap,
   type CircuitBreakerPolicy,
   type CircuitState,
   type IPolicy,
 } from "cockatiel";
 import type { TextEmbedder } from "./embedder.ts";
+import {
+  fallbackReason,
+  storeGuard,
+  type FallbackReason,
+  type StoreGuardOptions,
+} from "./guard.ts";
 import { checkDimension, type VectorMatch, type VectorStore } from "./store.ts";
 
 /** What a recipe is made of: a saved segment as the index sees it. */
@@ -48,22 +47,17 @@ export interface RecipeMatch {
 export interface RecipeSearchResult {
   matches: RecipeMatch[];
   source: "vector" | "unavailable";
-  reason?: "breaker_open" | "timeout" | "error";
+  reason?: FallbackReason;
 }
 
-export interface RecipeIndexOptions {
+/** `timeoutMs`: a search (embedding included) slower than this answers "unavailable". */
+export interface RecipeIndexOptions extends StoreGuardOptions {
   /** Matches below this cosine are not recipes for the request. */
   minScore: number;
   /** Most matches per search. */
   limit: number;
-  /** A search (embedding included) slower than this answers "unavailable". */
-  timeoutMs: number;
-  /** Consecutive failures or timeouts that open the breaker. */
-  breakerFailures: number;
-  /** An open breaker lets one trial through after this. */
-  breakerHalfOpenMs: number;
   /** Told about every search the store could not answer (logs, metrics). */
-  onUnavailable?: (reason: NonNullable<RecipeSearchResult["reason"]>, err: unknown) => void;
+  onUnavailable?: (reason: FallbackReason, err: unknown) => void;
 }
 
 /** The text a recipe is embedded as: the user's words first, then what they came to mean. */
@@ -83,12 +77,7 @@ export class RecipeIndex {
     private readonly opts: RecipeIndexOptions,
   ) {
     checkDimension(store, embedder.dimension);
-    this.breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: opts.breakerHalfOpenMs,
-      breaker: new ConsecutiveBreaker(opts.breakerFailures),
-    });
-    // Breaker outermost, so a timeout counts as a failure; a hung store is abandoned.
-    this.policy = wrap(this.breaker, timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
+    ({ breaker: this.breaker, policy: this.policy } = storeGuard(opts));
   }
 
   get breakerState(): CircuitState {
@@ -148,12 +137,7 @@ export class RecipeIndex {
         source: "vector",
       };
     } catch (err) {
-      const reason =
-        err instanceof BrokenCircuitError
-          ? "breaker_open"
-          : err instanceof TaskCancelledError
-            ? "timeout"
-            : "error";
+      const reason = fallbackReason(err);
       this.opts.onUnavailable?.(reason, err);
       return { matches: [], source: "unavailable", reason };
     }
