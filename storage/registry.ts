@@ -77,17 +77,21 @@ export async function recordVersion(
   return version;
 }
 
-/** The active version of the content, recording a new one when the content moved. */
+/**
+ * The active version of the content, recording a new one (with `why`, or `initial` for the
+ * first, when given) when the content moved.
+ */
 async function ensureVersion(
   db: Queryable,
   tenant: string,
   artefact: Artefact,
   content: unknown,
-  reason: string,
+  why: { reason: string; by?: string; initial?: string },
 ): Promise<number> {
   const current = await active(db, tenant, artefact);
   if (current?.hash === contentHash(content)) return current.version;
-  return recordVersion(db, tenant, artefact, content, { reason: current ? reason : "initial" });
+  const reason = !current && why.initial ? why.initial : why.reason;
+  return recordVersion(db, tenant, artefact, content, { reason, by: why.by });
 }
 
 /**
@@ -113,15 +117,12 @@ export async function syncTenantArtefacts(
       tenant,
       "glossary",
       glossaryContent(config.glossary),
-      "config changed outside the registry",
+      { reason: "config changed outside the registry", initial: "initial" },
     );
-    const skills = await ensureVersion(
-      client,
-      tenant,
-      "skills",
-      skillVersions(manifests),
-      "skills changed",
-    );
+    const skills = await ensureVersion(client, tenant, "skills", skillVersions(manifests), {
+      reason: "skills changed",
+      initial: "initial",
+    });
     if (config.glossaryVersion !== glossary) {
       // updated_at is left alone: a config that follows the shipped defaults still does.
       await client.query(
@@ -145,11 +146,7 @@ export async function stampGlossary(
   why: { reason: string; by?: string },
 ): Promise<TenantConfig> {
   const content = glossaryContent(config.glossary);
-  const current = await active(db, tenant, "glossary");
-  const version =
-    current?.hash === contentHash(content)
-      ? current.version
-      : await recordVersion(db, tenant, "glossary", content, why);
+  const version = await ensureVersion(db, tenant, "glossary", content, why);
   return { ...config, glossaryVersion: version };
 }
 
