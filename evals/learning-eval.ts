@@ -17,7 +17,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { describeProposal } from "../learning/candidates.ts";
-import { evaluate, promote, refreshCandidates, rollback } from "../learning/improve.ts";
+import type { Evaluation } from "../learning/evaluate.ts";
+import { NotPromotedError, promote, refreshCandidates, rollback } from "../learning/improve.ts";
 import { runRequest } from "../runtime/run.ts";
 import { startServices, type Services } from "../runtime/services.ts";
 import { parseEnv } from "../state/config.ts";
@@ -80,15 +81,20 @@ async function main(): Promise<void> {
     for (const cand of candidates.filter((x) => x.correctionIds.some((id) => ours.has(id)))) {
       candidateIds.push(cand.id);
       say(`evaluating ${describeProposal(cand.proposal)}`);
-      const opts = { onlineRetailDir: env.ONLINE_RETAIL_DIR };
-      const e = await evaluate(services, tenant, cand, opts);
-      let outcome = e.verdict === "promote" ? "promoted" : `rejected: ${e.reasons.join("; ")}`;
-      if (e.verdict === "promote") {
-        try {
-          await promote(services, tenant, cand.id, { ...opts, by: "eval:learning" });
-        } catch (err) {
-          outcome = `not promoted: ${(err as Error).message}`;
-        }
+      // Promotion runs the gate itself; a refusal carries its evaluation.
+      let e: Evaluation;
+      let outcome = "promoted";
+      try {
+        e = (
+          await promote(services, tenant, cand.id, {
+            onlineRetailDir: env.ONLINE_RETAIL_DIR,
+            by: "eval:learning",
+          })
+        ).evaluation;
+      } catch (err) {
+        if (!(err instanceof NotPromotedError)) throw err;
+        e = err.evaluation;
+        outcome = `rejected: ${e.reasons.join("; ")}`;
       }
       const rerun = e.sets.reduce((n, s) => n + s.rerun, 0);
       taught.push([describeProposal(cand.proposal), String(rerun), `${e.ms} ms`, outcome]);

@@ -31,6 +31,7 @@ function correction(
     phrase,
     was: { description: "Bought Kitchen & Dining products at any time", span: phrase },
     meant,
+    threadId: null,
     request: `${phrase} in Germany`,
     target,
     ...extra,

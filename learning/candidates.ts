@@ -23,6 +23,8 @@ type GlossaryEntry = TenantConfig["glossary"][number];
 /** A correction with what it needs to be learnt from and replayed. */
 export interface LearnableCorrection extends Correction {
   id: string;
+  /** The conversation it was learnt in. */
+  threadId: string | null;
   request: string | null;
   target: SegmentDefinition | null;
 }
@@ -89,17 +91,20 @@ function proposalFor(
   };
 }
 
-/** Candidates from corrections (one per phrase and proposal), and the corrections skipped. */
+/**
+ * Candidates from corrections (one per phrase and proposal), and the corrections skipped;
+ * `ctx` is a skill context or, per correction, the one it is read in.
+ */
 export function candidatesFrom(
   corrections: readonly LearnableCorrection[],
-  ctx: SkillContext,
+  ctx: SkillContext | ((c: LearnableCorrection) => SkillContext),
 ): { candidates: Candidate[]; skipped: Skipped[] } {
   const byKey = new Map<string, Candidate>();
   const skipped: Skipped[] = [];
   for (const c of corrections) {
     // Glossary terms match case-insensitively: one spelling per phrase.
     const phrase = c.phrase.trim().replace(/\s+/g, " ").toLowerCase();
-    const out = proposalFor({ ...c, phrase }, ctx);
+    const out = proposalFor({ ...c, phrase }, typeof ctx === "function" ? ctx(c) : ctx);
     if ("skip" in out) {
       skipped.push({ correctionId: c.id, phrase, reason: out.skip });
       continue;

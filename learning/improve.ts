@@ -29,6 +29,16 @@ import { evaluateCandidate, type EvaluateOptions, type Evaluation } from "./eval
 
 export class ImproveError extends Error {}
 
+/** The gate refused the candidate: its evaluation says why. */
+export class NotPromotedError extends ImproveError {
+  constructor(
+    id: string,
+    readonly evaluation: Evaluation,
+  ) {
+    super(`Candidate ${id} is not promoted: ${evaluation.reasons.join("; ")}.`);
+  }
+}
+
 function runtimeOf(services: Services, tenant: string) {
   const runtime = services.tenants.get(tenant);
   if (!runtime) throw new ImproveError(`Unknown tenant "${tenant}".`);
@@ -44,17 +54,13 @@ export async function refreshCandidates(
   const corrections = await learnableCorrections(services.db.pool, tenant);
   const ctx = skillContextFor(services.context, tenant, runtime.config.asOf);
   // Each correction is read at the as-of date its request ran at.
-  const found = corrections.map((c) =>
-    candidatesFrom([c], c.target ? { ...ctx, dates: { ...ctx.dates, asOf: c.target.asOf } } : ctx),
+  const { candidates, skipped } = candidatesFrom(corrections, (c) =>
+    c.target ? { ...ctx, dates: { ...ctx.dates, asOf: c.target.asOf } } : ctx,
   );
-  await upsertCandidates(
-    services.db.pool,
-    tenant,
-    found.flatMap((f) => f.candidates),
-  );
+  await upsertCandidates(services.db.pool, tenant, candidates);
   return {
     candidates: await listCandidates(services.db.pool, tenant),
-    skipped: found.flatMap((f) => f.skipped),
+    skipped,
   };
 }
 
@@ -68,17 +74,13 @@ export async function evaluate(
   const all = await learnableCorrections(services.db.pool, tenant);
   const ids = new Set(candidate.correctionIds);
   const corrections = all.filter((c) => ids.has(c.id));
-  const { rows } = await services.db.pool.query<{ thread_id: string | null }>(
-    "select thread_id from app.corrections where tenant_id = $1 and id = any($2::uuid[])",
-    [tenant, candidate.correctionIds],
-  );
   const evaluation = await evaluateCandidate(
     services,
     tenant,
     {
       proposal: candidate.proposal,
       corrections,
-      threads: rows.flatMap((r) => (r.thread_id ? [r.thread_id] : [])),
+      threads: corrections.flatMap((c) => (c.threadId ? [c.threadId] : [])),
     },
     opts,
   );
@@ -118,8 +120,7 @@ export async function promote(
       `Candidate ${id} is already promoted (glossary version ${candidate.glossaryVersion}).`,
     );
   const evaluation = await evaluate(services, tenant, candidate, opts);
-  if (evaluation.verdict !== "promote")
-    throw new ImproveError(`Candidate ${id} is not promoted: ${evaluation.reasons.join("; ")}.`);
+  if (evaluation.verdict !== "promote") throw new NotPromotedError(id, evaluation);
   // Applied to the stored glossary, and only if it is still the one just evaluated against.
   const set = await setGlossary(
     services.db.pool,

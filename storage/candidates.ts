@@ -29,10 +29,11 @@ export async function learnableCorrections(
     phrase: string;
     was: LearnableCorrection["was"];
     meant: LearnableCorrection["meant"];
+    thread_id: string | null;
     request: string | null;
     target: unknown;
   }>(
-    `select id, phrase, was, meant, request, target from app.corrections
+    `select id, phrase, was, meant, thread_id, request, target from app.corrections
       where tenant_id = $1 order by created_at, id`,
     [tenant],
   );
@@ -43,6 +44,7 @@ export async function learnableCorrections(
       phrase: r.phrase,
       was: r.was,
       meant: r.meant,
+      threadId: r.thread_id,
       request: r.request,
       target: target?.success ? target.data : null,
     };
