@@ -7,33 +7,23 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../runtime/services.ts";
-import {
-  OTHER_TENANT,
-  createTestApp,
-  newKey,
-  requester,
-  startTwoTenantServices,
-  type TestApp,
-} from "../server/testing/api-fixtures.ts";
+import { openTwoTenantApi, type TwoTenantApi } from "../server/testing/api-fixtures.ts";
 import { conditionsOf, type RuleNode } from "../state/segment.ts";
 import { createApiKey } from "../storage/api-keys.ts";
 
 let services: Services;
-let t: TestApp;
-let call: ReturnType<typeof requester>;
+let call: TwoTenantApi["call"];
 let key: string;
 let otherKey: string;
 
+let api: TwoTenantApi | undefined;
+
 beforeAll(async () => {
-  services = await startTwoTenantServices();
-  t = createTestApp(services);
-  call = requester(t.app);
-  key = await newKey(services, "online-retail");
-  otherKey = await newKey(services, OTHER_TENANT);
+  api = await openTwoTenantApi();
+  ({ services, call, key, otherKey } = api);
 });
 afterAll(async () => {
-  await t?.close();
-  await services?.close();
+  await api?.close();
 });
 
 interface Run {

@@ -11,30 +11,25 @@ import { RecipeBook } from "../runtime/recipes.ts";
 import type { Services } from "../runtime/services.ts";
 import {
   OTHER_TENANT,
-  createTestApp,
-  newKey,
-  requester,
   savedSegment,
-  startTwoTenantServices,
-  type TestApp,
+  openTwoTenantApi,
+  type TwoTenantApi,
 } from "../server/testing/api-fixtures.ts";
 import { offlineEmbedder } from "../vectors/embedder.ts";
 import { InProcessVectorStore } from "../vectors/in-process.ts";
 import { RecipeIndex } from "../vectors/recipes.ts";
 
 let services: Services;
-let t: TestApp;
-let call: ReturnType<typeof requester>;
+let call: TwoTenantApi["call"];
 let key: string;
 let otherKey: string;
 const made: string[] = [];
 
+let api: TwoTenantApi | undefined;
+
 beforeAll(async () => {
-  services = await startTwoTenantServices();
-  t = createTestApp(services);
-  call = requester(t.app);
-  key = await newKey(services, "online-retail");
-  otherKey = await newKey(services, OTHER_TENANT);
+  api = await openTwoTenantApi();
+  ({ services, call, key, otherKey } = api);
 });
 // Each test's segments go (as a deletion does), so the next test's is not one of many alike,
 // and a failed run leaves none to be suggested to the next.
@@ -46,8 +41,7 @@ afterEach(async () => {
   }
 });
 afterAll(async () => {
-  await t?.close();
-  await services?.close();
+  await api?.close();
 });
 
 interface Suggestion {

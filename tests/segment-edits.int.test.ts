@@ -10,30 +10,25 @@ import { appendVersion, listVersions } from "../storage/segments.ts";
 import {
   OTHER_TENANT,
   apiFingerprint,
-  createTestApp,
   newKey,
-  requester,
+  openTwoTenantApi,
   savedSegment as savedSegmentOf,
-  startTwoTenantServices,
-  type TestApp,
+  type TwoTenantApi,
 } from "../server/testing/api-fixtures.ts";
 
 let services: Services;
-let t: TestApp;
-let call: ReturnType<typeof requester>;
+let call: TwoTenantApi["call"];
 let key: string;
 let otherKey: string;
 
+let api: TwoTenantApi | undefined;
+
 beforeAll(async () => {
-  services = await startTwoTenantServices();
-  t = createTestApp(services);
-  call = requester(t.app);
-  key = await newKey(services, "online-retail");
-  otherKey = await newKey(services, OTHER_TENANT);
+  api = await openTwoTenantApi();
+  ({ services, call, key, otherKey } = api);
 });
 afterAll(async () => {
-  await t?.close();
-  await services?.close();
+  await api?.close();
 });
 
 interface Envelope {

@@ -127,6 +127,34 @@ export async function newKey(services: Services, tenantId: string): Promise<stri
   return (await createApiKey(services.db.pool, tenantId, { name: "test" })).key;
 }
 
+/** Both tenants' services behind one app, with a key of each tenant. */
+export interface TwoTenantApi {
+  services: Services;
+  t: TestApp;
+  call: ReturnType<typeof requester>;
+  /** A key of online-retail. */
+  key: string;
+  /** A key of OTHER_TENANT, for isolation checks. */
+  otherKey: string;
+  close(): Promise<void>;
+}
+
+export async function openTwoTenantApi(): Promise<TwoTenantApi> {
+  const services = await startTwoTenantServices();
+  const t = createTestApp(services);
+  return {
+    services,
+    t,
+    call: requester(t.app),
+    key: await newKey(services, "online-retail"),
+    otherKey: await newKey(services, OTHER_TENANT),
+    close: async () => {
+      await t.close();
+      await services.close();
+    },
+  };
+}
+
 /**
  * Everything the API can write, for "bad input changes nothing" checks. last_used_at is left
  * out: recording that a key was used is not a change the request made.
