@@ -5,6 +5,7 @@
  * question's picks the flow.
  */
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { failureOf } from "../state/audit-entry.ts";
 import { requireContext, tenantOf } from "../state/context.ts";
 import { looksLikeSegmentRequest } from "./perceive.ts";
 import {
@@ -118,10 +119,7 @@ export async function awaitAnswer(
   const label = answerLabel(answer, q);
   // Memory is best effort: the answer is the user's either way, and a failed write is
   // audited rather than failing the turn.
-  const memoryError = await remember(config, state, q, label).then(
-    () => undefined,
-    (err: unknown) => (err instanceof Error ? err.message : String(err)),
-  );
+  const memoryError = await failureOf(remember(config, state, q, label));
   return {
     ...common,
     session: transition(session, "answer"),

@@ -10,7 +10,7 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { randomUUID } from "node:crypto";
-import { timed } from "../state/audit-entry.ts";
+import { failureOf, timed } from "../state/audit-entry.ts";
 import { requireContext, runVersionsOf, tenantOf } from "../state/context.ts";
 import {
   sessionOf,
@@ -139,10 +139,7 @@ export async function commitVersion(
   );
   // Memory is best effort: the version is made either way; a failed write is audited.
   const memoryError = result.changed
-    ? await learn(config, state, result.entry, previous).then(
-        () => undefined,
-        (err: unknown) => (err instanceof Error ? err.message : String(err)),
-      )
+    ? await failureOf(learn(config, state, result.entry, previous))
     : undefined;
   return {
     lineage: result.lineage,

@@ -11,3 +11,11 @@ export async function timed<T>(
   const ms = Math.round((performance.now() - started) * 1000) / 1000;
   return { result, audit: [auditEntry(step, ms, detail ? detail(result) : undefined)] };
 }
+
+/** A best-effort step's outcome: its error's message, or undefined when it succeeded. */
+export function failureOf(work: Promise<unknown>): Promise<string | undefined> {
+  return work.then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+  );
+}
